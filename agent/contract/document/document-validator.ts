@@ -1,0 +1,53 @@
+// Validates a YAML document against one of our JSON Schemas: syntax, shape, then the schema,
+// each problem reported at its line and column. Defaults written in the schema are filled in.
+import { Ajv2020, type AnySchemaObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { compareDiagnostics, type Diagnostic } from './diagnostic.js';
+import { schemaDiagnostics, type SchemaMessageOptions } from './schema-diagnostics.js';
+import { STRING_FORMATS } from './string-formats.js';
+import { parseYamlSource, type YamlSource } from './yaml-source.js';
+
+export interface DocumentValidatorOptions extends SchemaMessageOptions {
+  /** What the document is, for messages about an empty or misshapen file: "a cluster spec (...)". */
+  expected: string;
+}
+
+export interface DocumentCheck<T> {
+  /** The document with defaults filled in, when it has no schema errors. */
+  value?: T;
+  source: YamlSource;
+  diagnostics: Diagnostic[];
+}
+
+export type DocumentValidator<T> = (text: string) => DocumentCheck<T>;
+
+function compile(schema: AnySchemaObject): ValidateFunction {
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, useDefaults: true, allowUnionTypes: true, strict: true });
+  for (const [name, format] of Object.entries(STRING_FORMATS)) ajv.addFormat(name, { type: 'string', validate: format.test });
+  return ajv.compile(schema);
+}
+
+function shapeProblem(source: YamlSource, expected: string): Diagnostic | undefined {
+  const at = { severity: 'error' as const, line: 1, column: 1, rule: 'document' };
+  if (source.rootKind === 'empty') return { ...at, message: `the file is empty; expected ${expected}` };
+  if (source.rootKind !== 'mapping') {
+    const position = source.positionOf([], 'value');
+    const held = source.rootKind === 'list' ? 'a list' : 'a single value';
+    return { ...at, ...position, message: `the file holds ${held}, but expected ${expected}, which is a YAML mapping` };
+  }
+  return undefined;
+}
+
+export function createDocumentValidator<T>(schema: AnySchemaObject, options: DocumentValidatorOptions): DocumentValidator<T> {
+  let validate: ValidateFunction | undefined;
+  return (text) => {
+    const source = parseYamlSource(text);
+    if (source.syntax.some((d) => d.severity === 'error')) return { source, diagnostics: source.syntax };
+    const shape = shapeProblem(source, options.expected);
+    if (shape) return { source, diagnostics: [...source.syntax, shape] };
+    validate ??= compile(schema);
+    const data = source.value;
+    if (validate(data)) return { value: data as T, source, diagnostics: source.syntax };
+    const diagnostics = [...source.syntax, ...schemaDiagnostics(validate.errors ?? [], data, source, options)];
+    return { source, diagnostics: diagnostics.sort(compareDiagnostics) };
+  };
+}

@@ -1,0 +1,9 @@
+// What every command receives from the composition root.
+import type { ExitCode } from '../exit-codes.js';
+import type { Io } from '../io.js';
+
+export interface CommandContext {
+  io: Io;
+  /** Sets the process's exit status once the command returns. */
+  exit(code: ExitCode): void;
+}

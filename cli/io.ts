@@ -1,0 +1,18 @@
+// The terminal edge of the CLI: results go to stdout, progress and diagnostics to stderr, so
+// `pgha ... --json > out.json` stays clean. Tests pass a recording Io instead.
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether stderr may carry ANSI colours (a terminal, and NO_COLOR unset). */
+  colour: boolean;
+}
+
+export function processIo(env: NodeJS.ProcessEnv = process.env): Io {
+  const colour = env.NO_COLOR === undefined && (env.FORCE_COLOR !== undefined || process.stderr.isTTY === true);
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    colour,
+  };
+}

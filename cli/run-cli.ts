@@ -1,0 +1,68 @@
+// Parses the command line, runs one command, and maps whatever escapes it to an exit code:
+// a user's mistake is one sentence and exit 1, anything else is reported as a bug.
+import yargs from 'yargs';
+import packageJson from '../package.json' with { type: 'json' };
+import type { CommandContext } from './commands/command-context.js';
+import { validateCommand } from './commands/validate.js';
+import { ExitCode } from './exit-codes.js';
+import type { Io } from './io.js';
+import { UserError } from './user-error.js';
+
+class UsageError extends Error {}
+
+const INTRO = `pgha: highly available PostgreSQL on your own machines.
+
+Describe a cluster in a YAML spec, keep it in Git, and let pgha check it, show what would
+change on the hosts, and carry that out.
+
+Usage: $0 <command> [options]`;
+
+const EPILOG = `Exit status: 0 success, 1 a problem you can fix (bad spec, bad flag, unreachable host),
+2 changes present (plan --detailed-exitcode), 3 an internal error (a bug).
+Colour is used only on a terminal; set NO_COLOR to turn it off.`;
+
+export async function runCli(args: readonly string[], io: Io): Promise<ExitCode> {
+  let exitCode: ExitCode = ExitCode.ok;
+  const context: CommandContext = { io, exit: (code) => (exitCode = code) };
+  const parser = yargs([...args])
+    .scriptName('pgha')
+    .locale('en')
+    .usage(INTRO)
+    .command(validateCommand(context))
+    .demandCommand(1, 'Name a command.')
+    .recommendCommands()
+    .strict()
+    .option('debug', { describe: 'Print stack traces of internal errors', type: 'boolean', default: false, global: true })
+    .example('$0 validate inventories/example/cluster.yaml', 'Check a cluster spec')
+    .epilog(EPILOG)
+    .help()
+    .alias('h', 'help')
+    .version(packageJson.version)
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+
+  let printed = '';
+  try {
+    await parser.parseAsync([...args], {}, (_error, _argv, output) => {
+      printed = output;
+    });
+    if (printed) io.out(`${printed}\n`);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`pgha: ${error.message}\nRun "pgha --help" for the commands, or "pgha <command> --help" for one of them.\n`);
+      return ExitCode.failed;
+    }
+    if (error instanceof UserError) {
+      io.err(`pgha: ${error.message}\n`);
+      return ExitCode.failed;
+    }
+    const detail = error instanceof Error ? error.message : String(error);
+    io.err(`pgha: internal error: ${detail}\nThis is a bug in pgha; please report it with the output of the same command run with --debug.\n`);
+    if (args.includes('--debug') && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
+    return ExitCode.internal;
+  }
+}

@@ -1,0 +1,31 @@
+// Every cross-field rule of a cluster spec, in the order they are reported for the same position.
+import { customTags } from './custom-tags.js';
+import { etcdMembers } from './etcd-members.js';
+import { failoverCandidates } from './failover-candidates.js';
+import { literalSecrets } from './literal-secrets.js';
+import { memberReferences } from './member-references.js';
+import { parameterPrecedence } from './parameter-precedence.js';
+import { portConflicts } from './port-conflicts.js';
+import { postgresHosts } from './postgres-hosts.js';
+import { protectedParameters } from './protected-parameters.js';
+import type { SpecRule } from './spec-rule.js';
+import { synchronousMode } from './synchronous-mode.js';
+import { timing } from './timing.js';
+import { uniqueHosts } from './unique-hosts.js';
+import { watchdogTiming } from './watchdog-timing.js';
+
+export const SPEC_RULES: readonly SpecRule[] = [
+  uniqueHosts,
+  postgresHosts,
+  etcdMembers,
+  portConflicts,
+  failoverCandidates,
+  memberReferences,
+  customTags,
+  literalSecrets,
+  timing,
+  watchdogTiming,
+  synchronousMode,
+  protectedParameters,
+  parameterPrecedence,
+];

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checkSpec } from '../../../cli/spec/check-spec.js';
+import { projectPath } from '../../helpers/paths.js';
+
+const read = (path: string): string => readFileSync(projectPath(path), 'utf8');
+const MINIMAL = read('test/fixtures/specs/good/minimal.yaml');
+
+describe('valid specs', () => {
+  it.each(['inventories/lab/cluster.yaml', 'inventories/vagrant/cluster.yaml', 'inventories/example/cluster.yaml'])('%s is valid without warnings', (path) => {
+    const result = checkSpec(read(path));
+    expect(result.diagnostics).toEqual([]);
+    expect(result.spec).toBeDefined();
+  });
+
+  it('fills in the defaults written in the schema', () => {
+    const { spec } = checkSpec(MINIMAL);
+    expect(spec?.metadata.namespace).toBe('/service');
+    expect(spec?.ssh).toEqual({ user: 'root', port: 22, use_agent: true, known_hosts: 'known_hosts', sudo: false, connect_timeout: 10 });
+    expect(spec?.postgres).toMatchObject({ version: 15, port: 5432, data_dir: '/var/lib/postgresql/{version}/main', parameters: {}, users: {} });
+    expect(spec?.dcs).toMatchObject({ ttl: 10, loop_wait: 2, retry_timeout: 4, maximum_lag_on_failover: 1048576, synchronous_mode: false });
+    expect(spec?.dcs.postgresql).toMatchObject({ use_pg_rewind: true, use_slots: true, parameters: {} });
+    expect(spec?.etcd).toMatchObject({ client_port: 2379, peer_port: 2380, allow_single_etcd: false });
+    expect(spec?.haproxy).toMatchObject({ primary_port: 5000, replica_port: 5001, stats_port: 7000, check_interval: '1s', fall: 3, rise: 2 });
+    expect(spec?.agent).toEqual({ rest_port: 8008, log_level: 'info' });
+    expect(spec?.watchdog).toEqual({ mode: 'automatic', device: '/dev/watchdog', safety_margin: 5, soft_margin: 60 });
+  });
+
+  it('accepts a single etcd member when allowed, with a warning', () => {
+    const single = MINIMAL.replace('db2, address: 10.1.0.2, roles: [postgres, etcd, haproxy]', 'db2, address: 10.1.0.2, roles: [postgres, haproxy]').replace(
+      'db3, address: 10.1.0.3, roles: [postgres, etcd, haproxy]',
+      'db3, address: 10.1.0.3, roles: [postgres, haproxy]',
+    );
+    const result = checkSpec(`${single}etcd:\n  allow_single_etcd: true\n`);
+    expect(result.spec).toBeDefined();
+    expect(result.diagnostics).toEqual([
+      {
+        severity: 'warning',
+        line: 7,
+        column: 44,
+        message: 'db1 is the only etcd member: losing it stops failover for the whole cluster',
+        rule: 'etcd-members',
+      },
+    ]);
+  });
+
+  it('warns when a node-local setting overrides a cluster-wide one', () => {
+    const text = MINIMAL.replace('postgres:\n', 'postgres:\n  parameters:\n    work_mem: 4MB\n') + '  postgresql:\n    parameters:\n      work_mem: 8MB\n';
+    const result = checkSpec(text);
+    expect(result.spec).toBeDefined();
+    expect(result.diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.message}`)).toEqual([
+      '12:5 warning work_mem is also set in dcs.postgresql.parameters; this node-local value wins on every host',
+    ]);
+  });
+
+  it('accepts sizes and durations in PostgreSQL units', () => {
+    const text = `${MINIMAL}  maximum_lag_on_failover: 16MB\n  member_slots_ttl: 2h\nhaproxy:\n  check_interval: 500ms\n`;
+    const { spec, diagnostics } = checkSpec(text);
+    expect(diagnostics).toEqual([]);
+    expect(spec?.dcs.maximum_lag_on_failover).toBe('16MB');
+  });
+});
