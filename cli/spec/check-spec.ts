@@ -1,13 +1,16 @@
 // Checks a cluster spec's text: YAML syntax, the JSON Schema, then the cross-field rules.
 // Pure: the same text always gives the same diagnostics.
 import schema from '../../schemas/cluster.schema.json' with { type: 'json' };
+import commonSchema from '../../schemas/common.schema.json' with { type: 'json' };
+import dcsSchema from '../../schemas/dcs.schema.json' with { type: 'json' };
 import { compareDiagnostics, hasErrors, type Diagnostic } from '../../agent/contract/document/diagnostic.js';
 import { createDocumentValidator } from '../../agent/contract/document/document-validator.js';
-import type { ClusterSpec } from './cluster-spec.js';
+import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { SPEC_RULES } from './rules/spec-rules.js';
 
 const validateDocument = createDocumentValidator<ClusterSpec>(schema, {
   expected: 'a cluster spec (apiVersion: pgha/v1, kind: Cluster)',
+  references: [commonSchema, dcsSchema],
   renamedKeys: {
     master_start_timeout: 'primary_start_timeout',
     master_stop_timeout: 'primary_stop_timeout',

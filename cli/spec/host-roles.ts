@@ -1,5 +1,5 @@
 // Which hosts play which role.
-import type { ClusterSpec, Host } from './cluster-spec.js';
+import type { ClusterSpec, Host } from '../../agent/contract/schema-types.js';
 
 export type Role = Host['roles'][number];
 

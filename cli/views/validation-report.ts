@@ -1,6 +1,6 @@
 // What `pgha validate` prints for each file: a one-line summary, or the file's problems.
 import type { Diagnostic } from '../../agent/contract/document/diagnostic.js';
-import type { ClusterSpec } from '../spec/cluster-spec.js';
+import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { hostsWithRole, type Role } from '../spec/host-roles.js';
 import type { SpecSource } from '../spec/spec-source.js';
 

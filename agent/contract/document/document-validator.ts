@@ -9,6 +9,8 @@ import { parseYamlSource, type YamlSource } from './yaml-source.js';
 export interface DocumentValidatorOptions extends SchemaMessageOptions {
   /** What the document is, for messages about an empty or misshapen file: "a cluster spec (...)". */
   expected: string;
+  /** Schemas the document's schema refers to by `$id`. */
+  references?: readonly AnySchemaObject[];
 }
 
 export interface DocumentCheck<T> {
@@ -20,9 +22,10 @@ export interface DocumentCheck<T> {
 
 export type DocumentValidator<T> = (text: string) => DocumentCheck<T>;
 
-function compile(schema: AnySchemaObject): ValidateFunction {
+function compile(schema: AnySchemaObject, references: readonly AnySchemaObject[]): ValidateFunction {
   const ajv = new Ajv2020({ allErrors: true, verbose: true, useDefaults: true, allowUnionTypes: true, strict: true });
   for (const [name, format] of Object.entries(STRING_FORMATS)) ajv.addFormat(name, { type: 'string', validate: format.test });
+  for (const reference of references) ajv.addSchema(reference);
   return ajv.compile(schema);
 }
 
@@ -44,7 +47,7 @@ export function createDocumentValidator<T>(schema: AnySchemaObject, options: Doc
     if (source.syntax.some((d) => d.severity === 'error')) return { source, diagnostics: source.syntax };
     const shape = shapeProblem(source, options.expected);
     if (shape) return { source, diagnostics: [...source.syntax, shape] };
-    validate ??= compile(schema);
+    validate ??= compile(schema, options.references ?? []);
     const data = source.value;
     if (validate(data)) return { value: data as T, source, diagnostics: source.syntax };
     const diagnostics = [...source.syntax, ...schemaDiagnostics(validate.errors ?? [], data, source, options)];

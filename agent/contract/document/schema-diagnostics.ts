@@ -51,9 +51,12 @@ function booleanHint(value: unknown, acceptsBoolean: boolean): string {
   return ` (YAML 1.2 reads ${value} as a string; write ${String(meant)})`;
 }
 
-function orList(words: readonly string[]): string {
-  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+function joinList(words: readonly string[], conjunction: string): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}`;
 }
+
+const orList = (words: readonly string[]): string => joinList(words, 'or');
+const andList = (words: readonly string[]): string => joinList(words, 'and');
 
 interface Located {
   path: DocPath;
@@ -105,9 +108,14 @@ function locate(error: ErrorObject, data: unknown, options: SchemaMessageOptions
     case 'additionalProperties':
       return unknownKey(error, path, options);
     case 'required': {
-      const key = String(p.missingProperty);
-      const message = path.length === 0 ? `missing required key "${key}"` : `${subject} is missing required key "${key}"`;
-      return at(message, 'required', 'key');
+      const missing = (p.missing as string[]).map((key) => `"${key}"`);
+      const keys = `required key${missing.length === 1 ? '' : 's'} ${andList(missing)}`;
+      return at(path.length === 0 ? `missing ${keys}` : `${subject} is missing ${keys}`, 'required', 'key');
+    }
+    case 'dependentRequired': {
+      const given = displayPath([...path, String(p.property)]);
+      const needed = displayPath([...path, String(p.missingProperty)]);
+      return { path: [...path, String(p.property)], part: 'key', message: `${given} needs ${needed} too`, rule: 'required' };
     }
     case 'type': {
       const types = String(p.type).split(',');
@@ -152,10 +160,31 @@ function locate(error: ErrorObject, data: unknown, options: SchemaMessageOptions
   return at(`${subject} ${error.message ?? 'is not valid'}`, error.keyword);
 }
 
+/** One `required` error per object, naming every missing key: "missing required keys "a" and "b"". */
+function mergeRequired(errors: readonly ErrorObject[]): ErrorObject[] {
+  const merged: ErrorObject[] = [];
+  const byPath = new Map<string, ErrorObject>();
+  for (const error of errors) {
+    if (error.keyword !== 'required') {
+      merged.push(error);
+      continue;
+    }
+    const first = byPath.get(error.instancePath);
+    if (first) {
+      (first.params.missing as string[]).push(String(error.params.missingProperty));
+      continue;
+    }
+    const copy = { ...error, params: { ...error.params, missing: [String(error.params.missingProperty)] } };
+    byPath.set(error.instancePath, copy);
+    merged.push(copy);
+  }
+  return merged;
+}
+
 export function schemaDiagnostics(errors: readonly ErrorObject[], data: unknown, source: YamlSource, options: SchemaMessageOptions = {}): Diagnostic[] {
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
-  for (const error of errors) {
+  for (const error of mergeRequired(errors)) {
     const located = locate(error, data, options);
     if (located.message === '') continue;
     const { line, column } = source.positionOf(located.path, located.part);

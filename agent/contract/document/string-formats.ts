@@ -1,5 +1,5 @@
 // The string formats our schemas use, each with the words an error message needs.
-import { isIP } from 'node:net';
+import { isHostAddress, parseHostPort, parseListenAddress } from '../host-port.js';
 import { parseDuration, parseSize } from '../pg-units.js';
 
 export interface StringFormat {
@@ -11,7 +11,6 @@ export interface StringFormat {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
-const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 function matches(pattern: RegExp): (value: string) => boolean {
   return (value) => pattern.test(value);
@@ -36,7 +35,17 @@ export const STRING_FORMATS: Readonly<Record<string, StringFormat>> = {
   'host-address': {
     expected: 'an IP address or a DNS name',
     rule: 'address',
-    test: (value) => isIP(value) !== 0 || (DNS_NAME.test(value) && !/^[\d.]+$/.test(value)),
+    test: isHostAddress,
+  },
+  'host-port': {
+    expected: 'host:port, e.g. "10.0.0.1:5432" or "[::1]:5432"',
+    rule: 'address',
+    test: (value) => parseHostPort(value) !== undefined,
+  },
+  'listen-address': {
+    expected: 'address[,address...]:port, e.g. "0.0.0.0:8008" or "127.0.0.1,10.0.0.1:5432"',
+    rule: 'address',
+    test: (value) => parseListenAddress(value) !== undefined,
   },
   'unix-user': {
     expected: 'a Unix user name (lower-case letters, digits, "_" and "-")',

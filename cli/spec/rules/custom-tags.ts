@@ -1,10 +1,10 @@
 // Patroni lets members carry any custom tag, so the schema cannot refuse an unknown one; a tag
 // that is one typo away from a Patroni tag ("nofailver") would silently do nothing, though.
-import schema from '../../../schemas/cluster.schema.json' with { type: 'json' };
+import common from '../../../schemas/common.schema.json' with { type: 'json' };
 import { closestMatch } from '../../../agent/contract/document/closest-match.js';
 import { error, warning, type Finding, type SpecRule } from './spec-rule.js';
 
-const PATRONI_TAGS = Object.keys(schema.$defs.tags.properties);
+const PATRONI_TAGS = Object.keys(common.$defs.tags.properties);
 
 export const customTags: SpecRule = {
   name: 'tags',

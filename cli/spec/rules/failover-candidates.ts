@@ -1,4 +1,4 @@
-import type { Host } from '../cluster-spec.js';
+import type { Host } from '../../../agent/contract/schema-types.js';
 import { hostsWithRole } from '../host-roles.js';
 import { error, warning, type Finding, type SpecRule } from './spec-rule.js';
 

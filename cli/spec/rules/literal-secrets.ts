@@ -1,7 +1,7 @@
 // The schema already refuses a literal value where a secret reference belongs; this rule looks
 // into the free-form maps (PostgreSQL settings, tags, initdb options) for secrets pasted there.
 import { displayPath, type DocPath } from '../../../agent/contract/document/doc-path.js';
-import type { ClusterSpec } from '../cluster-spec.js';
+import type { ClusterSpec } from '../../../agent/contract/schema-types.js';
 import { error, type Finding, type SpecRule } from './spec-rule.js';
 
 const SECRET_KEY = /passw(or)?d|secret|token|api_?key/i;

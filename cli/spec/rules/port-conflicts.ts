@@ -1,5 +1,5 @@
 import type { DocPath } from '../../../agent/contract/document/doc-path.js';
-import type { ClusterSpec } from '../cluster-spec.js';
+import type { ClusterSpec } from '../../../agent/contract/schema-types.js';
 import type { Role } from '../host-roles.js';
 import { error, type Finding, type SpecRule } from './spec-rule.js';
 

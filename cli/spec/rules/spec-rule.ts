@@ -2,7 +2,7 @@
 // Rules are pure: they read the validated spec and return findings anchored at a path.
 import type { DocPath } from '../../../agent/contract/document/doc-path.js';
 import type { Severity } from '../../../agent/contract/document/diagnostic.js';
-import type { ClusterSpec } from '../cluster-spec.js';
+import type { ClusterSpec } from '../../../agent/contract/schema-types.js';
 
 export interface Finding {
   severity: Severity;

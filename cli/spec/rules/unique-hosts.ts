@@ -1,5 +1,5 @@
 import type { DocPath } from '../../../agent/contract/document/doc-path.js';
-import type { ClusterSpec, Host } from '../cluster-spec.js';
+import type { ClusterSpec, Host } from '../../../agent/contract/schema-types.js';
 import { error, type Finding, type SpecRule } from './spec-rule.js';
 
 function sshEndpoint(spec: ClusterSpec, host: Host): string {

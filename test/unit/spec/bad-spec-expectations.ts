@@ -49,8 +49,7 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
     '12:48: postgres.authentication.superuser.password is a literal secret; reference it as {env: NAME} or {file: PATH} instead [literal-secret]',
   ],
   'missing-required-keys': [
-    '2:1: missing required key "metadata" [required]',
-    '2:1: missing required key "postgres" [required]',
+    '2:1: missing required keys "metadata" and "postgres" [required]',
   ],
   'multiple-documents': [
     '18:1: invalid YAML: the file holds more than one YAML document (a second "---"); a spec is a single document [yaml]',

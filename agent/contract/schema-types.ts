@@ -1,0 +1,714 @@
+// Generated from schemas/*.schema.json by schemas/generate-types.mjs; do not edit. Run "npm run generate".
+
+/**
+ * An initdb flag (`data-checksums`) or a one-key mapping (`encoding: UTF8`).
+ */
+export type InitdbOption =
+  | string
+  | {
+      [k: string]: string | number | boolean;
+    };
+
+/**
+ * Every document pgha reads, by kind.
+ */
+export interface Documents {
+  cluster?: ClusterSpec;
+  agent?: AgentConfig;
+  dcs?: DynamicConfig;
+}
+/**
+ * A pgha cluster spec: the hosts of one highly available PostgreSQL cluster, how to reach them, and how PostgreSQL, etcd, HAProxy, the pgha agent and the watchdog run on them. Versioned in Git and read by `pgha validate`, `pgha plan` and `pgha apply`.
+ */
+export interface ClusterSpec {
+  /**
+   * Version of this document's format. Always `pgha/v1`.
+   */
+  apiVersion: 'pgha/v1';
+  /**
+   * Kind of document. Always `Cluster`.
+   */
+  kind: 'Cluster';
+  /**
+   * Names that identify the cluster in etcd and in Patroni-compatible tools.
+   */
+  metadata: {
+    /**
+     * The cluster's scope: its name under the namespace in etcd (`/<namespace>/<name>/`), PostgreSQL's `cluster_name`, and what patronictl calls the cluster.
+     */
+    name: string;
+    /**
+     * etcd key prefix shared by clusters, as Patroni's `namespace` setting.
+     */
+    namespace: string;
+    /**
+     * Free text for people reading the spec; not used by pgha.
+     */
+    description?: string;
+  };
+  /**
+   * Every machine of the cluster, each with the roles it plays. The order does not matter.
+   *
+   * @minItems 1
+   */
+  hosts: [Host, ...Host[]];
+  /**
+   * How the pgha CLI reaches every host over SSH. A host's own `ssh` section overrides these.
+   */
+  ssh: {
+    /**
+     * Login user. When it is not `root`, set `sudo: true`.
+     */
+    user: string;
+    port: number;
+    /**
+     * Private key file on the machine running pgha (`~` expands to the home directory; relative paths are relative to the spec file). Without it the SSH agent (`SSH_AUTH_SOCK`) provides the keys.
+     */
+    identity_file?: string;
+    /**
+     * Offer the keys held by the SSH agent named by `SSH_AUTH_SOCK`.
+     */
+    use_agent: boolean;
+    /**
+     * known_hosts file that every host key is checked against (relative to the spec file). A host whose key is missing or different stops the run, unless `--accept-new-host-keys` records a first contact.
+     */
+    known_hosts: string;
+    jump_host?: JumpHost;
+    /**
+     * Run every command through `sudo -n` (the user needs passwordless sudo).
+     */
+    sudo: boolean;
+    /**
+     * Seconds to wait for a host to answer before the run stops with "host unreachable".
+     */
+    connect_timeout: number;
+  };
+  /**
+   * PostgreSQL on every host with the `postgres` role: version, where it lives, and the node-local settings that the agent writes into its own configuration.
+   */
+  postgres: {
+    /**
+     * PostgreSQL major version, installed from the distribution's packages (`postgresql-<version>`).
+     */
+    version: 13 | 14 | 15 | 16 | 17;
+    port: number;
+    /**
+     * Data directory. `{version}` is replaced by the major version.
+     */
+    data_dir: string;
+    /**
+     * Directory holding pg_ctl, initdb, pg_basebackup and pg_rewind. `{version}` is replaced by the major version.
+     */
+    bin_dir: string;
+    parameters: Parameters;
+    /**
+     * pg_hba.conf lines, in order. `dcs.postgresql.pg_hba`, when set, replaces them cluster-wide.
+     */
+    pg_hba: string[];
+    /**
+     * Options for initdb when the cluster is first created: flags as strings (`data-checksums`) or one-key mappings (`encoding: UTF8`), as in Patroni's `bootstrap.initdb`.
+     */
+    initdb: InitdbOption[];
+    /**
+     * The roles the agent uses. Passwords are secret references, never literal values.
+     */
+    authentication: {
+      superuser: RoleCredentials;
+      replication: RoleCredentials;
+      rewind?: RoleCredentials;
+    };
+    /**
+     * Extra login roles created on the primary once the cluster is bootstrapped, by role name.
+     */
+    users: {
+      [k: string]: {
+        password: SecretRef;
+        /**
+         * Role attributes as in CREATE ROLE, e.g. `CREATEDB`, `NOLOGIN`, `CONNECTION LIMIT 10`.
+         */
+        options: string[];
+      };
+    };
+  };
+  dcs: DynamicConfig;
+  /**
+   * The etcd cluster that holds the leader lock, run on the hosts with the `etcd` role.
+   */
+  etcd: {
+    client_port: number;
+    peer_port: number;
+    /**
+     * etcd's data directory on each etcd host.
+     */
+    data_dir: string;
+    /**
+     * etcd's `heartbeat-interval`, in milliseconds.
+     */
+    heartbeat_interval: number;
+    /**
+     * etcd's `election-timeout`, in milliseconds (at least 5 heartbeats).
+     */
+    election_timeout: number;
+    tls?: TlsFiles;
+    auth?: BasicAuth;
+    /**
+     * Allow a single etcd member. It is a single point of failure, so pgha warns about it.
+     */
+    allow_single_etcd: boolean;
+  };
+  /**
+   * HAProxy on the hosts with the `haproxy` role: one port that always reaches the primary, one that spreads reads over healthy replicas, both following the agents' health checks.
+   */
+  haproxy: {
+    primary_port: number;
+    replica_port: number;
+    stats_port: number;
+    /**
+     * A duration: seconds as an integer, or a number with a PostgreSQL unit (`ms`, `s`, `min`, `h`, `d`).
+     */
+    check_interval: number | string;
+    /**
+     * Failed checks in a row before a server is taken out.
+     */
+    fall: number;
+    /**
+     * Passed checks in a row before a server is put back.
+     */
+    rise: number;
+    /**
+     * HAProxy's global `maxconn`.
+     */
+    max_connections: number;
+  };
+  /**
+   * The pgha agent on every postgres host: its REST API (Patroni's endpoints) and logging.
+   */
+  agent: {
+    rest_port: number;
+    auth?: BasicAuth;
+    tls?: TlsFiles;
+    /**
+     * Least severe level the agent logs.
+     */
+    log_level: 'debug' | 'info' | 'warn' | 'error';
+  };
+  /**
+   * Hardware or softdog watchdog that resets a primary host whose agent stops renewing the leader key, so it cannot keep accepting writes after a failover.
+   */
+  watchdog: {
+    /**
+     * `off`: no watchdog. `automatic`: use it when the device can be opened. `required`: a member without a working watchdog never becomes primary.
+     */
+    mode: 'off' | 'automatic' | 'required';
+    /**
+     * Watchdog device.
+     */
+    device: string;
+    /**
+     * Seconds between the watchdog firing and the leader key expiring: the watchdog timeout is `ttl - safety_margin`. -1 sets the timeout to half of `ttl`.
+     */
+    safety_margin: number;
+    /**
+     * The softdog module's `soft_margin` (seconds), its timeout until the agent sets its own.
+     */
+    soft_margin: number;
+  };
+}
+/**
+ * One machine of the cluster.
+ */
+export interface Host {
+  /**
+   * Member name: unique in the cluster, used in etcd keys, as `application_name` and for the replication slot.
+   */
+  name: string;
+  /**
+   * IP address or DNS name the other hosts and the pgha CLI reach this host at.
+   */
+  address: string;
+  /**
+   * What runs on this host: `postgres` (PostgreSQL and the agent), `etcd`, `haproxy`.
+   *
+   * @minItems 1
+   */
+  roles: ['postgres' | 'etcd' | 'haproxy', ...('postgres' | 'etcd' | 'haproxy')[]];
+  /**
+   * SSH settings for this host only; they override the top-level `ssh` section.
+   */
+  ssh?: {
+    /**
+     * Address to open SSH to, when it differs from the host's `address` (e.g. a management network).
+     */
+    address?: string;
+    /**
+     * Login user.
+     */
+    user?: string;
+    port?: number;
+    /**
+     * Private key file.
+     */
+    identity_file?: string;
+    jump_host?: JumpHost;
+    /**
+     * Run every command through `sudo -n`.
+     */
+    sudo?: boolean;
+  };
+  tags?: Tags;
+}
+/**
+ * A bastion host that SSH connections go through (like `ssh -J`).
+ */
+export interface JumpHost {
+  /**
+   * Address of the jump host.
+   */
+  address: string;
+  port: number;
+  /**
+   * Login user on the jump host (default: the host's user).
+   */
+  user?: string;
+}
+/**
+ * Patroni member tags, with Patroni's meanings. Other keys are custom tags, usable in `?tag_<name>=<value>` health checks.
+ */
+export interface Tags {
+  /**
+   * Never promote this member.
+   */
+  nofailover?: boolean;
+  /**
+   * Among members with the same WAL position, the higher priority is promoted; 0 means never.
+   */
+  failover_priority?: number;
+  /**
+   * Keep this member out of the replica load-balancing port (`/replica` answers 503).
+   */
+  noloadbalance?: boolean;
+  /**
+   * Prefer this member as the source when a new replica is cloned.
+   */
+  clonefrom?: boolean;
+  /**
+   * Never choose this member as a synchronous standby.
+   */
+  nosync?: boolean;
+  /**
+   * Higher is preferred as a synchronous standby; 0 means never.
+   */
+  sync_priority?: number;
+  /**
+   * Stream from this member instead of the primary (cascading replication).
+   */
+  replicatefrom?: string;
+  /**
+   * Do not stream; recover from the WAL archive only.
+   */
+  nostream?: boolean;
+  /**
+   * A custom tag.
+   */
+  [k: string]: string | number | boolean | undefined;
+}
+/**
+ * PostgreSQL settings by name; values are strings, numbers or booleans, as in postgresql.conf.
+ */
+export interface Parameters {
+  [k: string]: string | number | boolean;
+}
+export interface RoleCredentials {
+  /**
+   * Role name.
+   */
+  username: string;
+  password: SecretRef;
+}
+/**
+ * Where a secret comes from, on the machine running pgha: an environment variable (`{env: NAME}`) or a file (`{file: PATH}`, relative to the spec file). Secrets never appear in the spec, the plan or the logs.
+ */
+export interface SecretRef {
+  /**
+   * Name of an environment variable.
+   */
+  env?: string;
+  /**
+   * Path of a file whose content (without a trailing newline) is the secret.
+   */
+  file?: string;
+}
+/**
+ * Patroni's dynamic configuration: the `config` key in etcd that every agent shares. Keys are Patroni's, verbatim, so a Patroni `bootstrap.dcs` section can be pasted in.
+ */
+export interface DynamicConfig {
+  /**
+   * Seconds the leader key lives without renewal: how long a dead primary blocks failover. Needs `loop_wait + 2 * retry_timeout <= ttl`. pgha's default is 10 (Patroni's 30).
+   */
+  ttl: number;
+  /**
+   * Seconds between two runs of the agent's HA loop (a change in etcd wakes it earlier). pgha's default is 2 (Patroni's 10).
+   */
+  loop_wait: number;
+  /**
+   * Seconds an etcd or PostgreSQL operation may take, retries included, before the agent treats the system as unavailable. An outage shorter than this never demotes the primary. pgha's default is 4 (Patroni's 10).
+   */
+  retry_timeout: number;
+  /**
+   * A size: bytes as an integer, or a number with a PostgreSQL unit (`B`, `kB`, `MB`, `GB`, `TB`; 1kB = 1024B).
+   */
+  maximum_lag_on_failover: number | string;
+  /**
+   * If positive, a synchronous standby lagging more than this (bytes or a size) is replaced by a healthier one. -1 disables the check.
+   */
+  maximum_lag_on_syncnode: number | string;
+  /**
+   * Keep only this many entries in the `history` key; 0 keeps all.
+   */
+  max_timelines_history: number;
+  /**
+   * Seconds a crashed primary that still holds the leader key may take to restart before the agent gives up the key and a replica is promoted. 0 fails over at once.
+   */
+  primary_start_timeout: number;
+  /**
+   * In synchronous mode, seconds a stopping primary may take before its postmaster is killed. 0 waits forever.
+   */
+  primary_stop_timeout: number;
+  /**
+   * `true`: the agent manages `synchronous_standby_names` so a commit waits for a synchronous standby and failover never loses it. `quorum`: quorum commit (`ANY n (...)`). `false`: asynchronous replication.
+   */
+  synchronous_mode: false | true | 'quorum';
+  /**
+   * With `synchronous_mode`: never fall back to asynchronous replication; writes block while no synchronous standby is available.
+   */
+  synchronous_mode_strict: boolean;
+  /**
+   * Number of synchronous standbys to keep. Must be smaller than the number of postgres hosts.
+   */
+  synchronous_node_count: number;
+  /**
+   * Let the primary keep running while etcd is unreachable, as long as every member answers it directly.
+   */
+  failsafe_mode: boolean;
+  /**
+   * Refuse to promote a member whose timeline is behind the cluster's.
+   */
+  check_timeline: boolean;
+  /**
+   * A duration: seconds as an integer, or a number with a PostgreSQL unit (`ms`, `s`, `min`, `h`, `d`).
+   */
+  member_slots_ttl: number | string;
+  /**
+   * Permanent replication slots kept on every member, by slot name. An empty value means a physical slot.
+   */
+  slots?: {
+    /**
+     * A permanent slot: empty for a physical slot, or its attributes.
+     */
+    [k: string]: {
+      /**
+       * Slot type.
+       */
+      type: 'physical' | 'logical';
+      /**
+       * Database of a logical slot.
+       */
+      database?: string;
+      /**
+       * Output plugin of a logical slot, e.g. `pgoutput`.
+       */
+      plugin?: string;
+    } | null;
+  };
+  /**
+   * Slots the agent never drops or creates: each entry matches the slots that have all of its attributes.
+   */
+  ignore_slots?: {
+    /**
+     * Slot name.
+     */
+    name?: string;
+    /**
+     * Slot type.
+     */
+    type?: 'physical' | 'logical';
+    /**
+     * Database of a logical slot.
+     */
+    database?: string;
+    /**
+     * Output plugin of a logical slot.
+     */
+    plugin?: string;
+  }[];
+  /**
+   * Makes this cluster a standby of another one: its leader replicates from `host`:`port` (or restores WAL with `restore_command`). Removing the section promotes the cluster.
+   */
+  standby_cluster?: {
+    /**
+     * Address of the upstream primary.
+     */
+    host?: string;
+    port?: number;
+    /**
+     * Slot to stream from on the upstream primary.
+     */
+    primary_slot_name?: string;
+    /**
+     * How the standby leader is first created, in order of preference.
+     */
+    create_replica_methods?: string[];
+    /**
+     * PostgreSQL's `restore_command` for the standby leader.
+     */
+    restore_command?: string;
+    /**
+     * PostgreSQL's `archive_cleanup_command` for the standby leader.
+     */
+    archive_cleanup_command?: string;
+    /**
+     * A duration: seconds as an integer, or a number with a PostgreSQL unit (`ms`, `s`, `min`, `h`, `d`).
+     */
+    recovery_min_apply_delay?: number | string;
+  };
+  /**
+   * PostgreSQL settings shared by every member.
+   */
+  postgresql: {
+    /**
+     * Bring a former primary back with pg_rewind when its timeline diverged, instead of cloning it again. pgha's default is true (Patroni's false).
+     */
+    use_pg_rewind: boolean;
+    /**
+     * Keep a physical replication slot per member on the primary, so WAL a replica still needs is never removed.
+     */
+    use_slots: boolean;
+    /**
+     * When pg_rewind fails, wipe the data directory and clone the member again.
+     */
+    remove_data_directory_on_rewind_failure: boolean;
+    /**
+     * When a member's timeline diverged and pg_rewind cannot be used, wipe its data directory and clone it again.
+     */
+    remove_data_directory_on_diverged_timelines: boolean;
+    parameters: Parameters;
+    /**
+     * pg_hba.conf lines for every member; replaces `postgres.pg_hba` when set.
+     */
+    pg_hba?: string[];
+    /**
+     * pg_ident.conf lines for every member.
+     */
+    pg_ident?: string[];
+    recovery_conf?: Parameters;
+  };
+}
+export interface TlsFiles {
+  /**
+   * CA certificate that peers' certificates are checked against.
+   */
+  ca_file?: string;
+  /**
+   * Certificate (PEM).
+   */
+  cert_file: string;
+  /**
+   * Private key (PEM). Its content is treated as a secret.
+   */
+  key_file: string;
+}
+export interface BasicAuth {
+  /**
+   * User name.
+   */
+  username: string;
+  password: SecretRef;
+}
+/**
+ * Configuration of one pgha-agent (`/etc/pgha/agent.yaml`, mode 0600, owned by postgres). `pgha apply` renders it from the cluster spec; its sections follow Patroni's local configuration so Patroni users find their way. Unlike the cluster spec it holds the secrets themselves.
+ */
+export interface AgentConfig {
+  /**
+   * This member's name: unique in the cluster, used in etcd keys, as `application_name` and for its replication slot.
+   */
+  name: string;
+  /**
+   * The cluster's name under the namespace in etcd.
+   */
+  scope: string;
+  /**
+   * etcd key prefix, as Patroni's `namespace`.
+   */
+  namespace: string;
+  /**
+   * Logging to stderr (journald when run by systemd).
+   */
+  log: {
+    /**
+     * Least severe level logged.
+     */
+    level: 'debug' | 'info' | 'warn' | 'error';
+  };
+  /**
+   * The etcd v3 cluster that holds the leader key.
+   */
+  etcd: {
+    /**
+     * etcd client endpoints as `host:port`.
+     *
+     * @minItems 1
+     */
+    hosts: [string, ...string[]];
+    /**
+     * `https` when etcd serves TLS.
+     */
+    protocol: 'http' | 'https';
+    /**
+     * CA certificate file that etcd's certificate is checked against.
+     */
+    cacert?: string;
+    /**
+     * Client certificate file.
+     */
+    cert?: string;
+    /**
+     * Client key file.
+     */
+    key?: string;
+    /**
+     * etcd user.
+     */
+    username?: string;
+    /**
+     * Password of the etcd user.
+     */
+    password?: string;
+  };
+  /**
+   * The agent's REST API (Patroni's endpoints).
+   */
+  restapi: {
+    /**
+     * `address:port` to listen on; `0.0.0.0` or `*` for every address.
+     */
+    listen: string;
+    /**
+     * `host:port` other members, HAProxy and tools reach this API at; published in etcd as `api_url`.
+     */
+    connect_address: string;
+    authentication?: Credentials;
+    /**
+     * Serve HTTPS with this certificate file.
+     */
+    certfile?: string;
+    /**
+     * Private key file of `certfile`.
+     */
+    keyfile?: string;
+    /**
+     * CA certificate file for verifying clients and peers.
+     */
+    cafile?: string;
+  };
+  /**
+   * The PostgreSQL instance this agent runs.
+   */
+  postgresql: {
+    /**
+     * `address[,address...]:port` PostgreSQL listens on (its `listen_addresses` and `port`).
+     */
+    listen: string;
+    /**
+     * `host:port` other members reach PostgreSQL at; published in etcd as `conn_url`.
+     */
+    connect_address: string;
+    /**
+     * Data directory.
+     */
+    data_dir: string;
+    /**
+     * Directory of pg_ctl, initdb, pg_basebackup, pg_rewind and postgres.
+     */
+    bin_dir: string;
+    /**
+     * Roles the agent connects as.
+     */
+    authentication: {
+      superuser: Credentials;
+      replication: Credentials;
+      rewind?: Credentials;
+    };
+    parameters: Parameters;
+    /**
+     * pg_hba.conf lines, unless the dynamic configuration sets `postgresql.pg_hba`.
+     */
+    pg_hba: string[];
+    /**
+     * Seconds pg_ctl may take to start or stop PostgreSQL.
+     */
+    pg_ctl_timeout: number;
+    /**
+     * Commands run on events, as `<command> <action> <role> <scope>` (Patroni's convention).
+     */
+    callbacks?: {
+      /**
+       * After PostgreSQL starts.
+       */
+      on_start?: string;
+      /**
+       * After PostgreSQL stops.
+       */
+      on_stop?: string;
+      /**
+       * After PostgreSQL restarts.
+       */
+      on_restart?: string;
+      /**
+       * After PostgreSQL reloads its configuration.
+       */
+      on_reload?: string;
+      /**
+       * After a promotion or demotion.
+       */
+      on_role_change?: string;
+    };
+  };
+  /**
+   * Used only by the member that creates the cluster.
+   */
+  bootstrap: {
+    dcs: DynamicConfig;
+    /**
+     * initdb options: flags as strings or one-key mappings.
+     */
+    initdb: InitdbOption[];
+  };
+  tags: Tags;
+  /**
+   * The watchdog that resets this host if the agent stops renewing its leader key.
+   */
+  watchdog: {
+    /**
+     * `off`, `automatic` (use it when it can be opened) or `required` (never lead without it).
+     */
+    mode: 'off' | 'automatic' | 'required';
+    /**
+     * Watchdog device.
+     */
+    device: string;
+    /**
+     * Seconds between the watchdog firing and the leader key expiring; -1 for half the ttl.
+     */
+    safety_margin: number;
+  };
+}
+export interface Credentials {
+  /**
+   * User or role name.
+   */
+  username: string;
+  /**
+   * Its password.
+   */
+  password: string;
+}
