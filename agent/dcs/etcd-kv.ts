@@ -3,7 +3,7 @@
 import { noop } from 'cockatiel';
 import { Etcd3, EtcdLeaseInvalidError, type IOptions } from 'etcd3';
 import type { ICompare, IRequestOp } from 'etcd3/lib/rpc.js';
-import { KvUnavailableError, LeaseNotFoundError, type Compare, type KeyValue, type KvBackend, type Operation, type RangeResult } from './kv-backend.js';
+import { DcsUnavailableError, LeaseNotFoundError, type Compare, type KeyValue, type KvBackend, type Operation, type RangeResult } from './kv-backend.js';
 
 export interface EtcdConnection {
   /** `host:port` client endpoints. */
@@ -51,7 +51,7 @@ function toRequest(op: Operation): IRequestOp {
 /** Errors that mean "etcd is not there": everything but the answers etcd gives on purpose. */
 function translate(error: unknown): Error {
   if (error instanceof EtcdLeaseInvalidError || /lease not found/.test(String(error))) return new LeaseNotFoundError(String(error));
-  return new KvUnavailableError(error instanceof Error ? error.message : String(error));
+  return new DcsUnavailableError(error instanceof Error ? error.message : String(error));
 }
 
 export class EtcdKv implements KvBackend {

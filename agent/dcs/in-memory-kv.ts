@@ -2,7 +2,7 @@
 // transactions and prefix watches, as etcd v3 behaves for the operations we use. Several
 // members share one store through their own clients, each of which can be cut off.
 import type { Clock } from '../clock/clock.js';
-import { KvUnavailableError, LeaseNotFoundError, type Compare, type KeyValue, type KvBackend, type Operation, type RangeResult } from './kv-backend.js';
+import { DcsUnavailableError, LeaseNotFoundError, type Compare, type KeyValue, type KvBackend, type Operation, type RangeResult } from './kv-backend.js';
 
 interface Lease {
   ttlSeconds: number;
@@ -132,7 +132,7 @@ export class InMemoryKvClient implements KvBackend {
   private async call<T>(timeoutMs: number, operation: () => T): Promise<T> {
     if (!this.reachable) {
       await this.store.clock.sleep(timeoutMs);
-      throw new KvUnavailableError(`etcd did not answer within ${timeoutMs} ms`);
+      throw new DcsUnavailableError(`etcd did not answer within ${timeoutMs} ms`);
     }
     return operation();
   }

@@ -38,8 +38,8 @@ export interface KvBackend {
 }
 
 /** etcd did not answer in time, or could not be reached. */
-export class KvUnavailableError extends Error {
-  override readonly name = 'KvUnavailableError';
+export class DcsUnavailableError extends Error {
+  override readonly name = 'DcsUnavailableError';
 }
 
 /** A put named a lease that no longer exists (it expired or was revoked). */
