@@ -1,0 +1,39 @@
+// What a rule decides: one action and a stable sentence saying why, logged every cycle and
+// shown in `GET /patroni` (`pgha.last_decision`).
+import type { DemoteMode } from './demote-modes.js';
+
+/** Actions that only talk to etcd or to peers; the loop carries them out and decides again. */
+export type DcsAction =
+  | { kind: 'renew-leader' }
+  | { kind: 'acquire-leader' }
+  | { kind: 'release-leader' }
+  | { kind: 'gather-peers' }
+  | { kind: 'clear-failover' };
+
+/** Actions on PostgreSQL; long ones run as a task off the loop. */
+export type PostgresAction =
+  /** Race for `initialize`; the winner runs initdb and takes the leader key. */
+  | { kind: 'bootstrap' }
+  | { kind: 'clone'; from: string }
+  | { kind: 'promote' }
+  | { kind: 'demote'; mode: DemoteMode }
+  | { kind: 'start-primary' }
+  | { kind: 'start-replica'; leader: string | undefined }
+  | { kind: 'rewind'; from: string }
+  | { kind: 'reinitialize'; from: string }
+  | { kind: 'follow'; leader: string };
+
+export type Action = { kind: 'none' } | DcsAction | PostgresAction;
+
+export interface Decision {
+  /** The rule that decided. */
+  rule: string;
+  action: Action;
+  reason: string;
+}
+
+export function isDcsAction(action: Action): action is DcsAction {
+  return ['renew-leader', 'acquire-leader', 'release-leader', 'gather-peers', 'clear-failover'].includes(action.kind);
+}
+
+export const NONE: Action = { kind: 'none' };

@@ -1,0 +1,55 @@
+// The dynamic settings the HA rules read, resolved from the DCS `config` key (or the bootstrap
+// defaults until the cluster has one), with sizes in bytes and durations in milliseconds.
+import { parseDuration, parseSize } from '../contract/pg-units.js';
+import type { DynamicConfig } from '../contract/schema-types.js';
+
+export interface HaSettings {
+  ttl: number;
+  loop_wait: number;
+  retry_timeout: number;
+  maximumLagOnFailover: number;
+  primaryStartTimeoutMs: number;
+  checkTimeline: boolean;
+  usePgRewind: boolean;
+  removeDataDirectoryOnRewindFailure: boolean;
+  removeDataDirectoryOnDivergedTimelines: boolean;
+  pause: boolean;
+}
+
+function number(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+function flag(value: unknown, fallback: boolean): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    if (/^(on|true|yes|1)$/i.test(value)) return true;
+    if (/^(off|false|no|0)$/i.test(value)) return false;
+  }
+  return fallback;
+}
+
+/** Values another tool wrote are read as leniently as Patroni reads them; anything unusable falls back. */
+export function haSettings(live: Record<string, unknown> | undefined, defaults: DynamicConfig): HaSettings {
+  const config = (live ?? defaults) as Record<string, unknown>;
+  const postgresql = (typeof config.postgresql === 'object' && config.postgresql !== null ? config.postgresql : {}) as Record<string, unknown>;
+  const size = (value: unknown, fallback: number): number =>
+    typeof value === 'number' || typeof value === 'string' ? (parseSize(value) ?? fallback) : fallback;
+  const seconds = (value: unknown, fallback: number): number =>
+    typeof value === 'number' || typeof value === 'string' ? (parseDuration(value) ?? fallback * 1000) : fallback * 1000;
+  return {
+    ttl: number(config.ttl, defaults.ttl),
+    loop_wait: number(config.loop_wait, defaults.loop_wait),
+    retry_timeout: number(config.retry_timeout, defaults.retry_timeout),
+    maximumLagOnFailover: size(config.maximum_lag_on_failover, size(defaults.maximum_lag_on_failover, 1048576)),
+    primaryStartTimeoutMs: seconds(config.primary_start_timeout, defaults.primary_start_timeout),
+    checkTimeline: flag(config.check_timeline, defaults.check_timeline),
+    usePgRewind: flag(postgresql.use_pg_rewind, defaults.postgresql.use_pg_rewind),
+    removeDataDirectoryOnRewindFailure: flag(postgresql.remove_data_directory_on_rewind_failure, defaults.postgresql.remove_data_directory_on_rewind_failure),
+    removeDataDirectoryOnDivergedTimelines: flag(
+      postgresql.remove_data_directory_on_diverged_timelines,
+      defaults.postgresql.remove_data_directory_on_diverged_timelines,
+    ),
+    pause: flag(config.pause, false),
+  };
+}

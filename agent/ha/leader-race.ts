@@ -1,0 +1,61 @@
+// Whether this member should try to take a free leader key: Patroni's "healthiest node" test.
+// Several members may pass at once; etcd's create-if-absent picks one of them.
+import { mayPromote, walPosition, isRunningPrimary, type PeerStatus, type Snapshot } from './snapshot.js';
+
+export interface RaceVerdict {
+  healthiest: boolean;
+  reason: string;
+}
+
+const yes = (reason: string): RaceVerdict => ({ healthiest: true, reason });
+const no = (reason: string): RaceVerdict => ({ healthiest: false, reason });
+
+/** The cluster's timeline: one past the last promotion recorded in `history`. */
+function clusterTimeline(snapshot: Snapshot): number {
+  const last = snapshot.cluster?.history.at(-1);
+  return last ? last[0] + 1 : 1;
+}
+
+function comparePeers(snapshot: Snapshot, peers: PeerStatus[], ignoreLag: boolean): RaceVerdict {
+  const mine = walPosition(snapshot.postgres);
+  const optime = snapshot.cluster?.status?.optime;
+  if (!ignoreLag && optime !== undefined && optime - mine > snapshot.settings.maximumLagOnFailover) {
+    return no(`my WAL position is ${optime - mine} bytes behind the last known primary position, more than maximum_lag_on_failover`);
+  }
+  if (snapshot.settings.checkTimeline && (snapshot.postgres.timeline ?? 0) < clusterTimeline(snapshot)) {
+    return no(`my timeline ${snapshot.postgres.timeline ?? 'unknown'} is behind the cluster's ${clusterTimeline(snapshot)}`);
+  }
+  const myPriority = snapshot.tags.failover_priority ?? 1;
+  for (const peer of peers) {
+    if (!peer.reachable || peer.nofailover) continue;
+    if (peer.isPrimary) return no(`${peer.name} is still running as primary`);
+    if (peer.walPosition > mine) return no(`${peer.name} is ahead of me (WAL ${peer.walPosition} > ${mine})`);
+    if (peer.walPosition === mine && peer.failoverPriority > myPriority) {
+      return no(`${peer.name} is as far as I am and has a higher failover_priority`);
+    }
+  }
+  return yes('I am the healthiest member');
+}
+
+export function raceVerdict(snapshot: Snapshot): RaceVerdict {
+  if (!mayPromote(snapshot.tags)) return no('I am not allowed to promote (nofailover)');
+  if (snapshot.postgres.process !== 'running') return no('my PostgreSQL is not running');
+  if (isRunningPrimary(snapshot.postgres)) {
+    if (snapshot.settings.checkTimeline && (snapshot.postgres.timeline ?? 0) < clusterTimeline(snapshot)) {
+      return no('I am a primary on a timeline the cluster has left');
+    }
+    return yes('I am still running as primary');
+  }
+  const peers = snapshot.peers ?? [];
+  const failover = snapshot.cluster?.failover?.value;
+  const candidate = failover?.member;
+  if (candidate === snapshot.name) return yes('I am the requested failover candidate');
+  if (candidate !== undefined) {
+    const named = peers.find((p) => p.name === candidate);
+    if (named?.reachable) return no(`${candidate} is the requested failover candidate`);
+    // The named candidate is gone: the others race as usual, without the former leader, ignoring lag.
+    const others = peers.filter((p) => p.name !== failover?.leader);
+    return comparePeers(snapshot, others, true);
+  }
+  return comparePeers(snapshot, peers, false);
+}

@@ -1,0 +1,33 @@
+// Rules for a member without data: create the cluster, or clone a replica.
+import { NONE } from '../decision.js';
+import { leaderName, mayPromote } from '../snapshot.js';
+import { verdict, type HaRule } from './ha-rule.js';
+
+const hasNoData = (dataDirectory: string): boolean => dataDirectory !== 'initialized';
+
+export const uninitializedCluster: HaRule = {
+  name: 'uninitialized-cluster',
+  decide(s) {
+    if (s.cluster?.initialize !== undefined || leaderName(s) !== undefined || !hasNoData(s.postgres.dataDirectory)) return undefined;
+    if (!mayPromote(s.tags)) return verdict(NONE, 'waiting for another member to create the cluster (I may not promote)');
+    return verdict({ kind: 'bootstrap' }, 'no cluster yet: racing to create it');
+  },
+};
+
+export const bootstrapInProgress: HaRule = {
+  name: 'bootstrap-in-progress',
+  decide: (s) =>
+    s.cluster?.initialize === '' && leaderName(s) === undefined ? verdict(NONE, 'waiting for the member that creates the cluster') : undefined,
+};
+
+export const emptyDataDirectory: HaRule = {
+  name: 'empty-data-directory',
+  decide(s) {
+    if (!hasNoData(s.postgres.dataDirectory)) return undefined;
+    const leader = leaderName(s);
+    if (leader === undefined) return verdict(NONE, 'waiting for a leader to clone from');
+    const clonefrom = s.cluster?.members.find((m) => m.name !== s.name && m.record.tags?.clonefrom === true && m.record.state === 'running');
+    const source = clonefrom?.name ?? leader;
+    return verdict({ kind: 'clone', from: source }, `cloning a replica from ${source}`);
+  },
+};

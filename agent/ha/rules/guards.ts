@@ -1,0 +1,37 @@
+// Rules that act before anything else: an expired lease, an unreachable etcd, a running task.
+import { NONE } from '../decision.js';
+import { isRunningPrimary, leaderName, type Snapshot } from '../snapshot.js';
+import { verdict, type HaRule } from './ha-rule.js';
+
+/** A primary whose lease belief ran out (say, the host was frozen) stops taking writes at once, before any etcd I/O. */
+export const stalePrimary: HaRule = {
+  name: 'stale-primary',
+  decide: (s) =>
+    isRunningPrimary(s.postgres) && s.leadership !== undefined && s.leadership.validUntil <= s.now
+      ? verdict({ kind: 'demote', mode: 'immediate-nolock' }, 'demoting: my leader lease ran out without a renewal')
+      : undefined,
+};
+
+export const etcdUnreachable: HaRule = {
+  name: 'etcd-unreachable',
+  decide(s) {
+    if (s.cluster !== undefined) return undefined;
+    if (isRunningPrimary(s.postgres)) return verdict({ kind: 'demote', mode: 'offline' }, 'demoting: etcd is unreachable and I was the primary');
+    return verdict(NONE, 'etcd is unreachable; nothing changes here until it answers');
+  },
+};
+
+function holdsKey(s: Snapshot): boolean {
+  return leaderName(s) === s.name;
+}
+
+export const taskInProgress: HaRule = {
+  name: 'task-in-progress',
+  decide(s) {
+    if (!s.task) return undefined;
+    const task = s.task.kind;
+    if (s.renewalFailed && task !== 'demote') return verdict({ kind: 'demote', mode: 'immediate-nolock' }, `demoting: lost the leader lock during ${task}`);
+    if (holdsKey(s) && !s.leadership?.renewedThisCycle && !s.renewalFailed) return verdict({ kind: 'renew-leader' }, `renewing the leader lock during ${task}`);
+    return verdict(NONE, `${task} in progress`);
+  },
+};

@@ -1,0 +1,27 @@
+// The HA loop's rules, in the order they are tried: the first that decides wins.
+import { bootstrapInProgress, emptyDataDirectory, uninitializedCluster } from './bootstrap.js';
+import { etcdUnreachable, stalePrimary, taskInProgress } from './guards.js';
+import type { HaRule } from './ha-rule.js';
+import { handOver, leaderPostgresDown, leaderPostgresStarting, leaderSteady, lockTakenByOther, promote, renewalFailed, renewLock } from './leader.js';
+import { followLeader, leaderRace, postgresDown, postgresStarting } from './replica.js';
+
+export const HA_RULES: readonly HaRule[] = [
+  stalePrimary,
+  etcdUnreachable,
+  taskInProgress,
+  uninitializedCluster,
+  bootstrapInProgress,
+  emptyDataDirectory,
+  lockTakenByOther,
+  renewLock,
+  renewalFailed,
+  leaderPostgresDown,
+  leaderPostgresStarting,
+  handOver,
+  promote,
+  leaderSteady,
+  postgresStarting,
+  postgresDown,
+  leaderRace,
+  followLeader,
+];

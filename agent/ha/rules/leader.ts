@@ -1,0 +1,89 @@
+// Rules for the member whose name is on the leader key.
+import { NONE } from '../decision.js';
+import { isRunningPrimary, leaderName, type Snapshot } from '../snapshot.js';
+import { verdict, type HaRule } from './ha-rule.js';
+
+const holdsKey = (s: Snapshot): boolean => leaderName(s) === s.name;
+const renewed = (s: Snapshot): boolean => holdsKey(s) && s.leadership?.renewedThisCycle === true;
+
+export const lockTakenByOther: HaRule = {
+  name: 'lock-taken-by-other',
+  decide(s) {
+    const leader = leaderName(s);
+    if (!isRunningPrimary(s.postgres) || leader === undefined || leader === s.name) return undefined;
+    return verdict({ kind: 'demote', mode: 'immediate-nolock' }, `demoting: the leader lock belongs to ${leader}`);
+  },
+};
+
+export const renewLock: HaRule = {
+  name: 'renew-lock',
+  decide: (s) =>
+    holdsKey(s) && !s.leadership?.renewedThisCycle && !s.renewalFailed ? verdict({ kind: 'renew-leader' }, 'renewing the leader lock') : undefined,
+};
+
+export const renewalFailed: HaRule = {
+  name: 'renewal-failed',
+  decide(s) {
+    if (!s.renewalFailed) return undefined;
+    if (isRunningPrimary(s.postgres)) return verdict({ kind: 'demote', mode: 'immediate-nolock' }, 'demoting: the leader lock could not be renewed');
+    return verdict(NONE, 'the leader lock could not be renewed');
+  },
+};
+
+/** Our PostgreSQL is down while we lead: restart it in place, or give up the lock after primary_start_timeout. */
+export const leaderPostgresDown: HaRule = {
+  name: 'leader-postgres-down',
+  decide(s) {
+    if (!renewed(s) || (s.postgres.process !== 'stopped' && s.postgres.process !== 'crashed')) return undefined;
+    const downFor = s.primaryDownSince === undefined ? 0 : s.now - s.primaryDownSince;
+    if (downFor >= s.settings.primaryStartTimeoutMs) {
+      return verdict({ kind: 'release-leader' }, 'releasing the leader lock: PostgreSQL did not come back within primary_start_timeout');
+    }
+    if (s.postgres.inRecovery) return verdict({ kind: 'start-replica', leader: undefined }, 'starting PostgreSQL read-only before promoting it: I hold the leader lock');
+    return verdict({ kind: 'start-primary' }, 'starting PostgreSQL again as primary: it stopped while I hold the leader lock');
+  },
+};
+
+export const leaderPostgresStarting: HaRule = {
+  name: 'leader-postgres-starting',
+  decide: (s) => (renewed(s) && s.postgres.process === 'starting' ? verdict(NONE, 'waiting for PostgreSQL to accept connections') : undefined),
+};
+
+/** A switchover or failover request naming us as the one to step down. */
+export const handOver: HaRule = {
+  name: 'hand-over',
+  decide(s) {
+    const failover = s.cluster?.failover?.value;
+    if (!renewed(s) || !isRunningPrimary(s.postgres) || (failover?.member === undefined && failover?.leader === undefined)) return undefined;
+    if (failover.leader !== undefined && failover.leader !== s.name) {
+      return verdict({ kind: 'clear-failover' }, `clearing a switchover request that names ${failover.leader} as the leader`);
+    }
+    if (failover.member === s.name) return verdict({ kind: 'clear-failover' }, 'clearing a switchover request to myself: I am already the leader');
+    if (failover.scheduled_at !== undefined) {
+      const due = Date.parse(failover.scheduled_at);
+      if (Number.isNaN(due)) return verdict({ kind: 'clear-failover' }, 'clearing a switchover request with an unreadable scheduled_at');
+      if (due - s.wallTime > s.settings.loop_wait * 1000) return verdict(NONE, `switchover scheduled at ${failover.scheduled_at}`);
+      if (s.wallTime - due > 1.5 * s.settings.loop_wait * 1000) return verdict({ kind: 'clear-failover' }, `clearing a switchover scheduled at ${failover.scheduled_at}: it is too late`);
+    }
+    if (s.peers === undefined) return verdict({ kind: 'gather-peers' }, 'switchover requested: asking the candidates how far they are');
+    const candidates = s.peers.filter((p) => p.reachable && !p.nofailover && (failover.member === undefined || p.name === failover.member));
+    const behind = s.cluster?.status?.optime;
+    const eligible = candidates.filter((p) => behind === undefined || behind - p.walPosition <= s.settings.maximumLagOnFailover);
+    if (eligible.length === 0) {
+      const who = failover.member ?? 'any member';
+      return verdict({ kind: 'clear-failover' }, `switchover refused: ${who} cannot take over now`);
+    }
+    return verdict({ kind: 'demote', mode: 'graceful' }, `switchover: stepping down for ${failover.member ?? eligible.map((p) => p.name).join(' or ')}`);
+  },
+};
+
+export const promote: HaRule = {
+  name: 'promote',
+  decide: (s) =>
+    renewed(s) && s.postgres.process === 'running' && s.postgres.inRecovery === true ? verdict({ kind: 'promote' }, 'promoting: I hold the leader lock') : undefined,
+};
+
+export const leaderSteady: HaRule = {
+  name: 'leader-steady',
+  decide: (s) => (renewed(s) && isRunningPrimary(s.postgres) ? verdict(NONE, `no action: I am ${s.name}, the leader with the lock`) : undefined),
+};

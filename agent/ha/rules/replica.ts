@@ -1,0 +1,65 @@
+// Rules for members that do not lead: come back after a stop, race for a free key, follow.
+import { NONE } from '../decision.js';
+import { raceVerdict } from '../leader-race.js';
+import { leaderName, type Snapshot } from '../snapshot.js';
+import { verdict, type HaRule } from './ha-rule.js';
+
+function leaderAddress(s: Snapshot, leader: string): { host: string; port: number } | undefined {
+  const url = s.cluster?.members.find((m) => m.name === leader)?.record.conn_url;
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port || 5432) };
+  } catch {
+    return undefined;
+  }
+}
+
+export const postgresStarting: HaRule = {
+  name: 'postgres-starting',
+  decide: (s) => (s.postgres.process === 'starting' ? verdict(NONE, 'waiting for PostgreSQL to accept connections') : undefined),
+};
+
+export const postgresDown: HaRule = {
+  name: 'postgres-down',
+  decide(s) {
+    if (s.postgres.process !== 'stopped' && s.postgres.process !== 'crashed') return undefined;
+    const leader = leaderName(s);
+    if (leader !== undefined && leader !== s.name && s.wasPrimary) {
+      if (!s.rewindFailed && s.settings.usePgRewind) return verdict({ kind: 'rewind', from: leader }, `rewinding with pg_rewind from ${leader}: I was a primary`);
+      if (s.rewindFailed && s.settings.removeDataDirectoryOnRewindFailure) {
+        return verdict({ kind: 'reinitialize', from: leader }, `cloning again from ${leader}: pg_rewind failed`);
+      }
+    }
+    if (leader === undefined || leader === s.name) return verdict({ kind: 'start-replica', leader: undefined }, 'starting PostgreSQL as a replica: there is no leader to follow yet');
+    return verdict({ kind: 'start-replica', leader }, `starting PostgreSQL as a replica of ${leader}`);
+  },
+};
+
+export const leaderRace: HaRule = {
+  name: 'leader-race',
+  decide(s) {
+    if (leaderName(s) !== undefined) return undefined;
+    const others = s.cluster?.members.filter((m) => m.name !== s.name) ?? [];
+    if (s.peers === undefined && others.length > 0 && s.postgres.inRecovery !== false) {
+      return verdict({ kind: 'gather-peers' }, 'no leader: asking the other members how far they are');
+    }
+    const race = raceVerdict(s);
+    if (race.healthiest) return verdict({ kind: 'acquire-leader' }, `no leader: taking the leader lock (${race.reason})`);
+    return verdict(NONE, `no leader, and I do not race: ${race.reason}`);
+  },
+};
+
+export const followLeader: HaRule = {
+  name: 'follow-leader',
+  decide(s) {
+    const leader = leaderName(s);
+    if (leader === undefined || leader === s.name || s.postgres.process !== 'running') return undefined;
+    const target = leaderAddress(s, leader);
+    const upstream = s.postgres.upstream;
+    if (target && (upstream?.host !== target.host || upstream.port !== target.port)) {
+      return verdict({ kind: 'follow', leader }, `following the new leader ${leader}`);
+    }
+    return verdict(NONE, `no action: I am ${s.name}, a replica following ${leader}`);
+  },
+};

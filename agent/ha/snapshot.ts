@@ -1,0 +1,76 @@
+// Everything one run of the HA loop decides on, gathered before deciding: the decision is a
+// pure function of this value.
+import type { Tags } from '../contract/schema-types.js';
+import type { ClusterState } from '../dcs/dcs.js';
+import type { PostgresObservation } from '../postgres/postgres-controller.js';
+import type { HaSettings } from './ha-settings.js';
+
+/** A peer's answer to `GET /patroni`, as far as the leader race needs it. */
+export interface PeerStatus {
+  name: string;
+  /** False when it did not answer within the deadline (it is then ignored, as Patroni does). */
+  reachable: boolean;
+  isPrimary: boolean;
+  /** Flush LSN of a primary, or max(received, replayed) of a replica. */
+  walPosition: number;
+  timeline?: number;
+  nofailover: boolean;
+  failoverPriority: number;
+}
+
+/** Long actions run off the loop, one at a time, while the loop keeps renewing. */
+export type TaskKind = 'bootstrap' | 'clone' | 'promote' | 'demote' | 'start' | 'rewind' | 'restart' | 'reinitialize';
+
+export interface Snapshot {
+  /** Monotonic milliseconds. */
+  now: number;
+  /** Wall-clock epoch milliseconds, for `scheduled_at`. */
+  wallTime: number;
+  name: string;
+  tags: Tags;
+  settings: HaSettings;
+  /** The cluster as read from etcd this cycle, or undefined when etcd did not answer. */
+  cluster: ClusterState | undefined;
+  /**
+   * Our belief that we hold the leader key: it lasts until `validUntil` (the last successful
+   * renewal's send time + ttl). `renewedThisCycle` is set once this cycle's renewal succeeded.
+   */
+  leadership: { validUntil: number; renewedThisCycle: boolean } | undefined;
+  /** Set when this cycle's renewal attempt found the key lost. */
+  renewalFailed: boolean;
+  postgres: PostgresObservation;
+  /** The long action in progress, if any. */
+  task: { kind: TaskKind; since: number } | undefined;
+  /** Peers' status, gathered only when a leader race needs it. */
+  peers: PeerStatus[] | undefined;
+  /** When our PostgreSQL was first seen down while we led; for primary_start_timeout. */
+  primaryDownSince: number | undefined;
+  /** We ran as primary since the last rejoin: check for divergence (pg_rewind) before following. */
+  wasPrimary: boolean;
+  /** The last rejoin by pg_rewind failed. */
+  rewindFailed: boolean;
+}
+
+/** Our WAL position as peers see it: flush on a primary, else the furthest of received and replayed. */
+export function walPosition(postgres: PostgresObservation): number {
+  if (postgres.inRecovery === false) return postgres.flushLsn ?? 0;
+  return Math.max(postgres.receivedLsn ?? 0, postgres.replayedLsn ?? 0);
+}
+
+export function isRunningPrimary(postgres: PostgresObservation): boolean {
+  return postgres.process === 'running' && postgres.inRecovery === false;
+}
+
+export function holdsValidLeadership(snapshot: Snapshot): boolean {
+  return snapshot.leadership !== undefined && snapshot.leadership.validUntil > snapshot.now;
+}
+
+/** Patroni's reading of the tags: `failover_priority <= 0` means the same as `nofailover`. */
+export function mayPromote(tags: Tags): boolean {
+  return tags.nofailover !== true && (tags.failover_priority === undefined || tags.failover_priority > 0);
+}
+
+/** The leader key's holder, if any. */
+export function leaderName(snapshot: Snapshot): string | undefined {
+  return snapshot.cluster?.leader?.name;
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../../agent/ha/decide.js';
+import { cluster, leaderSnapshot, peer, PRIMARY, REPLICA, SETTINGS, snapshot } from '../../helpers/ha-snapshot.js';
+
+const noLeader = cluster({ leader: undefined });
+
+describe('decide: guards', () => {
+  it('demotes a primary whose lease belief ran out before any etcd I/O, even with etcd gone', () => {
+    const d = decide(leaderSnapshot({ cluster: undefined, leadership: { validUntil: 99_000, renewedThisCycle: false } }));
+    expect(d).toEqual({ rule: 'stale-primary', action: { kind: 'demote', mode: 'immediate-nolock' }, reason: 'demoting: my leader lease ran out without a renewal' });
+  });
+
+  it('demotes a primary that cannot reach etcd, and leaves a replica alone', () => {
+    expect(decide(leaderSnapshot({ cluster: undefined }))).toMatchObject({ rule: 'etcd-unreachable', action: { kind: 'demote', mode: 'offline' } });
+    expect(decide(snapshot({ cluster: undefined }))).toMatchObject({
+      rule: 'etcd-unreachable',
+      action: { kind: 'none' },
+      reason: 'etcd is unreachable; nothing changes here until it answers',
+    });
+  });
+
+  it('keeps renewing the lock while a long task runs, and demotes when the lock is lost during it', () => {
+    const during = { task: { kind: 'promote' as const, since: 99_000 }, postgres: REPLICA };
+    expect(decide(leaderSnapshot({ ...during, leadership: { validUntil: 105_000, renewedThisCycle: false } }))).toMatchObject({
+      action: { kind: 'renew-leader' },
+      reason: 'renewing the leader lock during promote',
+    });
+    expect(decide(leaderSnapshot(during))).toMatchObject({ action: { kind: 'none' }, reason: 'promote in progress' });
+    expect(decide(leaderSnapshot({ ...during, leadership: undefined, renewalFailed: true }))).toMatchObject({
+      action: { kind: 'demote', mode: 'immediate-nolock' },
+      reason: 'demoting: lost the leader lock during promote',
+    });
+  });
+});
+
+describe('decide: bootstrap', () => {
+  const empty = { ...REPLICA, dataDirectory: 'empty' as const, process: 'stopped' as const };
+
+  it('races to create a cluster that does not exist yet, unless it may not promote', () => {
+    const fresh = cluster({ initialize: undefined, leader: undefined, members: [], status: undefined });
+    expect(decide(snapshot({ cluster: fresh, postgres: empty }))).toMatchObject({ rule: 'uninitialized-cluster', action: { kind: 'bootstrap' } });
+    expect(decide(snapshot({ cluster: fresh, postgres: empty, tags: { nofailover: true } }))).toMatchObject({ action: { kind: 'none' } });
+  });
+
+  it('waits while another member creates it', () => {
+    const creating = cluster({ initialize: '', leader: undefined });
+    expect(decide(snapshot({ cluster: creating, postgres: empty }))).toMatchObject({ rule: 'bootstrap-in-progress', reason: 'waiting for the member that creates the cluster' });
+  });
+
+  it('clones from the leader, or from a running clonefrom member', () => {
+    expect(decide(snapshot({ postgres: empty }))).toMatchObject({ rule: 'empty-data-directory', action: { kind: 'clone', from: 'pg1' } });
+    const c = cluster();
+    c.members[2]!.record.tags = { clonefrom: true };
+    expect(decide(snapshot({ postgres: empty, cluster: c }))).toMatchObject({ action: { kind: 'clone', from: 'pg3' }, reason: 'cloning a replica from pg3' });
+  });
+});
+
+describe('decide: the leader', () => {
+  it('renews first, then reports steady state', () => {
+    expect(decide(leaderSnapshot({ leadership: { validUntil: 105_000, renewedThisCycle: false } }))).toMatchObject({ rule: 'renew-lock', action: { kind: 'renew-leader' } });
+    expect(decide(leaderSnapshot())).toEqual({ rule: 'leader-steady', action: { kind: 'none' }, reason: 'no action: I am pg1, the leader with the lock' });
+  });
+
+  it('demotes at once when the renewal fails or another member holds the key', () => {
+    expect(decide(leaderSnapshot({ leadership: undefined, renewalFailed: true }))).toMatchObject({ rule: 'renewal-failed', action: { kind: 'demote', mode: 'immediate-nolock' } });
+    expect(decide(leaderSnapshot({ cluster: cluster({ leader: { name: 'pg3', lease: '3', modRevision: 9 } }), leadership: undefined }))).toMatchObject({
+      rule: 'lock-taken-by-other',
+      reason: 'demoting: the leader lock belongs to pg3',
+    });
+  });
+
+  it('promotes once it holds the key', () => {
+    expect(decide(leaderSnapshot({ postgres: REPLICA }))).toMatchObject({ rule: 'promote', action: { kind: 'promote' } });
+  });
+
+  it('restarts a crashed PostgreSQL in place, and gives the lock up after primary_start_timeout', () => {
+    const crashed = { ...PRIMARY, process: 'crashed' as const };
+    expect(decide(leaderSnapshot({ postgres: crashed, primaryDownSince: 99_000 }))).toMatchObject({ rule: 'leader-postgres-down', action: { kind: 'start-primary' } });
+    const timeout = { ...SETTINGS, primaryStartTimeoutMs: 0 };
+    expect(decide(leaderSnapshot({ postgres: crashed, primaryDownSince: 99_000, settings: timeout }))).toMatchObject({ action: { kind: 'release-leader' } });
+  });
+
+  describe('switchover', () => {
+    const request = (failover: object) => cluster({ failover: { value: failover, modRevision: 12 } });
+
+    it('asks the candidates first, then steps down gracefully for a healthy one', () => {
+      const c = request({ leader: 'pg1', member: 'pg2' });
+      expect(decide(leaderSnapshot({ cluster: c }))).toMatchObject({ action: { kind: 'gather-peers' } });
+      expect(decide(leaderSnapshot({ cluster: c, peers: [peer('pg2'), peer('pg3')] }))).toEqual({
+        rule: 'hand-over',
+        action: { kind: 'demote', mode: 'graceful' },
+        reason: 'switchover: stepping down for pg2',
+      });
+    });
+
+    it('refuses a candidate that cannot take over, and requests that are not for it', () => {
+      const c = request({ leader: 'pg1', member: 'pg2' });
+      expect(decide(leaderSnapshot({ cluster: c, peers: [peer('pg2', { reachable: false })] }))).toMatchObject({
+        action: { kind: 'clear-failover' },
+        reason: 'switchover refused: pg2 cannot take over now',
+      });
+      expect(decide(leaderSnapshot({ cluster: request({ leader: 'pg3', member: 'pg2' }) }))).toMatchObject({ action: { kind: 'clear-failover' } });
+      expect(decide(leaderSnapshot({ cluster: request({ member: 'pg1' }) }))).toMatchObject({ action: { kind: 'clear-failover' } });
+    });
+
+    it('waits for a scheduled time, and drops a request that is too late', () => {
+      expect(decide(leaderSnapshot({ cluster: request({ leader: 'pg1', member: 'pg2', scheduled_at: '2026-11-23T10:05:00Z' }) }))).toMatchObject({
+        action: { kind: 'none' },
+        reason: 'switchover scheduled at 2026-11-23T10:05:00Z',
+      });
+      expect(decide(leaderSnapshot({ cluster: request({ leader: 'pg1', member: 'pg2', scheduled_at: '2026-11-23T09:55:00Z' }) }))).toMatchObject({
+        action: { kind: 'clear-failover' },
+      });
+    });
+  });
+});
+
+describe('decide: replicas', () => {
+  it('follows the leader, and moves to a new one', () => {
+    expect(decide(snapshot())).toEqual({ rule: 'follow-leader', action: { kind: 'none' }, reason: 'no action: I am pg2, a replica following pg1' });
+    const moved = cluster({ leader: { name: 'pg3', lease: '3', modRevision: 9 } });
+    expect(decide(snapshot({ cluster: moved }))).toMatchObject({ action: { kind: 'follow', leader: 'pg3' } });
+  });
+
+  it('rewinds a former primary before following, and clones again when pg_rewind failed and that is allowed', () => {
+    const stopped = { ...PRIMARY, process: 'stopped' as const };
+    expect(decide(snapshot({ postgres: stopped, wasPrimary: true }))).toMatchObject({ action: { kind: 'rewind', from: 'pg1' } });
+    expect(decide(snapshot({ postgres: stopped, wasPrimary: true, rewindFailed: true }))).toMatchObject({ action: { kind: 'start-replica', leader: 'pg1' } });
+    const wipe = { ...SETTINGS, removeDataDirectoryOnRewindFailure: true };
+    expect(decide(snapshot({ postgres: stopped, wasPrimary: true, rewindFailed: true, settings: wipe }))).toMatchObject({ action: { kind: 'reinitialize', from: 'pg1' } });
+    expect(decide(snapshot({ postgres: { ...REPLICA, process: 'crashed' } }))).toMatchObject({ action: { kind: 'start-replica', leader: 'pg1' } });
+  });
+});
+
+describe('decide: the leader race', () => {
+  it('asks the peers, then takes the lock when it is the healthiest', () => {
+    expect(decide(snapshot({ cluster: noLeader }))).toMatchObject({ rule: 'leader-race', action: { kind: 'gather-peers' } });
+    expect(decide(snapshot({ cluster: noLeader, peers: [peer('pg3', { walPosition: 49_000_000 }), peer('pg1', { reachable: false })] }))).toEqual({
+      rule: 'leader-race',
+      action: { kind: 'acquire-leader' },
+      reason: 'no leader: taking the leader lock (I am the healthiest member)',
+    });
+  });
+
+  it('stands back for a live primary, a peer ahead, or a peer with a higher priority', () => {
+    const race = (peers: ReturnType<typeof peer>[], extra = {}) => decide(snapshot({ cluster: noLeader, peers, ...extra })).reason;
+    expect(race([peer('pg1', { isPrimary: true })])).toBe('no leader, and I do not race: pg1 is still running as primary');
+    expect(race([peer('pg3', { walPosition: 50_000_100 })])).toBe('no leader, and I do not race: pg3 is ahead of me (WAL 50000100 > 50000000)');
+    expect(race([peer('pg3', { failoverPriority: 5 })])).toBe('no leader, and I do not race: pg3 is as far as I am and has a higher failover_priority');
+    expect(race([peer('pg3', { walPosition: 50_000_100, nofailover: true })])).toBe('no leader: taking the leader lock (I am the healthiest member)');
+  });
+});
