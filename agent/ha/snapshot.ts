@@ -19,7 +19,7 @@ export interface PeerStatus {
 }
 
 /** Long actions run off the loop, one at a time, while the loop keeps renewing. */
-export type TaskKind = 'bootstrap' | 'clone' | 'promote' | 'demote' | 'start' | 'rewind' | 'restart' | 'reinitialize';
+export type TaskKind = 'bootstrap' | 'clone' | 'promote' | 'demote' | 'start' | 'follow' | 'rewind' | 'restart' | 'reinitialize';
 
 export interface Snapshot {
   /** Monotonic milliseconds. */

@@ -1,19 +1,9 @@
 // Rules for members that do not lead: come back after a stop, race for a free key, follow.
 import { NONE } from '../decision.js';
 import { raceVerdict } from '../leader-race.js';
-import { leaderName, type Snapshot } from '../snapshot.js';
+import { replicationSource } from '../replication-source.js';
+import { leaderName } from '../snapshot.js';
 import { verdict, type HaRule } from './ha-rule.js';
-
-function leaderAddress(s: Snapshot, leader: string): { host: string; port: number } | undefined {
-  const url = s.cluster?.members.find((m) => m.name === leader)?.record.conn_url;
-  if (!url) return undefined;
-  try {
-    const parsed = new URL(url);
-    return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port || 5432) };
-  } catch {
-    return undefined;
-  }
-}
 
 export const postgresStarting: HaRule = {
   name: 'postgres-starting',
@@ -55,7 +45,7 @@ export const followLeader: HaRule = {
   decide(s) {
     const leader = leaderName(s);
     if (leader === undefined || leader === s.name || s.postgres.process !== 'running') return undefined;
-    const target = leaderAddress(s, leader);
+    const target = replicationSource(s.cluster, leader);
     const upstream = s.postgres.upstream;
     if (target && (upstream?.host !== target.host || upstream.port !== target.port)) {
       return verdict({ kind: 'follow', leader }, `following the new leader ${leader}`);

@@ -1,0 +1,286 @@
+// The HA loop: every cycle it reads etcd and PostgreSQL, asks the rules what to do, and does
+// it. Steps on etcd (renew, acquire, release, asking peers) are carried out at once and the
+// rules are asked again; actions on PostgreSQL start a task and end the cycle.
+import type { NodeState } from '../api/node-state.js';
+import type { Clock } from '../clock/clock.js';
+import type { DynamicConfig, InitdbOption, Tags } from '../contract/schema-types.js';
+import type { ClusterState, Dcs } from '../dcs/dcs.js';
+import type { Logger } from '../logging/logger.js';
+import type { PostgresController, PostgresObservation, PostgresSettings } from '../postgres/postgres-controller.js';
+import { decide } from './decide.js';
+import { isDcsAction, type Decision, type DcsAction, type PostgresAction } from './decision.js';
+import { haSettings, type HaSettings } from './ha-settings.js';
+import { taskFor, type TaskContext } from './ha-tasks.js';
+import { freshMemory, type LoopMemory } from './loop-memory.js';
+import { memberRecord, postgresStateName, type MemberAddresses } from './member-record.js';
+import type { PeerSource } from './peer-source.js';
+import { isRunningPrimary, type PeerStatus, type Snapshot } from './snapshot.js';
+import { TaskRunner } from './task-runner.js';
+
+export interface HaLoopOptions {
+  name: string;
+  scope: string;
+  version: string;
+  dcs: Dcs;
+  postgres: PostgresController;
+  peers: PeerSource;
+  clock: Clock;
+  log: Logger;
+  tags: Tags;
+  addresses: MemberAddresses;
+  bootstrap: { dcs: DynamicConfig; initdb: InitdbOption[] };
+  /** PostgreSQL settings for the current dynamic configuration. */
+  postgresSettings(live: Record<string, unknown> | undefined): PostgresSettings;
+  /** Receives the member's state after every cycle, for the REST API. */
+  publish(state: NodeState): void;
+}
+
+/** Steps on etcd a cycle may take before it must end (renew, race, acquire, ...). */
+const MAX_STEPS = 6;
+/** How long a demotion waits for a running task to notice it should stop. */
+const CANCEL_TIMEOUT_MS = 5000;
+
+export class HaLoop {
+  private readonly memory: LoopMemory = freshMemory();
+  private readonly tasks: TaskRunner;
+  private cluster: ClusterState | undefined;
+  private clusterReadAt: number | undefined;
+  private dcsLastSeen: number | undefined;
+  private lastDecision: Decision | undefined;
+  private lastCycleAt: number | undefined;
+  private appliedSettings = '';
+  private wakeUp = new AbortController();
+  private stopped = false;
+
+  constructor(private readonly options: HaLoopOptions) {
+    this.tasks = new TaskRunner(options.clock, options.log, () => this.wake());
+  }
+
+  private settings(): HaSettings {
+    return haSettings(this.cluster?.config?.value, this.options.bootstrap.dcs);
+  }
+
+  private taskContext(): TaskContext {
+    const { name, dcs, postgres, clock, log, bootstrap } = this.options;
+    return {
+      name,
+      dcs,
+      postgres,
+      clock,
+      log,
+      memory: this.memory,
+      cluster: () => this.cluster,
+      ttlSeconds: () => this.settings().ttl,
+      bootstrapConfig: bootstrap.dcs as unknown as Record<string, unknown>,
+      initdb: bootstrap.initdb,
+    };
+  }
+
+  /** Until when (monotonic ms) this member believes it holds the leader key. */
+  get leaderUntil(): number | undefined {
+    return this.memory.leaderUntil;
+  }
+
+  /** Ends the current wait so the next cycle runs now (a watch event, an API request, a finished task). */
+  wake(): void {
+    this.wakeUp.abort();
+  }
+
+  /** Whether something asked for a cycle since the current one began. */
+  get wakeRequested(): boolean {
+    return this.wakeUp.signal.aborted;
+  }
+
+  private async readCluster(): Promise<void> {
+    try {
+      this.cluster = await this.options.dcs.readCluster();
+      this.clusterReadAt = this.options.clock.now();
+      this.dcsLastSeen = Math.floor(this.options.clock.wallTime().getTime() / 1000);
+    } catch (error) {
+      this.cluster = undefined;
+      this.options.log.log('warn', `etcd read failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async applyPostgresSettings(postgres: PostgresObservation): Promise<void> {
+    if (postgres.dataDirectory !== 'initialized' || this.tasks.running) return;
+    const settings = this.options.postgresSettings(this.cluster?.config?.value);
+    const key = JSON.stringify(settings);
+    if (key === this.appliedSettings) return;
+    await this.options.postgres.configure(settings);
+    this.appliedSettings = key;
+  }
+
+  private trackPrimary(postgres: PostgresObservation): void {
+    const now = this.options.clock.now();
+    // A data directory without standby.signal was a primary's, even if it is down right now.
+    if (postgres.dataDirectory === 'initialized' && postgres.inRecovery === false) this.memory.wasPrimary = true;
+    const leads = this.cluster?.leader?.name === this.options.name;
+    const down = postgres.process === 'stopped' || postgres.process === 'crashed';
+    if (leads && down) this.memory.primaryDownSince ??= now;
+    else this.memory.primaryDownSince = undefined;
+  }
+
+  private snapshot(postgres: PostgresObservation, step: { renewed: boolean; renewalFailed: boolean; peers: PeerStatus[] | undefined }): Snapshot {
+    const { clock, name, tags } = this.options;
+    const leaderUntil = this.memory.leaderUntil;
+    return {
+      now: clock.now(),
+      wallTime: clock.wallTime().getTime(),
+      name,
+      tags,
+      settings: this.settings(),
+      cluster: this.cluster,
+      leadership: leaderUntil === undefined ? undefined : { validUntil: leaderUntil, renewedThisCycle: step.renewed },
+      renewalFailed: step.renewalFailed,
+      postgres,
+      task: this.tasks.running,
+      peers: step.peers,
+      primaryDownSince: this.memory.primaryDownSince,
+      wasPrimary: this.memory.wasPrimary,
+      rewindFailed: this.memory.rewindFailed,
+    };
+  }
+
+  /** Carries out a step on etcd; returns what the next decision must know. */
+  private async step(action: DcsAction, state: { renewed: boolean; renewalFailed: boolean; peers: PeerStatus[] | undefined }): Promise<void> {
+    const { dcs } = this.options;
+    const ttlMs = this.settings().ttl * 1000;
+    switch (action.kind) {
+      case 'renew-leader':
+      case 'acquire-leader': {
+        const claim = await (action.kind === 'renew-leader' ? dcs.renewLeader() : dcs.acquireLeader()).catch(() => ({ held: false as const }));
+        if (claim.held) {
+          this.memory.leaderUntil = claim.renewedAt + ttlMs;
+          state.renewed = true;
+          if (this.cluster) this.cluster = { ...this.cluster, leader: { name: this.options.name, lease: '', modRevision: 0 } };
+          if (action.kind === 'acquire-leader' && this.cluster?.failover) {
+            await dcs.writeFailover({}, this.cluster.failover.modRevision).catch(() => undefined);
+            this.cluster = { ...this.cluster, failover: undefined };
+          }
+        } else {
+          this.memory.leaderUntil = undefined;
+          if (action.kind === 'renew-leader') state.renewalFailed = true;
+          else await this.readCluster();
+        }
+        return;
+      }
+      case 'release-leader':
+        await dcs.releaseLeader().catch(() => undefined);
+        this.memory.leaderUntil = undefined;
+        await this.readCluster();
+        return;
+      case 'clear-failover':
+        if (this.cluster?.failover) await dcs.writeFailover({}, this.cluster.failover.modRevision).catch(() => undefined);
+        await this.readCluster();
+        return;
+      case 'gather-peers': {
+        const others = this.cluster?.members.filter((m) => m.name !== this.options.name) ?? [];
+        state.peers = await this.options.peers.gather(others, Math.min(2000, this.settings().retry_timeout * 1000));
+        return;
+      }
+    }
+  }
+
+  private async startTask(action: PostgresAction): Promise<void> {
+    if (this.tasks.running) {
+      if (action.kind !== 'demote') return;
+      await this.tasks.cancel(CANCEL_TIMEOUT_MS);
+      if (this.tasks.running) return;
+    }
+    const { kind, work } = taskFor(action, this.taskContext());
+    this.tasks.start(kind, work);
+  }
+
+  /** One cycle of the loop. */
+  async runCycle(): Promise<Decision> {
+    const { log, clock } = this.options;
+    this.wakeUp = new AbortController();
+    await this.readCluster();
+    let postgres = await this.options.postgres.observe();
+    this.trackPrimary(postgres);
+    await this.applyPostgresSettings(postgres).catch((error: unknown) => log.log('warn', `applying PostgreSQL settings failed: ${String(error)}`));
+    const state = { renewed: false, renewalFailed: false, peers: undefined as PeerStatus[] | undefined };
+    let decision = decide(this.snapshot(postgres, state));
+    for (let steps = 0; isDcsAction(decision.action) && steps < MAX_STEPS; steps++) {
+      log.log('debug', `${decision.rule}: ${decision.reason}`);
+      await this.step(decision.action, state);
+      decision = decide(this.snapshot(postgres, state));
+    }
+    if (decision.action.kind !== 'none' && !isDcsAction(decision.action)) await this.startTask(decision.action);
+    if (decision.reason !== this.lastDecision?.reason || decision.action.kind !== 'none') log.log('info', decision.reason);
+    this.lastDecision = decision;
+    if (this.tasks.running) postgres = await this.options.postgres.observe();
+    await this.publish(postgres);
+    this.lastCycleAt = clock.now();
+    return decision;
+  }
+
+  private async publish(postgres: PostgresObservation): Promise<void> {
+    const { options, memory } = this;
+    const task = this.tasks.running?.kind;
+    if (this.cluster) {
+      const record = memberRecord(postgres, task, options.tags, options.addresses);
+      await options.dcs.touchMember(record).catch((error: unknown) => options.log.log('warn', `publishing the member key failed: ${String(error)}`));
+      const leads = memory.leaderUntil !== undefined && memory.leaderUntil > options.clock.now() && isRunningPrimary(postgres);
+      if (leads && postgres.flushLsn !== undefined && this.cluster.status?.optime !== postgres.flushLsn) {
+        await options.dcs.writeStatus({ optime: postgres.flushLsn }).catch(() => undefined);
+      }
+      if (leads) {
+        const names = this.cluster.members.map((m) => m.name).filter((n) => n !== options.name);
+        await options.postgres.syncReplicationSlots(names).catch((error: unknown) => options.log.log('warn', `replication slots: ${String(error)}`));
+      }
+    }
+    options.publish({
+      name: options.name,
+      scope: options.scope,
+      version: options.version,
+      postgres,
+      postgresState: postgresStateName(postgres, task),
+      leaderUntil: memory.leaderUntil,
+      cluster: this.cluster,
+      clusterReadAt: this.clusterReadAt,
+      dcsLastSeen: this.dcsLastSeen,
+      tags: options.tags,
+      settings: this.settings(),
+      lastDecision: this.lastDecision,
+      lastCycleAt: this.lastCycleAt,
+    });
+  }
+
+  /** Runs cycles every loop_wait until stop(); a wake() starts the next one at once. */
+  async run(): Promise<void> {
+    const { clock, log, dcs } = this.options;
+    const unwatch = dcs.watch(() => this.wake());
+    try {
+      while (!this.stopped) {
+        const started = clock.now();
+        await this.runCycle().catch((error: unknown) => log.log('error', `HA cycle failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+        if (this.stopped) break;
+        const wait = started + this.settings().loop_wait * 1000 - clock.now();
+        if (wait > 0) await clock.sleep(wait, this.wakeUp.signal);
+      }
+    } finally {
+      unwatch();
+    }
+  }
+
+  /**
+   * Ends the loop and stops PostgreSQL, as Patroni does on SIGTERM; a leader also deletes its
+   * key at once, so a replica takes over without waiting for the key to expire.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.tasks.cancel(CANCEL_TIMEOUT_MS);
+    const { postgres, dcs, log } = this.options;
+    const leading = this.memory.leaderUntil !== undefined;
+    this.memory.leaderUntil = undefined;
+    try {
+      await postgres.stop('fast');
+      if (leading && (await dcs.releaseLeader())) log.log('info', 'released the leader lock on shutdown');
+    } catch (error) {
+      log.log('error', `could not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+// The long actions on PostgreSQL that rules decide, each carried out step by step.
+import type { Clock } from '../clock/clock.js';
+import type { InitdbOption } from '../contract/schema-types.js';
+import type { ClusterState, Dcs } from '../dcs/dcs.js';
+import type { Logger } from '../logging/logger.js';
+import type { PostgresController, ReplicationSource } from '../postgres/postgres-controller.js';
+import type { PostgresAction } from './decision.js';
+import { DEMOTE_MODES } from './demote-modes.js';
+import type { LoopMemory } from './loop-memory.js';
+import { replicationSource } from './replication-source.js';
+import type { TaskKind } from './snapshot.js';
+import type { TaskWork } from './task-runner.js';
+
+export interface TaskContext {
+  name: string;
+  dcs: Dcs;
+  postgres: PostgresController;
+  clock: Clock;
+  log: Logger;
+  memory: LoopMemory;
+  /** The latest cluster view. */
+  cluster(): ClusterState | undefined;
+  ttlSeconds(): number;
+  /** The dynamic configuration written when this member creates the cluster. */
+  bootstrapConfig: Record<string, unknown>;
+  initdb: InitdbOption[];
+}
+
+function sourceOf(context: TaskContext, member: string): ReplicationSource {
+  const source = replicationSource(context.cluster(), member);
+  if (!source) throw new Error(`member ${member} publishes no usable conn_url`);
+  return source;
+}
+
+function checkpoint(signal: AbortSignal, step: string): void {
+  if (signal.aborted) throw new Error(`stopped before ${step}`);
+}
+
+async function bootstrap(context: TaskContext, signal: AbortSignal): Promise<void> {
+  const { dcs, postgres, log, memory } = context;
+  if (!(await dcs.claimInitialize())) {
+    log.log('info', 'another member won the race to create the cluster');
+    return;
+  }
+  try {
+    checkpoint(signal, 'initdb');
+    await postgres.bootstrap({ initdb: context.initdb });
+    const { systemIdentifier } = await postgres.observe();
+    if (!systemIdentifier) throw new Error('the new cluster reports no system identifier');
+    await dcs.writeConfig(context.bootstrapConfig, 0);
+    await dcs.writeInitialize(systemIdentifier);
+    const claim = await dcs.acquireLeader();
+    if (claim.held) memory.leaderUntil = claim.renewedAt + context.ttlSeconds() * 1000;
+    memory.wasPrimary = true;
+    log.log('info', `created the cluster (system identifier ${systemIdentifier})`);
+  } catch (error) {
+    await dcs.abandonInitialize().catch(() => undefined);
+    await postgres.stop('immediate').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function promote(context: TaskContext): Promise<void> {
+  const { postgres, dcs, memory, clock } = context;
+  const before = await postgres.observe();
+  await postgres.promote();
+  memory.wasPrimary = true;
+  const after = await postgres.observe();
+  const history = context.cluster()?.history ?? [];
+  const timeline = (after.timeline ?? (before.timeline ?? 1) + 1) - 1;
+  const switchLsn = Math.max(before.receivedLsn ?? 0, before.replayedLsn ?? 0);
+  await dcs.writeHistory([...history, [timeline, switchLsn, 'no recovery target specified', clock.wallTime().toISOString(), context.name]]);
+}
+
+async function demote(context: TaskContext, mode: keyof typeof DEMOTE_MODES): Promise<void> {
+  const { postgres, dcs, memory } = context;
+  const plan = DEMOTE_MODES[mode];
+  memory.leaderUntil = undefined;
+  if (plan.checkpointFirst) await postgres.checkpoint().catch(() => undefined);
+  await postgres.stop(plan.stop);
+  if (!plan.releaseLeader) return;
+  const { flushLsn } = await postgres.observe();
+  if (flushLsn !== undefined) await dcs.writeStatus({ optime: flushLsn }).catch(() => undefined);
+  await dcs.releaseLeader();
+}
+
+async function rewind(context: TaskContext, from: string): Promise<void> {
+  const { postgres, memory, log } = context;
+  const ok = await postgres.rewindFrom(sourceOf(context, from));
+  memory.rewindFailed = !ok;
+  if (ok) memory.wasPrimary = false;
+  else log.log('warn', `pg_rewind from ${from} failed`);
+}
+
+async function clone(context: TaskContext, from: string, signal: AbortSignal): Promise<void> {
+  const { postgres, memory } = context;
+  await postgres.cloneFrom(sourceOf(context, from));
+  memory.wasPrimary = false;
+  memory.rewindFailed = false;
+  checkpoint(signal, 'starting the new replica');
+  const leader = context.cluster()?.leader?.name;
+  await postgres.startReplica(leader ? (replicationSource(context.cluster(), leader) ?? null) : null);
+}
+
+async function reinitialize(context: TaskContext): Promise<void> {
+  const { postgres, memory } = context;
+  if ((await postgres.observe()).process !== 'stopped') await postgres.stop('immediate');
+  await postgres.removeDataDirectory();
+  memory.wasPrimary = false;
+  memory.rewindFailed = false;
+}
+
+/** The task kind and the work for a PostgreSQL action. */
+export function taskFor(action: PostgresAction, context: TaskContext): { kind: TaskKind; work: TaskWork } {
+  const { postgres } = context;
+  switch (action.kind) {
+    case 'bootstrap':
+      return { kind: 'bootstrap', work: (signal) => bootstrap(context, signal) };
+    case 'clone':
+      return { kind: 'clone', work: (signal) => clone(context, action.from, signal) };
+    case 'promote':
+      return { kind: 'promote', work: () => promote(context) };
+    case 'demote':
+      return { kind: 'demote', work: () => demote(context, action.mode) };
+    case 'start-primary':
+      return { kind: 'start', work: () => postgres.startPrimary() };
+    case 'start-replica':
+      return { kind: 'start', work: () => postgres.startReplica(action.leader ? sourceOf(context, action.leader) : null) };
+    case 'rewind':
+      return { kind: 'rewind', work: () => rewind(context, action.from) };
+    case 'reinitialize':
+      return { kind: 'reinitialize', work: () => reinitialize(context) };
+    case 'follow':
+      return { kind: 'follow', work: () => postgres.follow(sourceOf(context, action.leader)) };
+  }
+}

@@ -1,0 +1,16 @@
+// What the HA loop remembers between cycles, beyond what it can observe again.
+
+export interface LoopMemory {
+  /** Our belief that we hold the leader key, until this monotonic time. */
+  leaderUntil: number | undefined;
+  /** We ran as primary since the last rejoin: pg_rewind before following another leader. */
+  wasPrimary: boolean;
+  /** The last pg_rewind failed. */
+  rewindFailed: boolean;
+  /** When our PostgreSQL was first seen down while we led. */
+  primaryDownSince: number | undefined;
+}
+
+export function freshMemory(): LoopMemory {
+  return { leaderUntil: undefined, wasPrimary: false, rewindFailed: false, primaryDownSince: undefined };
+}

@@ -1,0 +1,252 @@
+// An in-memory PostgreSQL for fast tests and simulations: timelines, WAL positions that only a
+// running primary advances, streaming that stops at a divergence, promotion, pg_rewind, clones
+// and crashes. It is held to the real controller by the PostgresController contract suite.
+import type {
+  BootstrapOptions,
+  PostgresController,
+  PostgresObservation,
+  PostgresSettings,
+  ReplicationSource,
+  StopMode,
+} from './postgres-controller.js';
+
+/** Settings a running instance only takes after a restart. */
+const RESTART_ONLY = new Set(['max_connections', 'shared_buffers', 'max_wal_senders', 'max_replication_slots', 'wal_level', 'max_worker_processes']);
+
+interface Data {
+  systemIdentifier: string;
+  timeline: number;
+  lsn: number;
+  /** `[timeline, switchLsn]` for every timeline this data left, like a timeline history file. */
+  history: [number, number][];
+  standby: boolean;
+  cleanShutdown: boolean;
+}
+
+/** The instances of one simulated network, so replicas can find their upstream by address. */
+export class SimulatedPostgresWorld {
+  readonly instances = new Map<string, SimulatedPostgres>();
+  private nextIdentifier = 7_700_000_000_000_000_000n;
+
+  create(name: string, host: string, port: number): SimulatedPostgres {
+    const instance = new SimulatedPostgres(this, name, host, port);
+    this.instances.set(name, instance);
+    return instance;
+  }
+
+  at(host: string, port: number): SimulatedPostgres | undefined {
+    return [...this.instances.values()].find((i) => i.host === host && i.port === port);
+  }
+
+  newIdentifier(): string {
+    this.nextIdentifier += 1n;
+    return this.nextIdentifier.toString();
+  }
+}
+
+/** The WAL position where `follower`'s history leaves `source`'s, or undefined when it is a prefix of it. */
+function divergence(follower: Data, source: Data): number | undefined {
+  if (follower.systemIdentifier !== source.systemIdentifier) return 0;
+  if (follower.timeline === source.timeline) return follower.lsn <= source.lsn ? undefined : source.lsn;
+  if (follower.timeline > source.timeline) return 0;
+  const switchPoint = source.history.find(([timeline]) => timeline === follower.timeline)?.[1];
+  if (switchPoint === undefined) return 0;
+  return follower.lsn <= switchPoint ? undefined : switchPoint;
+}
+
+export class SimulatedPostgres implements PostgresController {
+  private data: Data | undefined;
+  private running = false;
+  /** Frozen (SIGSTOP): it keeps its state but answers nobody. */
+  suspended = false;
+  private upstream: ReplicationSource | null = null;
+  private settings: PostgresSettings | undefined;
+  private startedSettings: PostgresSettings | undefined;
+
+  constructor(
+    private readonly world: SimulatedPostgresWorld,
+    readonly name: string,
+    readonly host: string,
+    readonly port: number,
+  ) {}
+
+  /** A committed write on a running primary: the WAL advances. */
+  write(bytes = 128): number | undefined {
+    if (!this.answers() || !this.data || this.data.standby) return undefined;
+    this.data.lsn += bytes;
+    return this.data.lsn;
+  }
+
+  /** kill -9 of the postmaster. */
+  crash(): void {
+    if (!this.running || !this.data) return;
+    this.running = false;
+    this.data.cleanShutdown = false;
+  }
+
+  private answers(): boolean {
+    return this.running && !this.suspended;
+  }
+
+  private source(): SimulatedPostgres | undefined {
+    return this.upstream ? this.world.at(this.upstream.host, this.upstream.port) : undefined;
+  }
+
+  /** Streams from the upstream as far as it can: up to the upstream's position, never past a divergence. */
+  private catchUp(): boolean {
+    const source = this.source();
+    if (!this.answers() || !this.data?.standby || !source?.answers() || !source.data) return false;
+    if (divergence(this.data, source.data) !== undefined) return false;
+    if (this.data.timeline < source.data.timeline) {
+      this.data.history = source.data.history.map(([t, l]) => [t, l]);
+      this.data.timeline = source.data.timeline;
+    }
+    this.data.lsn = Math.max(this.data.lsn, source.data.lsn);
+    return true;
+  }
+
+  async observe(): Promise<PostgresObservation> {
+    if (!this.data) return { dataDirectory: 'empty', process: 'stopped' };
+    if (!this.running) {
+      return {
+        dataDirectory: 'initialized',
+        process: this.data.cleanShutdown ? 'stopped' : 'crashed',
+        systemIdentifier: this.data.systemIdentifier,
+        inRecovery: this.data.standby,
+        timeline: this.data.timeline,
+      };
+    }
+    const streaming = this.catchUp();
+    const base: PostgresObservation = {
+      dataDirectory: 'initialized',
+      process: 'running',
+      systemIdentifier: this.data.systemIdentifier,
+      timeline: this.data.timeline,
+      inRecovery: this.data.standby,
+      serverVersion: 150020,
+      pendingRestart: this.pendingRestart(),
+    };
+    if (!this.data.standby) {
+      const replication = [...this.world.instances.values()]
+        .filter((i) => i.data?.standby && i.upstream?.host === this.host && i.upstream.port === this.port && i.catchUp())
+        .map((i) => ({ usename: 'replicator', application_name: i.name, client_addr: i.host, state: 'streaming', sync_state: 'async', sync_priority: 0 }));
+      return { ...base, flushLsn: this.data.lsn, replication };
+    }
+    return {
+      ...base,
+      receivedLsn: this.data.lsn,
+      replayedLsn: this.data.lsn,
+      replayedTimestamp: null,
+      replayPaused: false,
+      replicationState: streaming ? 'streaming' : 'in archive recovery',
+      ...(this.upstream ? { upstream: { host: this.upstream.host, port: this.upstream.port } } : {}),
+    };
+  }
+
+  private pendingRestart(): PostgresObservation['pendingRestart'] {
+    const pending: NonNullable<PostgresObservation['pendingRestart']> = {};
+    for (const name of RESTART_ONLY) {
+      const started = this.startedSettings?.parameters[name];
+      const wanted = this.settings?.parameters[name];
+      if (started !== wanted && wanted !== undefined) pending[name] = { old_value: String(started ?? ''), new_value: String(wanted) };
+    }
+    return pending;
+  }
+
+  async configure(settings: PostgresSettings): Promise<boolean> {
+    const changed = JSON.stringify(settings) !== JSON.stringify(this.settings);
+    this.settings = settings;
+    return changed;
+  }
+
+  private start(standby: boolean, source: ReplicationSource | null): void {
+    if (!this.data) throw new Error(`${this.name}: the data directory is empty`);
+    if (this.running) throw new Error(`${this.name}: PostgreSQL is already running`);
+    this.data.standby = standby;
+    this.data.cleanShutdown = false;
+    this.upstream = standby ? source : null;
+    this.running = true;
+    this.startedSettings = this.settings;
+  }
+
+  async bootstrap(_options: BootstrapOptions): Promise<void> {
+    if (this.data) throw new Error(`${this.name}: the data directory is not empty`);
+    this.data = { systemIdentifier: this.world.newIdentifier(), timeline: 1, lsn: 16_777_216, history: [], standby: false, cleanShutdown: true };
+    this.start(false, null);
+  }
+
+  async cloneFrom(source: ReplicationSource): Promise<void> {
+    if (this.data) throw new Error(`${this.name}: the data directory is not empty`);
+    const from = this.world.at(source.host, source.port);
+    if (!from?.answers() || !from.data) throw new Error(`${source.name} does not answer`);
+    this.data = { ...from.data, history: from.data.history.map(([t, l]) => [t, l]), standby: true, cleanShutdown: true };
+  }
+
+  async startPrimary(): Promise<void> {
+    this.start(false, null);
+  }
+
+  async startReplica(source: ReplicationSource | null): Promise<void> {
+    this.start(true, source);
+  }
+
+  async follow(source: ReplicationSource | null): Promise<void> {
+    if (!this.running || !this.data?.standby) throw new Error(`${this.name}: not a running replica`);
+    this.upstream = source;
+  }
+
+  async promote(): Promise<void> {
+    if (!this.running || !this.data?.standby) throw new Error(`${this.name}: not a running replica`);
+    this.data.history.push([this.data.timeline, this.data.lsn]);
+    this.data.timeline += 1;
+    this.data.standby = false;
+    this.upstream = null;
+  }
+
+  async stop(_mode: StopMode): Promise<void> {
+    if (!this.running || !this.data) return;
+    this.running = false;
+    this.data.cleanShutdown = true;
+  }
+
+  async restart(): Promise<void> {
+    const standby = this.data?.standby ?? false;
+    await this.stop('fast');
+    this.start(standby, this.upstream);
+  }
+
+  async rewindFrom(source: ReplicationSource): Promise<boolean> {
+    const from = this.world.at(source.host, source.port);
+    if (this.running || !this.data || !from?.answers() || !from.data) return false;
+    const point = divergence(this.data, from.data);
+    if (point === 0) return false;
+    this.data = {
+      ...this.data,
+      lsn: point ?? this.data.lsn,
+      timeline: from.data.timeline,
+      history: from.data.history.map(([t, l]) => [t, l]),
+      standby: true,
+      cleanShutdown: true,
+    };
+    this.upstream = source;
+    return true;
+  }
+
+  async canRewind(): Promise<boolean> {
+    return this.data !== undefined;
+  }
+
+  async removeDataDirectory(): Promise<void> {
+    if (this.running) throw new Error(`${this.name}: stop PostgreSQL before removing its data`);
+    this.data = undefined;
+  }
+
+  /** Slots are not modelled: simulated WAL is never recycled, so nothing depends on them. */
+  async syncReplicationSlots(): Promise<void> {}
+
+  async checkpoint(): Promise<void> {
+    if (!this.running) throw new Error(`${this.name}: not running`);
+  }
+
+  async close(): Promise<void> {}
+}

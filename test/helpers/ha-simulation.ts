@@ -1,0 +1,184 @@
+// Three (or more) agents on a fake clock, with the in-memory etcd and simulated PostgreSQL:
+// seconds pass instantly, and faults (kill, freeze, etcd partition) are injected at will.
+import type { NodeState } from '../../agent/api/node-state.js';
+import { dcsLayout } from '../../agent/contract/dcs-layout.js';
+import type { DynamicConfig } from '../../agent/contract/schema-types.js';
+import { InMemoryKvStore, type InMemoryKvClient } from '../../agent/dcs/in-memory-kv.js';
+import { KvDcs } from '../../agent/dcs/kv-dcs.js';
+import { HaLoop } from '../../agent/ha/ha-loop.js';
+import type { PeerSource } from '../../agent/ha/peer-source.js';
+import { walPosition, type PeerStatus } from '../../agent/ha/snapshot.js';
+import { silentLogger } from '../../agent/logging/logger.js';
+import { SimulatedPostgresWorld, type SimulatedPostgres } from '../../agent/postgres/simulated-postgres.js';
+import { FakeClock } from './fake-clock.js';
+
+export const SIM_DCS: DynamicConfig = {
+  ttl: 10,
+  loop_wait: 2,
+  retry_timeout: 4,
+  maximum_lag_on_failover: 1048576,
+  maximum_lag_on_syncnode: -1,
+  max_timelines_history: 0,
+  primary_start_timeout: 300,
+  primary_stop_timeout: 0,
+  synchronous_mode: false,
+  synchronous_mode_strict: false,
+  synchronous_node_count: 1,
+  failsafe_mode: false,
+  check_timeline: false,
+  member_slots_ttl: '30min',
+  postgresql: {
+    use_pg_rewind: true,
+    use_slots: true,
+    remove_data_directory_on_rewind_failure: false,
+    remove_data_directory_on_diverged_timelines: false,
+    parameters: {},
+  },
+};
+
+export interface SimNode {
+  name: string;
+  port: number;
+  postgres: SimulatedPostgres;
+  kv: InMemoryKvClient;
+  loop: HaLoop;
+  state: NodeState | undefined;
+  alive: boolean;
+  frozen: boolean;
+  busy: boolean;
+  nextRunAt: number;
+}
+
+export class Simulation {
+  readonly clock = new FakeClock();
+  readonly store = new InMemoryKvStore(this.clock);
+  readonly world = new SimulatedPostgresWorld();
+  readonly nodes = new Map<string, SimNode>();
+  private readonly layout = dcsLayout('/service', 'sim');
+
+  constructor(names: string[]) {
+    names.forEach((name, i) => {
+      const port = 5432 + i;
+      const node = { name, port, postgres: this.world.create(name, '127.0.0.1', port), alive: false, frozen: false, busy: false, nextRunAt: 0 } as SimNode;
+      this.nodes.set(name, node);
+      this.start(name);
+    });
+    this.store.watch(this.layout.prefix, () => {
+      for (const node of this.nodes.values()) if (node.kv.reachable) node.loop.wake();
+    });
+  }
+
+  node(name: string): SimNode {
+    const node = this.nodes.get(name);
+    if (!node) throw new Error(`no node ${name}`);
+    return node;
+  }
+
+  private peers(self: string): PeerSource {
+    return {
+      gather: async (members) => {
+        const statuses: PeerStatus[] = [];
+        for (const member of members) {
+          const node = this.nodes.get(member.name);
+          const reachable = node !== undefined && node.alive && !node.frozen;
+          const observed = reachable ? await node.postgres.observe() : undefined;
+          statuses.push({
+            name: member.name,
+            reachable: reachable && member.name !== self,
+            isPrimary: observed?.process === 'running' && observed.inRecovery === false,
+            walPosition: observed ? walPosition(observed) : 0,
+            timeline: observed?.timeline,
+            nofailover: false,
+            failoverPriority: 1,
+          });
+        }
+        return statuses;
+      },
+    };
+  }
+
+  /** (Re)starts a member's agent with fresh memory, as systemd would after a crash. */
+  start(name: string): void {
+    const node = this.node(name);
+    node.kv = this.store.client();
+    node.alive = true;
+    node.frozen = false;
+    node.postgres.suspended = false;
+    node.nextRunAt = this.clock.now();
+    const timing = () => ({ ttl: SIM_DCS.ttl, retry_timeout: SIM_DCS.retry_timeout });
+    node.loop = new HaLoop({
+      name,
+      scope: 'sim',
+      version: 'sim',
+      dcs: new KvDcs({ kv: node.kv, layout: this.layout, name, clock: this.clock, timing }),
+      postgres: node.postgres,
+      peers: this.peers(name),
+      clock: this.clock,
+      log: silentLogger,
+      tags: {},
+      addresses: { postgres: `127.0.0.1:${node.port}`, api: `http://127.0.0.1:${node.port + 3000}` },
+      bootstrap: { dcs: SIM_DCS, initdb: [] },
+      postgresSettings: () => ({
+        memberName: name,
+        scope: 'sim',
+        listenAddresses: ['127.0.0.1'],
+        port: node.port,
+        parameters: {},
+        pgHba: [],
+        superuser: { username: 'postgres', password: 'x' },
+        replication: { username: 'replicator', password: 'y' },
+      }),
+      publish: (state) => (node.state = state),
+    });
+  }
+
+  /** kill -9 of the agent and the postmaster together. */
+  kill(name: string): void {
+    const node = this.node(name);
+    node.alive = false;
+    node.kv.reachable = false;
+    node.postgres.crash();
+  }
+
+  /** SIGSTOP of the agent and PostgreSQL; `thaw` is SIGCONT. */
+  freeze(name: string): void {
+    const node = this.node(name);
+    node.frozen = true;
+    node.postgres.suspended = true;
+  }
+
+  thaw(name: string): void {
+    const node = this.node(name);
+    node.frozen = false;
+    node.postgres.suspended = false;
+    node.nextRunAt = this.clock.now();
+  }
+
+  /** Cuts (or restores) one member's connection to etcd. */
+  setEtcdReachable(name: string, reachable: boolean): void {
+    this.node(name).kv.reachable = reachable;
+  }
+
+  /** Members whose PostgreSQL takes writes and whose agent believes it leads: what HAProxy would route to. */
+  writablePrimaries(): SimNode[] {
+    const now = this.clock.now();
+    return [...this.nodes.values()].filter((n) => n.alive && !n.frozen && n.postgres.write(0) !== undefined && (n.loop.leaderUntil ?? -1) > now);
+  }
+
+  /** Called after time moved and before the due cycles run: the moment a resumed member has not acted yet. */
+  beforeCycles: () => void = () => undefined;
+
+  /** Moves time by `ms` and runs every cycle that is due. */
+  async tick(ms: number): Promise<void> {
+    await this.clock.advance(ms);
+    this.beforeCycles();
+    for (const node of this.nodes.values()) {
+      const due = node.loop.wakeRequested || node.nextRunAt <= this.clock.now();
+      if (!node.alive || node.frozen || node.busy || !due) continue;
+      node.busy = true;
+      node.nextRunAt = this.clock.now() + SIM_DCS.loop_wait * 1000;
+      void node.loop.runCycle().finally(() => (node.busy = false));
+    }
+    await this.clock.advance(0);
+  }
+}
