@@ -1,0 +1,27 @@
+// PostgreSQL settings that are not ordinary parameters: the ones pgha derives from elsewhere,
+// and the ones every member must share (a hot standby refuses to start when they are lower
+// than on its primary), which only the dynamic configuration may set.
+
+/** Settings pgha sets itself, with the part of the cluster spec they come from. */
+export const DERIVED_PARAMETERS: Readonly<Record<string, string>> = {
+  listen_addresses: "the hosts' addresses",
+  port: 'postgres.port',
+  cluster_name: 'metadata.name',
+  data_directory: 'postgres.data_dir',
+  hba_file: 'postgres.pg_hba',
+};
+
+export const CLUSTER_WIDE_PARAMETERS: ReadonlySet<string> = new Set([
+  'max_connections',
+  'max_wal_senders',
+  'max_replication_slots',
+  'max_worker_processes',
+  'max_prepared_transactions',
+  'max_locks_per_transaction',
+  'track_commit_timestamp',
+  'wal_level',
+  'wal_log_hints',
+  'wal_keep_size',
+  'wal_keep_segments',
+  'hot_standby',
+]);
