@@ -1,4 +1,4 @@
-// The bundled agent (dist/agent/pgha-agent.mjs) as systemd will run it.
+// The bundled agent (dist/agent/bin/pgha-agent.mjs) as systemd will run it.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { projectPath } from '../helpers/paths.js';
 
 function agent(...args: string[]) {
-  const result = spawnSync(process.execPath, [projectPath('dist/agent/pgha-agent.mjs'), ...args], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [projectPath('dist/agent/bin/pgha-agent.mjs'), ...args], { encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
