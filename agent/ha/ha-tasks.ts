@@ -65,6 +65,8 @@ async function promote(context: TaskContext): Promise<void> {
   const before = await postgres.observe();
   await postgres.promote();
   memory.wasPrimary = true;
+  // Until this checkpoint, pg_rewind on a former primary may read the old timeline from our control file.
+  await postgres.checkpoint();
   const after = await postgres.observe();
   const history = context.cluster()?.history ?? [];
   const timeline = (after.timeline ?? (before.timeline ?? 1) + 1) - 1;
@@ -76,8 +78,7 @@ async function demote(context: TaskContext, mode: keyof typeof DEMOTE_MODES): Pr
   const { postgres, dcs, memory } = context;
   const plan = DEMOTE_MODES[mode];
   memory.leaderUntil = undefined;
-  if (plan.checkpointFirst) await postgres.checkpoint().catch(() => undefined);
-  await postgres.stop(plan.stop);
+  await postgres.stop(plan.stop, { checkpointFirst: plan.checkpointFirst });
   if (!plan.releaseLeader) return;
   const { flushLsn } = await postgres.observe();
   if (flushLsn !== undefined) await dcs.writeStatus({ optime: flushLsn }).catch(() => undefined);

@@ -28,6 +28,9 @@ export class SimulatedPostgresWorld {
   readonly instances = new Map<string, SimulatedPostgres>();
   private nextIdentifier = 7_700_000_000_000_000_000n;
 
+  /** Wall-clock time, for postmaster start times. */
+  constructor(readonly now: () => Date = () => new Date()) {}
+
   create(name: string, host: string, port: number): SimulatedPostgres {
     const instance = new SimulatedPostgres(this, name, host, port);
     this.instances.set(name, instance);
@@ -57,6 +60,7 @@ function divergence(follower: Data, source: Data): number | undefined {
 export class SimulatedPostgres implements PostgresController {
   private data: Data | undefined;
   private running = false;
+  private startedAt = '';
   /** Frozen (SIGSTOP): it keeps its state but answers nobody. */
   suspended = false;
   private upstream: ReplicationSource | null = null;
@@ -108,9 +112,11 @@ export class SimulatedPostgres implements PostgresController {
   async observe(): Promise<PostgresObservation> {
     if (!this.data) return { dataDirectory: 'empty', process: 'stopped' };
     if (!this.running) {
+      const { cleanShutdown, standby } = this.data;
       return {
         dataDirectory: 'initialized',
-        process: this.data.cleanShutdown ? 'stopped' : 'crashed',
+        process: cleanShutdown ? 'stopped' : 'crashed',
+        controlState: cleanShutdown ? (standby ? 'shut down in recovery' : 'shut down') : standby ? 'in archive recovery' : 'in production',
         systemIdentifier: this.data.systemIdentifier,
         inRecovery: this.data.standby,
         timeline: this.data.timeline,
@@ -124,6 +130,7 @@ export class SimulatedPostgres implements PostgresController {
       timeline: this.data.timeline,
       inRecovery: this.data.standby,
       serverVersion: 150020,
+      postmasterStartTime: this.startedAt,
       pendingRestart: this.pendingRestart(),
     };
     if (!this.data.standby) {
@@ -166,6 +173,7 @@ export class SimulatedPostgres implements PostgresController {
     this.data.cleanShutdown = false;
     this.upstream = standby ? source : null;
     this.running = true;
+    this.startedAt = this.world.now().toISOString();
     this.startedSettings = this.settings;
   }
 
@@ -203,10 +211,11 @@ export class SimulatedPostgres implements PostgresController {
     this.upstream = null;
   }
 
-  async stop(_mode: StopMode): Promise<void> {
+  /** `immediate` leaves the control file "in production", as a crash does. */
+  async stop(mode: StopMode): Promise<void> {
     if (!this.running || !this.data) return;
     this.running = false;
-    this.data.cleanShutdown = true;
+    this.data.cleanShutdown = mode === 'fast';
   }
 
   async restart(): Promise<void> {

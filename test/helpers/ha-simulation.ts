@@ -52,7 +52,7 @@ export interface SimNode {
 export class Simulation {
   readonly clock = new FakeClock();
   readonly store = new InMemoryKvStore(this.clock);
-  readonly world = new SimulatedPostgresWorld();
+  readonly world = new SimulatedPostgresWorld(() => this.clock.wallTime());
   readonly nodes = new Map<string, SimNode>();
   private readonly layout = dcsLayout('/service', 'sim');
 
