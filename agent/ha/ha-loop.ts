@@ -211,8 +211,8 @@ export class HaLoop {
     if (decision.reason !== this.lastDecision?.reason || decision.action.kind !== 'none') log.log('info', decision.reason);
     this.lastDecision = decision;
     if (this.tasks.running) postgres = await this.options.postgres.observe();
-    await this.publish(postgres);
     this.lastCycleAt = clock.now();
+    await this.publish(postgres);
     return decision;
   }
 
