@@ -14,8 +14,8 @@ import { taskFor, type TaskContext } from './ha-tasks.js';
 import { freshMemory, type LoopMemory } from './loop-memory.js';
 import { memberRecord, postgresStateName, type MemberAddresses } from './member-record.js';
 import type { PeerSource } from './peer-source.js';
-import { isRunningPrimary, type PeerStatus, type Snapshot } from './snapshot.js';
-import { TaskRunner } from './task-runner.js';
+import { isRunningPrimary, type PeerStatus, type Snapshot, type TaskKind } from './snapshot.js';
+import { TaskRunner, type TaskWork } from './task-runner.js';
 
 export interface HaLoopOptions {
   name: string;
@@ -74,6 +74,34 @@ export class HaLoop {
       bootstrapConfig: bootstrap.dcs as unknown as Record<string, unknown>,
       initdb: bootstrap.initdb,
     };
+  }
+
+  /** The long action in progress, if any. */
+  get runningTask(): { kind: TaskKind; since: number } | undefined {
+    return this.tasks.running;
+  }
+
+  /**
+   * Starts an action an operator asked for (a restart, a reinitialize) as the loop's task,
+   * unless another one runs; resolves when it ends. The loop is woken when it does.
+   */
+  async runOperatorTask(kind: TaskKind, work: TaskWork): Promise<'done' | { busy: TaskKind }> {
+    const running = this.tasks.running;
+    if (running) return { busy: running.kind };
+    this.tasks.start(kind, work);
+    await this.tasks.settled();
+    return 'done';
+  }
+
+  /** Stops the running task (bounded wait), for a forced reinitialize. */
+  cancelTask(): Promise<void> {
+    return this.tasks.cancel(CANCEL_TIMEOUT_MS);
+  }
+
+  /** Forgets the PostgreSQL settings last applied, so the next cycle writes them again (SIGHUP, POST /reload). */
+  reapplySettings(): void {
+    this.appliedSettings = '';
+    this.wake();
   }
 
   /** Until when (monotonic ms) this member believes it holds the leader key. */

@@ -1,7 +1,6 @@
 // Real PostgreSQL 15 members for the controller contract: data directories in a temporary root
 // owned by the postgres OS user, loopback ports, shared credentials. Run as root, the programs run
 // as that user. Closing stops every postmaster it finds by PID and removes the root.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,16 +12,9 @@ import { runProcess, type RunAs } from '../../agent/postgres/process-runner.js';
 import type { PostgresControllerHarness } from '../contract/postgres-controller-contract.js';
 import { waitFor } from './child-process.js';
 import { freePort } from './free-port.js';
+import { POSTGRES_BIN_DIR, postgresRunAs } from './postgres-user.js';
 
-export const POSTGRES_BIN_DIR = '/usr/lib/postgresql/15/bin';
 const STOP_TIMEOUT_SECONDS = 10;
-
-/** The postgres OS user, when these tests run as root (PostgreSQL will not). */
-function postgresRunAs(): RunAs | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string): number => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
-}
 
 function secret(): string {
   return randomBytes(12).toString('base64url');
@@ -33,7 +25,7 @@ async function postmasterGone(pid: number): Promise<boolean> {
 }
 
 /** pg_ctl stop -m immediate, then SIGKILL by PID if the postmaster is still there. */
-async function stopPostmaster(dataDir: string, runAs: RunAs | undefined): Promise<void> {
+export async function stopPostmaster(dataDir: string, runAs: RunAs | undefined): Promise<void> {
   const pidFile = await readPostmasterPidFile(dataDir);
   if (!pidFile || (await postmasterGone(pidFile.pid))) return;
   await runProcess(join(POSTGRES_BIN_DIR, 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'immediate', '-w', '-t', String(STOP_TIMEOUT_SECONDS)], {

@@ -1,0 +1,128 @@
+// Wires the real edges (etcd, PostgreSQL, the REST API, peers, the clock) around the HA loop
+// and runs it until SIGTERM or SIGINT, when it stops PostgreSQL and hands over leadership.
+import { readFileSync } from 'node:fs';
+import { createPeerClient, peerSourceOf } from './api/peer-client.js';
+import { startApiServer } from './api/api-server.js';
+import type { NodeState } from './api/node-state.js';
+import { systemClock } from './clock/clock.js';
+import { postgresSettings } from './config/postgres-settings.js';
+import { dcsLayout } from './contract/dcs-layout.js';
+import { parseListenAddress } from './contract/host-port.js';
+import type { AgentConfig } from './contract/schema-types.js';
+import { EtcdKv } from './dcs/etcd-kv.js';
+import { KvDcs, type DcsTiming } from './dcs/kv-dcs.js';
+import { HaLoop } from './ha/ha-loop.js';
+import { haSettings } from './ha/ha-settings.js';
+import type { Logger } from './logging/logger.js';
+import { OperatorRequests } from './operator-requests.js';
+import { PgCtlController } from './postgres/pg-ctl-controller.js';
+
+const CONNECT_TIMEOUT_MS = 2000;
+
+function etcdConnection(config: AgentConfig) {
+  const { etcd } = config;
+  return {
+    hosts: etcd.hosts,
+    protocol: etcd.protocol,
+    ...(etcd.username !== undefined ? { auth: { username: etcd.username, password: etcd.password ?? '' } } : {}),
+    ...(etcd.cacert
+      ? { tls: { ca: readFileSync(etcd.cacert), ...(etcd.cert ? { cert: readFileSync(etcd.cert) } : {}), ...(etcd.key ? { key: readFileSync(etcd.key) } : {}) } }
+      : {}),
+  };
+}
+
+/** Runs the agent; resolves once it has stopped after a signal. */
+export async function runAgent(config: AgentConfig, version: string, log: Logger): Promise<void> {
+  const clock = systemClock;
+  const { restapi } = config;
+  const listen = parseListenAddress(restapi.listen);
+  if (!listen) throw new Error(`restapi.listen "${restapi.listen}" is not address:port`);
+  const tls = restapi.certfile && restapi.keyfile ? { cert: readFileSync(restapi.certfile), key: readFileSync(restapi.keyfile), ...(restapi.cafile ? { ca: readFileSync(restapi.cafile) } : {}) } : undefined;
+
+  let timing: DcsTiming = { ttl: config.bootstrap.dcs.ttl, retry_timeout: config.bootstrap.dcs.retry_timeout };
+  const dcs = new KvDcs({ kv: new EtcdKv(etcdConnection(config)), layout: dcsLayout(config.namespace, config.scope), name: config.name, clock, timing: () => timing });
+  const postgres = new PgCtlController({
+    dataDir: config.postgresql.data_dir,
+    binDir: config.postgresql.bin_dir,
+    settings: postgresSettings(config, undefined),
+    pgCtlTimeoutSeconds: config.postgresql.pg_ctl_timeout,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    log: (message) => log.log('warn', message),
+  });
+  const fetchPeerStatus = createPeerClient({
+    ...(restapi.authentication ? { auth: restapi.authentication } : {}),
+    ...(restapi.cafile ? { ca: readFileSync(restapi.cafile) } : {}),
+  });
+
+  let latest: NodeState = {
+    name: config.name,
+    scope: config.scope,
+    version,
+    postgres: await postgres.observe(),
+    postgresState: 'stopped',
+    leaderUntil: undefined,
+    cluster: undefined,
+    clusterReadAt: undefined,
+    dcsLastSeen: undefined,
+    tags: config.tags,
+    settings: haSettings(undefined, config.bootstrap.dcs),
+    lastDecision: undefined,
+    lastCycleAt: undefined,
+  };
+  let requests: OperatorRequests | undefined;
+  const loop = new HaLoop({
+    name: config.name,
+    scope: config.scope,
+    version,
+    dcs,
+    postgres,
+    peers: peerSourceOf(fetchPeerStatus),
+    clock,
+    log,
+    tags: config.tags,
+    addresses: { postgres: config.postgresql.connect_address, api: `${tls ? 'https' : 'http'}://${restapi.connect_address}` },
+    bootstrap: { dcs: config.bootstrap.dcs, initdb: config.bootstrap.initdb },
+    postgresSettings: (live) => postgresSettings(config, live),
+    publish: (state) => {
+      latest = state;
+      timing = { ttl: state.settings.ttl, retry_timeout: state.settings.retry_timeout };
+      requests?.onState(state);
+    },
+  });
+  requests = new OperatorRequests(loop, postgres, clock, log);
+  const operator = requests;
+
+  const api = await startApiServer(
+    {
+      state: () => latest,
+      clock,
+      dcs,
+      fetchPeerStatus,
+      wake: () => loop.wake(),
+      restart: (request) => operator.restart(request),
+      cancelScheduledRestart: () => operator.cancelScheduledRestart(),
+      reinitialize: (request) => operator.reinitialize(request),
+      reload: () => loop.reapplySettings(),
+      log,
+    },
+    { host: listen.hosts[0] === '*' ? '' : (listen.hosts[0] ?? ''), port: listen.port, ...(restapi.authentication ? { auth: restapi.authentication } : {}), ...(tls ? { tls } : {}) },
+  );
+  log.log('info', `pgha-agent ${version}: member ${config.name} of cluster ${config.scope}, REST API on ${api.url}`);
+
+  const running = loop.run();
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string): void => {
+      log.log('info', `${signal}: stopping`);
+      resolve();
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGHUP', () => loop.reapplySettings());
+  });
+  await loop.stop();
+  await running;
+  await api.close();
+  await dcs.close();
+  await postgres.close();
+  log.log('info', 'stopped');
+}

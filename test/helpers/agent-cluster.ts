@@ -1,0 +1,200 @@
+// A real cluster on loopback for the agent's end-to-end tests: one etcd (behind a TCP proxy the
+// test can cut), N pgha-agent processes (the built bundle, as the postgres user) each running
+// its own PostgreSQL 15, and HAProxy routing one port to whoever answers 200 on /primary.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { readPostmasterPidFile } from '../../agent/postgres/postmaster-liveness.js';
+import { startProcess, waitFor, type RunningProcess } from './child-process.js';
+import { startEtcd, type EtcdServer } from './etcd-server.js';
+import { freePort } from './free-port.js';
+import { startHaproxy, type Haproxy } from './haproxy.js';
+import { projectPath } from './paths.js';
+import { stopPostmaster } from './postgres-harness.js';
+import { POSTGRES_BIN_DIR, postgresRunAs } from './postgres-user.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+
+export interface AgentMember {
+  name: string;
+  pgPort: number;
+  apiPort: number;
+  dataDir: string;
+  configFile: string;
+  agent: RunningProcess | undefined;
+}
+
+export interface ClusterOptions {
+  members?: number;
+  /** The dynamic configuration written at bootstrap (ttl, loop_wait, ...). */
+  dcs?: Record<string, unknown>;
+  /** Extra agent configuration (e.g. restapi.authentication). */
+  agent?: Record<string, unknown>;
+}
+
+export const SUPERUSER = { username: 'postgres', password: randomBytes(9).toString('base64url') };
+
+export class AgentCluster {
+  readonly members: AgentMember[] = [];
+  private readonly runAs = postgresRunAs();
+
+  private constructor(
+    readonly root: string,
+    readonly etcd: EtcdServer,
+    readonly etcdProxy: TcpProxy,
+    readonly scope: string,
+  ) {}
+
+  static async start(options: ClusterOptions = {}): Promise<AgentCluster> {
+    const root = mkdtempSync(join(tmpdir(), 'pgha-cluster-'));
+    const etcd = await startEtcd();
+    const [host, port] = etcd.endpoint.split(':');
+    const proxy = await startTcpProxy(host!, Number(port));
+    const cluster = new AgentCluster(root, etcd, proxy, `it${randomBytes(3).toString('hex')}`);
+    try {
+      cluster.prepare();
+      for (let i = 1; i <= (options.members ?? 3); i++) await cluster.addMember(`pg${i}`, options);
+      for (const member of cluster.members) cluster.startAgent(member.name);
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  /** The agent bundle, copied where the postgres user can read it. */
+  private prepare(): void {
+    cpSync(projectPath('dist/agent'), join(this.root, 'agent'), { recursive: true });
+    chmodSync(this.root, 0o755);
+    if (this.runAs) chownSync(this.root, this.runAs.uid, this.runAs.gid);
+  }
+
+  private async addMember(name: string, options: ClusterOptions): Promise<void> {
+    const [pgPort, apiPort] = [await freePort(), await freePort()];
+    const dir = join(this.root, name);
+    mkdirSync(dir, { mode: 0o700 });
+    if (this.runAs) chownSync(dir, this.runAs.uid, this.runAs.gid);
+    const dataDir = join(dir, 'data');
+    const config = {
+      name,
+      scope: this.scope,
+      log: { level: 'debug' },
+      etcd: { hosts: [`127.0.0.1:${this.etcdProxy.port}`] },
+      restapi: { listen: `127.0.0.1:${apiPort}`, connect_address: `127.0.0.1:${apiPort}` },
+      postgresql: {
+        listen: `127.0.0.1:${pgPort}`,
+        connect_address: `127.0.0.1:${pgPort}`,
+        data_dir: dataDir,
+        bin_dir: POSTGRES_BIN_DIR,
+        authentication: {
+          superuser: SUPERUSER,
+          replication: { username: 'replicator', password: 'replication-secret' },
+          rewind: { username: 'rewinder', password: 'rewind-secret' },
+        },
+        parameters: { unix_socket_directories: dir, fsync: 'off', max_connections: 40 },
+        pg_hba: ['local all all trust', 'host all all 127.0.0.1/32 scram-sha-256', 'host replication all 127.0.0.1/32 scram-sha-256'],
+      },
+      bootstrap: { dcs: { ttl: 10, loop_wait: 2, retry_timeout: 4, ...options.dcs } },
+      watchdog: { mode: 'off' },
+      ...options.agent,
+    };
+    const configFile = join(dir, 'agent.yaml');
+    writeFileSync(configFile, stringify(config), { mode: 0o600 });
+    if (this.runAs) chownSync(configFile, this.runAs.uid, this.runAs.gid);
+    this.members.push({ name, pgPort, apiPort, dataDir, configFile, agent: undefined });
+  }
+
+  member(name: string): AgentMember {
+    const member = this.members.find((m) => m.name === name);
+    if (!member) throw new Error(`no member ${name}`);
+    return member;
+  }
+
+  startAgent(name: string): void {
+    const member = this.member(name);
+    const bundle = join(this.root, 'agent', 'bin', 'pgha-agent.mjs');
+    member.agent = startProcess(process.execPath, [bundle, '--config', member.configFile], {
+      ...(this.runAs ? { uid: this.runAs.uid, gid: this.runAs.gid } : {}),
+      cwd: this.root,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+    });
+  }
+
+  async postmasterPid(name: string): Promise<number | undefined> {
+    return (await readPostmasterPidFile(this.member(name).dataDir))?.pid;
+  }
+
+  /** kill -9 of the member's agent and postmaster together. */
+  async kill(name: string): Promise<void> {
+    const member = this.member(name);
+    const postmaster = await this.postmasterPid(name);
+    member.agent?.child.kill('SIGKILL');
+    if (postmaster) process.kill(postmaster, 'SIGKILL');
+    await member.agent?.stop(1000);
+  }
+
+  /** SIGSTOP (or SIGCONT) of the member's agent and postmaster. */
+  async signal(name: string, signal: 'SIGSTOP' | 'SIGCONT'): Promise<void> {
+    const postmaster = await this.postmasterPid(name);
+    this.member(name).agent?.child.kill(signal);
+    if (postmaster) process.kill(postmaster, signal);
+  }
+
+  async api(name: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: string }> {
+    const response = await fetch(`http://127.0.0.1:${this.member(name).apiPort}${path}`, { ...init, signal: AbortSignal.timeout(3000) });
+    return { status: response.status, body: await response.text() };
+  }
+
+  async status(name: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return JSON.parse((await this.api(name, '/patroni')).body) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The members answering 200 on /primary right now. */
+  async primaries(): Promise<string[]> {
+    const answers = await Promise.all(this.members.map(async (m) => ((await this.api(m.name, '/primary').catch(() => ({ status: 0 }))).status === 200 ? m.name : undefined)));
+    return answers.filter((n): n is string => n !== undefined);
+  }
+
+  async waitForPrimary(timeoutMs: number, not?: string): Promise<string> {
+    let found: string | undefined;
+    await waitFor('one primary', async () => {
+      const primaries = await this.primaries();
+      found = primaries.length === 1 && primaries[0] !== not ? primaries[0] : undefined;
+      return found !== undefined;
+    }, timeoutMs, 100);
+    return found!;
+  }
+
+  /** Waits until every member but the primary reports itself a streaming replica. */
+  async waitForReplicas(primary: string, timeoutMs: number): Promise<void> {
+    await waitFor('every replica to stream', async () => {
+      const states = await Promise.all(this.members.filter((m) => m.name !== primary).map((m) => this.status(m.name)));
+      return states.every((s) => s?.role === 'replica' && s.replication_state === 'streaming');
+    }, timeoutMs, 200);
+  }
+
+  async startHaproxy(): Promise<Haproxy> {
+    return startHaproxy(this.members.map((m) => ({ name: m.name, postgresPort: m.pgPort, apiPort: m.apiPort })));
+  }
+
+  /** What the agents logged, for a failing test's message. */
+  logs(): string {
+    return this.members.map((m) => `--- ${m.name}\n${m.agent?.output() ?? ''}`).join('\n');
+  }
+
+  async stop(): Promise<void> {
+    for (const member of this.members) {
+      await this.signal(member.name, 'SIGCONT').catch(() => undefined);
+      await member.agent?.stop(15_000);
+    }
+    for (const member of this.members) await stopPostmaster(member.dataDir, this.runAs).catch(() => undefined);
+    await this.etcdProxy.close();
+    await this.etcd.stop();
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
