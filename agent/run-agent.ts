@@ -69,7 +69,8 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     lastDecision: undefined,
     lastCycleAt: undefined,
   };
-  let requests: OperatorRequests | undefined;
+  // The loop publishes to the operator requests, which need the loop: bound once both exist.
+  const published: { requests?: OperatorRequests } = {};
   const loop = new HaLoop({
     name: config.name,
     scope: config.scope,
@@ -86,11 +87,11 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     publish: (state) => {
       latest = state;
       timing = { ttl: state.settings.ttl, retry_timeout: state.settings.retry_timeout };
-      requests?.onState(state);
+      published.requests?.onState(state);
     },
   });
-  requests = new OperatorRequests(loop, postgres, clock, log);
-  const operator = requests;
+  const operator = new OperatorRequests(loop, postgres, clock, log);
+  published.requests = operator;
 
   const api = await startApiServer(
     {
