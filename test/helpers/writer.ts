@@ -7,6 +7,8 @@ export interface Ack {
   id: number;
   /** Date.now() when the commit was acknowledged. */
   at: number;
+  /** The PostgreSQL port that acknowledged it (inet_server_port()), i.e. which member. */
+  port: number;
 }
 
 export interface Writer {
@@ -44,8 +46,8 @@ export function startWriter(options: WriterOptions): Writer {
           await client.query(`CREATE TABLE IF NOT EXISTS ${WRITES_TABLE} (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
         }
         const id = next;
-        await client.query(`INSERT INTO ${WRITES_TABLE} (id) VALUES ($1) ON CONFLICT DO NOTHING`, [id]);
-        acks.push({ id, at: Date.now() });
+        const { rows } = await client.query<{ port: number }>(`INSERT INTO ${WRITES_TABLE} (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING inet_server_port() AS port`, [id]);
+        acks.push({ id, at: Date.now(), port: rows[0]?.port ?? 0 });
         next++;
       } catch {
         state.errors++;

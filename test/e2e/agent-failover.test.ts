@@ -1,0 +1,122 @@
+// Failures of the primary on a real cluster (three agents, PostgreSQL 15, etcd, HAProxy), with
+// a writer inserting a row every 20 ms through HAProxy the whole time.
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/child-process.js';
+import { startClusterUnderLoad, type ClusterUnderLoad } from '../helpers/cluster-under-load.js';
+import { longestGap } from '../helpers/writer.js';
+
+const SCENARIO_MS = 180_000;
+const TTL_MS = 10_000;
+
+let load: ClusterUnderLoad | undefined;
+
+afterEach(async () => {
+  await load?.stop();
+  load = undefined;
+}, 60_000);
+
+async function withLogs<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new Error(`${String(error)}\n${load?.cluster.logs() ?? ''}`);
+  }
+}
+
+/** When the agent decided to promote, from its log ("<ISO time> INFO: promoting: ..."). */
+function promotionTime(log: string): number {
+  const line = log.split('\n').filter((l) => l.includes('INFO: promoting:')).at(-1);
+  const at = line ? Date.parse(line.split(' ')[0]!) : Number.NaN;
+  if (Number.isNaN(at)) throw new Error('the new primary never logged its promotion');
+  return at;
+}
+
+async function rejoined(name: string, timeoutMs: number): Promise<void> {
+  await waitFor(`${name} to stream again as a replica`, async () => {
+    const status = await load!.cluster.status(name);
+    return status?.role === 'replica' && status.replication_state === 'streaming';
+  }, timeoutMs, 250);
+}
+
+describe('primary failures', () => {
+  it('replaces a primary whose agent and postmaster are killed, and the old one rejoins after pg_rewind', async () => {
+    load = await startClusterUnderLoad();
+    const { cluster, primary: old } = load;
+    await withLogs(async () => {
+      const killedAt = Date.now();
+      await cluster.kill(old);
+      const next = await cluster.waitForPrimary(TTL_MS + 20_000, old);
+      await load!.waitForWritesOn(next, killedAt, 20_000);
+      console.log(`node death: writes stopped for ${longestGap(load!.writer.acks, killedAt)} ms`);
+      cluster.startAgent(old);
+      await rejoined(old, 60_000);
+      expect(cluster.member(old).agent?.output()).toMatch(/rewinding with pg_rewind from/);
+      const [oldStatus, nextStatus] = [await cluster.status(old), await cluster.status(next)];
+      expect(oldStatus?.timeline).toBe(nextStatus?.timeline);
+      expect(await cluster.primaries()).toEqual([next]);
+    });
+  }, SCENARIO_MS);
+
+  it('never lets a frozen primary take writes again after a replica was promoted', async () => {
+    load = await startClusterUnderLoad();
+    const { cluster, primary: old } = load;
+    const oldPort = cluster.member(old).pgPort;
+    await withLogs(async () => {
+      const frozenAt = Date.now();
+      await cluster.signal(old, 'SIGSTOP');
+      const next = await cluster.waitForPrimary(TTL_MS + 20_000, old);
+      await load!.waitForWritesOn(next, frozenAt, 20_000);
+      await cluster.signal(old, 'SIGCONT');
+      for (let i = 0; i < 20; i++) {
+        expect(await cluster.primaries()).toEqual([next]);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      await rejoined(old, 60_000);
+      // Backends of a stopped postmaster keep serving their sessions until HAProxy cuts them;
+      // what must never happen is a write acknowledged by the old primary once the new one promotes.
+      const promotedAt = promotionTime(cluster.member(next).agent?.output() ?? '');
+      const lateAcks = load!.acksSince(promotedAt).filter((a) => a.port === oldPort);
+      const lost = await load!.finish(next);
+      const lastOld = load!.acksSince(frozenAt).filter((a) => a.port === oldPort).at(-1)?.at;
+      console.log(
+        `freeze: last write on the frozen primary ${lastOld === undefined ? 'before the freeze' : `${lastOld - frozenAt} ms after it`}, ` +
+          `promotion ${promotedAt - frozenAt} ms after it; ${lateAcks.length} writes acknowledged by it after the promotion; ${lost.length} lost`,
+      );
+      expect(lateAcks).toEqual([]);
+      expect(lost).toEqual([]);
+    });
+  }, SCENARIO_MS);
+
+  it('brings writes back when PostgreSQL crashes under a live agent', async () => {
+    load = await startClusterUnderLoad();
+    const { cluster, primary } = load;
+    await withLogs(async () => {
+      const pid = await cluster.postmasterPid(primary);
+      const crashedAt = Date.now();
+      process.kill(pid!, 'SIGKILL');
+      await waitFor('writes to resume', () => load!.acksSince(crashedAt + 100).length > 5, 30_000, 50);
+      console.log(`PostgreSQL crash: writes stopped for ${longestGap(load!.writer.acks, crashedAt)} ms`);
+      const now = await cluster.waitForPrimary(30_000);
+      await cluster.waitForReplicas(now, 60_000);
+    });
+  }, SCENARIO_MS);
+
+  it('stops taking writes before its lease could expire when etcd is unreachable, and heals', async () => {
+    load = await startClusterUnderLoad();
+    const { cluster, primary } = load;
+    const port = cluster.member(primary).pgPort;
+    await withLogs(async () => {
+      const cutAt = Date.now();
+      cluster.etcdProxy.cut('blackhole');
+      await waitFor('the primary to stop taking writes', () => load!.writer.acks.at(-1)!.at < Date.now() - 1000, TTL_MS + 5000, 100);
+      const lastAck = load!.acksSince(cutAt).filter((a) => a.port === port).at(-1)?.at ?? cutAt;
+      console.log(`etcd cut: the primary took its last write ${lastAck - cutAt} ms after the cut (ttl ${TTL_MS} ms)`);
+      expect(lastAck - cutAt).toBeLessThan(TTL_MS);
+      await waitFor('no member to claim /primary', async () => (await cluster.primaries()).length === 0, TTL_MS, 200);
+      cluster.etcdProxy.heal();
+      const healed = await cluster.waitForPrimary(60_000);
+      await cluster.waitForReplicas(healed, 60_000);
+      await load!.waitForWritesOn(healed, Date.now(), 30_000);
+    });
+  }, SCENARIO_MS);
+});
