@@ -37,6 +37,8 @@ export interface HaLoopOptions {
 
 /** Steps on etcd a cycle may take before it must end (renew, race, acquire, ...). */
 const MAX_STEPS = 6;
+/** How often a leader checks, between cycles, that its postmaster still lives. */
+const POSTMASTER_POLL_MS = 200;
 /** How long a demotion waits for a running task to notice it should stop. */
 const CANCEL_TIMEOUT_MS = 5000;
 
@@ -276,6 +278,27 @@ export class HaLoop {
     });
   }
 
+  /**
+   * Sleeps until the next cycle is due or something wakes the loop. A leader also watches its
+   * postmaster meanwhile, so a crash is acted on within POSTMASTER_POLL_MS, not loop_wait.
+   */
+  private async waitForNextCycle(ms: number): Promise<void> {
+    const { clock, postgres } = this.options;
+    const wake = this.wakeUp.signal;
+    if (this.memory.leaderUntil === undefined) return clock.sleep(ms, wake);
+    const done = new AbortController();
+    const watch = async (): Promise<void> => {
+      while (!done.signal.aborted && !wake.aborted) {
+        await clock.sleep(POSTMASTER_POLL_MS, done.signal);
+        if (!done.signal.aborted && !(await postgres.postmasterAlive().catch(() => true))) return this.wake();
+      }
+    };
+    const watching = watch();
+    await clock.sleep(ms, wake);
+    done.abort();
+    await watching;
+  }
+
   /** Runs cycles every loop_wait until stop(); a wake() starts the next one at once. */
   async run(): Promise<void> {
     const { clock, log, dcs } = this.options;
@@ -286,7 +309,7 @@ export class HaLoop {
         await this.runCycle().catch((error: unknown) => log.log('error', `HA cycle failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
         if (this.stopped) break;
         const wait = started + this.settings().loop_wait * 1000 - clock.now();
-        if (wait > 0) await clock.sleep(wait, this.wakeUp.signal);
+        if (wait > 0) await this.waitForNextCycle(wait);
       }
     } finally {
       unwatch();

@@ -118,6 +118,10 @@ export class PgCtlController implements PostgresController {
     }
   }
 
+  async postmasterAlive(): Promise<boolean> {
+    return (await livePostmaster(this.dataDir)) !== undefined;
+  }
+
   async configure(settings: PostgresSettings): Promise<boolean> {
     this.settings = settings;
     if ((await dataDirectoryState(this.dataDir)) !== 'initialized') return false;

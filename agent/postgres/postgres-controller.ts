@@ -81,6 +81,8 @@ export type StopMode = 'fast' | 'immediate';
 
 export interface PostgresController {
   observe(): Promise<PostgresObservation>;
+  /** Whether the postmaster process lives: a cheap check (no SQL) the loop polls to notice a crash at once. */
+  postmasterAlive(): Promise<boolean>;
   /** Rewrites the configuration files it owns; reloads a running instance. Resolves whether anything changed. */
   configure(settings: PostgresSettings): Promise<boolean>;
   /** initdb into an empty data directory, start as primary, create the superuser password and the replication and rewind roles. */

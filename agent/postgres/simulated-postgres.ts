@@ -160,6 +160,10 @@ export class SimulatedPostgres implements PostgresController {
     return pending;
   }
 
+  async postmasterAlive(): Promise<boolean> {
+    return this.running;
+  }
+
   async configure(settings: PostgresSettings): Promise<boolean> {
     const changed = JSON.stringify(settings) !== JSON.stringify(this.settings);
     this.settings = settings;

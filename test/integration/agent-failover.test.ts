@@ -57,6 +57,24 @@ describe('primary failures', () => {
     });
   }, SCENARIO_MS);
 
+  it('hands leadership over at once when the primary agent stops cleanly', async () => {
+    load = await startClusterUnderLoad();
+    const { cluster, primary: old } = load;
+    await withLogs(async () => {
+      const stoppedAt = Date.now();
+      await cluster.member(old).agent?.stop(30_000);
+      const next = await cluster.waitForPrimary(TTL_MS, old);
+      await load!.waitForWritesOn(next, stoppedAt, 20_000);
+      const gap = longestGap(load!.writer.acks, stoppedAt);
+      console.log(`clean stop of the primary agent: writes stopped for ${gap} ms`);
+      expect(gap).toBeLessThan(TTL_MS / 2);
+      expect(cluster.member(old).agent?.output()).toMatch(/released the leader lock on shutdown/);
+      cluster.startAgent(old);
+      await rejoined(old, 60_000);
+      expect(await load!.finish(next)).toEqual([]);
+    });
+  }, SCENARIO_MS);
+
   it('never lets a frozen primary take writes again after a replica was promoted', async () => {
     load = await startClusterUnderLoad();
     const { cluster, primary: old } = load;

@@ -1,0 +1,129 @@
+// pgha-agent figures on a real three-member cluster on loopback (pgha's default profile: ttl 10,
+// loop_wait 2, retry_timeout 4), each measured RUNS times, printed as median and min–max:
+// the write gap through HAProxy (last acknowledged write before the event → first after) for
+// a primary node death, a PostgreSQL crash and a switchover; an idle agent's memory and CPU;
+// GET /primary requests per second on 4 keep-alive connections.
+// Run: npm run bench:agent   (PGHA_BENCH_RUNS=5 for more runs, PGHA_BENCH_TTL=20 for another ttl)
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { describe, it } from 'vitest';
+import { waitFor } from '../helpers/child-process.js';
+import { startClusterUnderLoad, type ClusterUnderLoad } from '../helpers/cluster-under-load.js';
+import { longestGap } from '../helpers/writer.js';
+
+const RUNS = Math.max(3, Number(process.env.PGHA_BENCH_RUNS ?? 3));
+const TTL = Number(process.env.PGHA_BENCH_TTL ?? 10);
+
+function summary(name: string, values: number[], unit: string): void {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const f = (v: number): string => (unit === 'ms' ? (v / 1000).toFixed(2) : v.toFixed(unit === 'req/s' ? 0 : 1));
+  const u = unit === 'ms' ? 's' : unit;
+  console.log(`${name}: median ${f(median)} ${u}, min ${f(sorted[0]!)} ${u}, max ${f(sorted.at(-1)!)} ${u} (${values.length} runs: ${values.map(f).join(', ')})`);
+}
+
+async function rejoin(load: ClusterUnderLoad, name: string): Promise<void> {
+  await waitFor(`${name} to stream again`, async () => (await load.cluster.status(name))?.replication_state === 'streaming', 90_000, 250);
+}
+
+/** Resident memory (MiB) and CPU seconds used so far, from /proc. */
+function usage(pid: number): { rssMiB: number; cpuSeconds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { rssMiB: rss, cpuSeconds: ticks / 100 };
+}
+
+async function throughput(port: number, path: string, seconds: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const until = Date.now() + seconds * 1000;
+  let done = 0;
+  const loop = async (): Promise<void> => {
+    while (Date.now() < until) {
+      await new Promise<void>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      done++;
+    }
+  };
+  await Promise.all([loop(), loop(), loop(), loop()]);
+  agent.destroy();
+  return done / seconds;
+}
+
+describe(`pgha-agent figures (ttl ${TTL})`, () => {
+  it('write gaps: node death, PostgreSQL crash, switchover', async () => {
+    const load = await startClusterUnderLoad({ dcs: { ttl: TTL, loop_wait: 2, retry_timeout: Math.min(4, Math.floor((TTL - 2) / 2)) } });
+    const { cluster } = load;
+    try {
+      const deaths: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const old = await cluster.waitForPrimary(30_000);
+        const at = Date.now();
+        await cluster.kill(old);
+        const next = await cluster.waitForPrimary(TTL * 1000 + 30_000, old);
+        await load.waitForWritesOn(next, at, 30_000);
+        deaths.push(longestGap(load.writer.acks, at));
+        cluster.startAgent(old);
+        await rejoin(load, old);
+      }
+      summary('primary node death (kill -9 agent + postmaster), write gap', deaths, 'ms');
+
+      const crashes: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const primary = await cluster.waitForPrimary(30_000);
+        const pid = await cluster.postmasterPid(primary);
+        const at = Date.now();
+        process.kill(pid!, 'SIGKILL');
+        await waitFor('writes to resume', () => load.acksSince(at + 50).length > 5, 60_000, 50);
+        crashes.push(longestGap(load.writer.acks, at));
+        await cluster.waitForReplicas(await cluster.waitForPrimary(30_000), 60_000);
+      }
+      summary('PostgreSQL crash with the agent alive, write gap', crashes, 'ms');
+
+      const switchovers: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const primary = await cluster.waitForPrimary(30_000);
+        const candidate = cluster.members.find((m) => m.name !== primary)!.name;
+        const at = Date.now();
+        const answer = await cluster.api(primary, '/switchover', { method: 'POST', body: JSON.stringify({ leader: primary, candidate }) });
+        if (answer.status !== 200) throw new Error(`switchover answered ${answer.status}: ${answer.body}`);
+        await load.waitForWritesOn(candidate, at, 30_000);
+        switchovers.push(longestGap(load.writer.acks, at));
+        await rejoin(load, primary);
+      }
+      summary('switchover (POST /switchover), write gap', switchovers, 'ms');
+      const lost = await load.finish(await cluster.waitForPrimary(30_000));
+      console.log(`acknowledged writes lost over the whole run: ${lost.length} of ${load.writer.acks.length}`);
+    } finally {
+      await load.stop();
+    }
+  });
+
+  it('idle agent: memory, CPU, GET /primary throughput', async () => {
+    const load = await startClusterUnderLoad();
+    const { cluster } = load;
+    try {
+      await load.writer.stop();
+      const primary = await cluster.waitForPrimary(30_000);
+      const pids = cluster.members.map((m) => m.agent!.pid);
+      const before = pids.map(usage);
+      await new Promise((resolve) => setTimeout(resolve, 60_000));
+      const after = pids.map(usage);
+      summary('idle agent resident memory', after.map((u) => u.rssMiB), 'MiB');
+      summary('idle agent CPU per minute', after.map((u, i) => u.cpuSeconds - before[i]!.cpuSeconds), 'CPU-s');
+      const rates: number[] = [];
+      for (let i = 0; i < RUNS; i++) rates.push(await throughput(cluster.member(primary).apiPort, '/primary', 5));
+      summary('GET /primary on the real primary agent, 4 keep-alive connections', rates, 'req/s');
+    } finally {
+      await load.stop();
+    }
+  });
+});
