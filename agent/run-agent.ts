@@ -9,7 +9,8 @@ import { postgresSettings } from './config/postgres-settings.js';
 import { dcsLayout } from './contract/dcs-layout.js';
 import { parseListenAddress } from './contract/host-port.js';
 import type { AgentConfig } from './contract/schema-types.js';
-import { EtcdKv } from './dcs/etcd-kv.js';
+import { EtcdGatewayKv } from './dcs/etcd-gateway-kv.js';
+import type { EtcdConnection } from './dcs/etcd-connection.js';
 import { KvDcs, type DcsTiming } from './dcs/kv-dcs.js';
 import { HaLoop } from './ha/ha-loop.js';
 import { haSettings } from './ha/ha-settings.js';
@@ -19,7 +20,7 @@ import { PgCtlController } from './postgres/pg-ctl-controller.js';
 
 const CONNECT_TIMEOUT_MS = 2000;
 
-function etcdConnection(config: AgentConfig) {
+function etcdConnection(config: AgentConfig): EtcdConnection {
   const { etcd } = config;
   return {
     hosts: etcd.hosts,
@@ -40,7 +41,7 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
   const tls = restapi.certfile && restapi.keyfile ? { cert: readFileSync(restapi.certfile), key: readFileSync(restapi.keyfile), ...(restapi.cafile ? { ca: readFileSync(restapi.cafile) } : {}) } : undefined;
 
   let timing: DcsTiming = { ttl: config.bootstrap.dcs.ttl, retry_timeout: config.bootstrap.dcs.retry_timeout };
-  const dcs = new KvDcs({ kv: new EtcdKv(etcdConnection(config)), layout: dcsLayout(config.namespace, config.scope), name: config.name, clock, timing: () => timing });
+  const dcs = new KvDcs({ kv: new EtcdGatewayKv(etcdConnection(config)), layout: dcsLayout(config.namespace, config.scope), name: config.name, clock, timing: () => timing });
   const postgres = new PgCtlController({
     dataDir: config.postgresql.data_dir,
     binDir: config.postgresql.bin_dir,

@@ -1,5 +1,5 @@
 // The few etcd v3 operations the DCS needs, small enough to have two implementations that a
-// shared contract suite holds to the same behaviour: etcd itself (etcd3 over gRPC) and an
+// shared contract suite holds to the same behaviour: etcd itself (its JSON gateway) and an
 // in-memory store for fast tests and simulations.
 
 export interface KeyValue {

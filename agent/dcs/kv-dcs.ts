@@ -40,7 +40,12 @@ export interface KvDcsOptions {
 interface OwnLease {
   id: string;
   ttl: number;
+  /** Monotonic ms of the request that last proved it alive. */
+  refreshedAt: number;
 }
+
+/** A lease proved alive this recently counts as refreshed (one refresh per cycle, not one per call). */
+const FRESH_LEASE_MS = 500;
 
 export class KvDcs implements Dcs {
   private lease: OwnLease | undefined;
@@ -63,11 +68,20 @@ export class KvDcs implements Dcs {
     return this.options.timing().retry_timeout * 1000;
   }
 
-  /** Keeps our lease alive, or grants a new one when it is gone or its TTL is outdated. */
+  /**
+   * Keeps our lease alive, or grants a new one when it is gone or its TTL is outdated. A lease
+   * refreshed moments ago (earlier in the same cycle) is not refreshed again.
+   */
   private async refreshLease(): Promise<OwnLease> {
     const ttl = this.options.timing().ttl;
-    if (this.lease && this.lease.ttl === ttl && (await this.kv.keepAlive(this.lease.id, this.timeoutMs())) > 0) return this.lease;
-    this.lease = { id: await this.kv.grantLease(ttl, this.timeoutMs()), ttl };
+    const now = this.options.clock.now();
+    const lease = this.lease;
+    if (lease && lease.ttl === ttl && now - lease.refreshedAt < FRESH_LEASE_MS) return lease;
+    if (lease && lease.ttl === ttl && (await this.kv.keepAlive(lease.id, this.timeoutMs())) > 0) {
+      lease.refreshedAt = now;
+      return lease;
+    }
+    this.lease = { id: await this.kv.grantLease(ttl, this.timeoutMs()), ttl, refreshedAt: now };
     return this.lease;
   }
 
@@ -142,16 +156,15 @@ export class KvDcs implements Dcs {
   }
 
   async acquireLeader(): Promise<LeaderClaim> {
-    const sentAt = this.options.clock.now();
     const lease = await this.refreshLease();
     const key = this.layout.leader;
     const won = await this.kv.txn([{ key, target: 'create', equals: 0 }], [{ put: { key, value: this.options.name, lease: lease.id } }], [], this.timeoutMs());
     this.leaderLease = won ? lease.id : undefined;
-    return won ? { held: true, renewedAt: sentAt } : { held: false };
+    // The key lives at least as long as the lease: ttl from the request that last refreshed it.
+    return won ? { held: true, renewedAt: lease.refreshedAt } : { held: false };
   }
 
   async renewLeader(): Promise<LeaderClaim> {
-    const sentAt = this.options.clock.now();
     const lease = await this.refreshLease();
     const key = this.layout.leader;
     // Our name on the key proves it is ours. When our lease was replaced (a new ttl) while the
@@ -159,7 +172,7 @@ export class KvDcs implements Dcs {
     const move: Operation[] = this.leaderLease === lease.id ? [] : [{ put: { key, value: this.options.name, lease: lease.id } }];
     const ours = await this.kv.txn([{ key, target: 'value', equals: this.options.name }], move, [], this.timeoutMs());
     this.leaderLease = ours ? lease.id : undefined;
-    return ours ? { held: true, renewedAt: sentAt } : { held: false };
+    return ours ? { held: true, renewedAt: lease.refreshedAt } : { held: false };
   }
 
   async releaseLeader(): Promise<boolean> {

@@ -37,8 +37,10 @@ export interface HaLoopOptions {
 
 /** Steps on etcd a cycle may take before it must end (renew, race, acquire, ...). */
 const MAX_STEPS = 6;
+/** How often a leader syncs replication slots when the members have not changed. */
+const SLOT_SYNC_MS = 30_000;
 /** How often a leader checks, between cycles, that its postmaster still lives. */
-const POSTMASTER_POLL_MS = 200;
+const POSTMASTER_POLL_MS = 250;
 /** How long a demotion waits for a running task to notice it should stop. */
 const CANCEL_TIMEOUT_MS = 5000;
 
@@ -51,6 +53,7 @@ export class HaLoop {
   private lastDecision: Decision | undefined;
   private lastCycleAt: number | undefined;
   private appliedSettings = '';
+  private slotsSynced: { key: string; at: number } | undefined;
   private wakeUp = new AbortController();
   private stopped = false;
 
@@ -246,6 +249,21 @@ export class HaLoop {
     return decision;
   }
 
+  /** A slot per member on the primary: when the members change, and at least every SLOT_SYNC_MS against drift. */
+  private async syncSlots(): Promise<void> {
+    const { options } = this;
+    const names = (this.cluster?.members ?? []).map((m) => m.name).filter((n) => n !== options.name).sort();
+    const key = names.join('\0');
+    const now = options.clock.now();
+    if (key === this.slotsSynced?.key && now - this.slotsSynced.at < SLOT_SYNC_MS) return;
+    try {
+      await options.postgres.syncReplicationSlots(names);
+      this.slotsSynced = { key, at: now };
+    } catch (error) {
+      options.log.log('warn', `replication slots: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   private async publish(postgres: PostgresObservation): Promise<void> {
     const { options, memory } = this;
     const task = this.tasks.running?.kind;
@@ -256,10 +274,7 @@ export class HaLoop {
       if (leads && postgres.flushLsn !== undefined && this.cluster.status?.optime !== postgres.flushLsn) {
         await options.dcs.writeStatus({ optime: postgres.flushLsn }).catch(() => undefined);
       }
-      if (leads) {
-        const names = this.cluster.members.map((m) => m.name).filter((n) => n !== options.name);
-        await options.postgres.syncReplicationSlots(names).catch((error: unknown) => options.log.log('warn', `replication slots: ${String(error)}`));
-      }
+      if (leads) await this.syncSlots();
     }
     options.publish({
       name: options.name,

@@ -27,7 +27,7 @@ import { describeExit, ProcessError, type RunAs } from './process-runner.js';
 import { syncPhysicalSlots } from './replication-slots.js';
 import { observeRunning } from './running-observation.js';
 import { defaultServerLog, prepareServerLog, serverLogTail } from './server-log.js';
-import { withSqlSession } from './sql-session.js';
+import { KeptSqlSession, withSqlSession } from './sql-session.js';
 
 export interface PgCtlControllerOptions {
   dataDir: string;
@@ -81,6 +81,10 @@ export class PgCtlController implements PostgresController {
   private readonly pgCtlTimeoutMs: number;
   private readonly copyTimeoutMs: number;
   private readonly queryTimeoutMs: number;
+  /** The postmaster PID postmasterAlive() last found alive. */
+  private knownPostmaster: number | undefined;
+  /** The session the loop's own calls (observations, slot sync) run on, every cycle. */
+  private readonly observations = new KeptSqlSession();
 
   constructor(private readonly options: PgCtlControllerOptions) {
     this.settings = options.settings;
@@ -95,9 +99,20 @@ export class PgCtlController implements PostgresController {
   async observe(): Promise<PostgresObservation> {
     const dataDirectory = await dataDirectoryState(this.dataDir);
     if (dataDirectory !== 'initialized') return { dataDirectory, process: 'stopped' };
-    const control = await this.controlData();
     const role = await this.currentRole();
     const configuredUpstream = role.kind === 'replica' && role.source ? { host: role.source.host, port: role.source.port } : undefined;
+    const postmaster = await livePostmaster(this.dataDir);
+    if (postmaster) {
+      // The loop observes every cycle: a running instance answers over SQL, without pg_controldata.
+      try {
+        const running = await this.sql(observeRunning, { postmaster, kept: this.observations });
+        const upstream = running.inRecovery ? (running.upstream ?? configuredUpstream) : undefined;
+        return { dataDirectory, ...running, ...(upstream ? { upstream } : {}), process: 'running' };
+      } catch (error) {
+        if (isMisconfiguration(error)) throw error;
+      }
+    }
+    const control = await this.controlData();
     const offline: PostgresObservation = {
       dataDirectory,
       process: 'stopped',
@@ -105,21 +120,15 @@ export class PgCtlController implements PostgresController {
       inRecovery: await exists(this.path('standby.signal')),
       ...(configuredUpstream ? { upstream: configuredUpstream } : {}),
     };
-    const postmaster = await livePostmaster(this.dataDir);
-    if (!postmaster) return { ...offline, process: (await this.crashed(control)) ? 'crashed' : 'stopped' };
-    try {
-      const running = await this.sql(observeRunning, { postmaster });
-      const upstream = running.inRecovery ? (running.upstream ?? configuredUpstream) : undefined;
-      const { upstream: _configured, ...withoutUpstream } = offline;
-      return { ...withoutUpstream, ...running, ...(upstream ? { upstream } : {}), process: 'running' };
-    } catch (error) {
-      if (isMisconfiguration(error)) throw error;
-      return { ...offline, process: 'starting' };
-    }
+    if (postmaster) return { ...offline, process: 'starting' };
+    return { ...offline, process: (await this.crashed(control)) ? 'crashed' : 'stopped' };
   }
 
+  /** Polled several times a second by a leader: the PID is read from postmaster.pid only when it may have changed. */
   async postmasterAlive(): Promise<boolean> {
-    return (await livePostmaster(this.dataDir)) !== undefined;
+    if (this.knownPostmaster !== undefined && (await postmasterProcess(this.knownPostmaster)) === 'alive') return true;
+    this.knownPostmaster = (await livePostmaster(this.dataDir))?.pid;
+    return this.knownPostmaster !== undefined;
   }
 
   async configure(settings: PostgresSettings): Promise<boolean> {
@@ -247,15 +256,17 @@ export class PgCtlController implements PostgresController {
   async syncReplicationSlots(memberNames: string[]): Promise<void> {
     const own = slotNameFor(this.settings.memberName);
     const wanted = new Set(memberNames.map(slotNameFor).filter((slot) => slot !== own));
-    await this.sql((client) => syncPhysicalSlots(client, wanted));
+    await this.sql((client) => syncPhysicalSlots(client, wanted), { kept: this.observations });
   }
 
   async checkpoint(): Promise<void> {
     await this.sql((client) => client.query('CHECKPOINT'), { queryTimeoutMs: this.pgCtlTimeoutMs });
   }
 
-  /** Nothing to release: every SQL session and program ends with the call that started it. */
-  async close(): Promise<void> {}
+  /** Ends the session kept for observations; every other session and program ends with its call. */
+  async close(): Promise<void> {
+    await this.observations.close();
+  }
 
   private path(name: string): string {
     return join(this.dataDir, name);
@@ -369,20 +380,21 @@ export class PgCtlController implements PostgresController {
   }
 
   /** One SQL session as the superuser, to where the running postmaster says it listens. */
-  private async sql<T>(action: (client: Client) => Promise<T>, options: { postmaster?: PostmasterPidFile; queryTimeoutMs?: number } = {}): Promise<T> {
+  private async sql<T>(
+    action: (client: Client) => Promise<T>,
+    options: { postmaster?: PostmasterPidFile; queryTimeoutMs?: number; kept?: KeptSqlSession } = {},
+  ): Promise<T> {
     const pidFile = options.postmaster ?? (await readPostmasterPidFile(this.dataDir));
     const address = pidFile?.listenAddress ?? this.settings.listenAddresses[0];
     const { superuser } = this.settings;
-    return withSqlSession(
-      {
-        host: address === undefined || WILDCARD_ADDRESSES.has(address) ? '127.0.0.1' : address,
-        port: pidFile?.port ?? this.settings.port,
-        user: superuser.username,
-        password: superuser.password,
-        connectTimeoutMs: this.options.connectTimeoutMs,
-        queryTimeoutMs: options.queryTimeoutMs ?? this.queryTimeoutMs,
-      },
-      action,
-    );
+    const target = {
+      host: address === undefined || WILDCARD_ADDRESSES.has(address) ? '127.0.0.1' : address,
+      port: pidFile?.port ?? this.settings.port,
+      user: superuser.username,
+      password: superuser.password,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      queryTimeoutMs: options.queryTimeoutMs ?? this.queryTimeoutMs,
+    };
+    return options.kept ? options.kept.run(target, action) : withSqlSession(target, action);
   }
 }

@@ -31,6 +31,8 @@ export interface ClusterOptions {
   dcs?: Record<string, unknown>;
   /** Extra agent configuration (e.g. restapi.authentication). */
   agent?: Record<string, unknown>;
+  /** Node.js options for the agent processes (e.g. V8 memory flags). */
+  nodeArgs?: string[];
 }
 
 export const SUPERUSER = { username: 'postgres', password: randomBytes(9).toString('base64url') };
@@ -38,6 +40,7 @@ export const SUPERUSER = { username: 'postgres', password: randomBytes(9).toStri
 export class AgentCluster {
   readonly members: AgentMember[] = [];
   private readonly runAs = postgresRunAs();
+  private nodeArgs: string[] = [];
 
   private constructor(
     readonly root: string,
@@ -52,6 +55,7 @@ export class AgentCluster {
     const [host, port] = etcd.endpoint.split(':');
     const proxy = await startTcpProxy(host!, Number(port));
     const cluster = new AgentCluster(root, etcd, proxy, `it${randomBytes(3).toString('hex')}`);
+    cluster.nodeArgs = options.nodeArgs ?? [];
     try {
       cluster.prepare();
       for (let i = 1; i <= (options.members ?? 3); i++) await cluster.addMember(`pg${i}`, options);
@@ -114,7 +118,7 @@ export class AgentCluster {
   startAgent(name: string): void {
     const member = this.member(name);
     const bundle = join(this.root, 'agent', 'bin', 'pgha-agent.mjs');
-    member.agent = startProcess(process.execPath, [bundle, '--config', member.configFile], {
+    member.agent = startProcess(process.execPath, [...this.nodeArgs, bundle, '--config', member.configFile], {
       ...(this.runAs ? { uid: this.runAs.uid, gid: this.runAs.gid } : {}),
       cwd: this.root,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },

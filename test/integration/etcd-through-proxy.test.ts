@@ -1,7 +1,7 @@
 // The etcd client's behaviour when etcd becomes unreachable (through a TCP proxy the test cuts):
 // every call fails within its deadline, and works again once the path heals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EtcdKv } from '../../agent/dcs/etcd-kv.js';
+import { EtcdGatewayKv } from '../../agent/dcs/etcd-gateway-kv.js';
 import { DcsUnavailableError } from '../../agent/dcs/kv-backend.js';
 import { waitFor } from '../helpers/child-process.js';
 import { startEtcd, type EtcdServer } from '../helpers/etcd-server.js';
@@ -10,13 +10,13 @@ import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 describe('etcd behind a cut TCP path', () => {
   let etcd: EtcdServer;
   let proxy: TcpProxy;
-  let kv: EtcdKv;
+  let kv: EtcdGatewayKv;
 
   beforeAll(async () => {
     etcd = await startEtcd();
     const [host, port] = etcd.endpoint.split(':');
     proxy = await startTcpProxy(host!, Number(port));
-    kv = new EtcdKv({ hosts: [`127.0.0.1:${proxy.port}`], protocol: 'http' });
+    kv = new EtcdGatewayKv({ hosts: [`127.0.0.1:${proxy.port}`], protocol: 'http' });
   });
 
   afterAll(async () => {
