@@ -108,10 +108,12 @@ describe(`pgha-agent figures (ttl ${TTL})`, () => {
   });
 
   it('idle agent: memory, CPU, GET /primary throughput', async () => {
-    const load = await startClusterUnderLoad();
+    const load = await startClusterUnderLoad({ agent: { log: { level: 'info' } } });
     const { cluster } = load;
     try {
+      // Idle: no client and no HAProxy polling the agents, logging at its default level.
       await load.writer.stop();
+      await load.haproxy.stop();
       const primary = await cluster.waitForPrimary(30_000);
       const pids = cluster.members.map((m) => m.agent!.pid);
       const before = pids.map(usage);
