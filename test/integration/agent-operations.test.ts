@@ -31,6 +31,14 @@ async function withLogs<T>(cluster: AgentCluster, run: () => Promise<T>): Promis
   }
 }
 
+/** A fresh cluster with a primary and two streaming replicas (stopped after the test). */
+async function steadyCluster(): Promise<AgentCluster> {
+  plain = await AgentCluster.start();
+  const cluster = plain;
+  await withLogs(cluster, async () => cluster.waitForReplicas(await cluster.waitForPrimary(60_000), 60_000));
+  return cluster;
+}
+
 async function sql<T extends pg.QueryResultRow>(port: number, text: string): Promise<T[]> {
   const client = new pg.Client({ host: '127.0.0.1', port, database: 'postgres', user: SUPERUSER.username, password: SUPERUSER.password, connectionTimeoutMillis: 2000 });
   await client.connect();
@@ -68,11 +76,9 @@ describe('operations', () => {
   }, SCENARIO_MS);
 
   it('applies PATCH /config on every member, and shows a restart-only change as pending', async () => {
-    plain = await AgentCluster.start();
-    const cluster = plain;
+    const cluster = await steadyCluster();
     await withLogs(cluster, async () => {
-      const primary = await cluster.waitForPrimary(60_000);
-      await cluster.waitForReplicas(primary, 60_000);
+      const primary = await cluster.waitForPrimary(1000);
       const refused = await cluster.api(primary, '/config', { method: 'PATCH', body: JSON.stringify({ loop_wait: 3 }) });
       expect(refused.status).toBe(400);
       expect(refused.body).toContain('loop_wait (3) + 2 * retry_timeout (4) = 11 exceeds ttl (10)');
@@ -89,11 +95,9 @@ describe('operations', () => {
   }, SCENARIO_MS);
 
   it("is driven by Debian's patronictl: list and switchover --force", async () => {
-    plain = await AgentCluster.start();
-    const cluster = plain;
+    const cluster = await steadyCluster();
     await withLogs(cluster, async () => {
-      const primary = await cluster.waitForPrimary(60_000);
-      await cluster.waitForReplicas(primary, 60_000);
+      const primary = await cluster.waitForPrimary(1000);
       const config = join(cluster.root, 'patronictl.yaml');
       writeFileSync(config, `scope: ${cluster.scope}\nnamespace: /service\netcd3:\n  hosts: 127.0.0.1:${cluster.etcdProxy.port}\n`);
       // Asynchronously: the etcd proxy runs in this process and must keep forwarding meanwhile.
