@@ -2,7 +2,7 @@
 // (`--config FILE`) or only checks the file (`--validate-config FILE`).
 import { parseArgs } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
-import { ConfigError, loadAgentConfig } from './config/load-agent-config.js';
+import { checkConfigInWorker } from './config/check-config-in-worker.js';
 import { streamLogger } from './logging/logger.js';
 import { runAgent } from './run-agent.js';
 
@@ -38,16 +38,13 @@ async function main(args: string[]): Promise<number> {
     (options.help ? process.stdout : process.stderr).write(USAGE);
     return options.help ? 0 : EXIT_BAD_CONFIG;
   }
-  let loaded;
-  try {
-    loaded = loadAgentConfig(file);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
+  const outcome = await checkConfigInWorker(file);
+  if (!outcome.ok) {
+    process.stderr.write(`${outcome.message}\n`);
     return EXIT_BAD_CONFIG;
   }
-  for (const warning of loaded.warnings) process.stderr.write(`${warning}\n`);
-  const { config } = loaded;
+  for (const warning of outcome.loaded.warnings) process.stderr.write(`${warning}\n`);
+  const { config } = outcome.loaded;
   if (options.config === undefined) {
     process.stdout.write(`${file}: valid: member ${config.name} of cluster ${config.scope} (namespace ${config.namespace})\n`);
     return 0;

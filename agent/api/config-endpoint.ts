@@ -5,12 +5,16 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ApiContext } from './api-context.js';
 import { jsonResponse, textResponse, type ApiResponse, type JsonObject, type WriteRequest } from './api-exchange.js';
 import { attemptWrite, readClusterNow, recentCluster } from './dcs-calls.js';
-import { dynamicConfigProblems } from './config-check.js';
 import { patchConfig } from './config-patch.js';
 
 const NO_CONFIG = 'the cluster has no configuration in etcd';
 
-function invalid(config: JsonObject): ApiResponse | undefined {
+/**
+ * The schema check loads a JSON Schema compiler; it is imported when a configuration is first
+ * written, not at start, so an agent that is never reconfigured does not carry it.
+ */
+async function invalid(config: JsonObject): Promise<ApiResponse | undefined> {
+  const { dynamicConfigProblems } = await import('./config-check.js');
   const problems = dynamicConfigProblems(config);
   return problems.length === 0 ? undefined : textResponse(400, `invalid configuration: ${problems.join('; ')}`);
 }
@@ -32,7 +36,7 @@ export async function patchConfigEndpoint(request: WriteRequest, context: ApiCon
   if (!current) return textResponse(503, NO_CONFIG);
   const { config, changed } = patchConfig(current.value, body.value);
   if (changed) {
-    const refusal = invalid(config);
+    const refusal = await invalid(config);
     if (refusal) return refusal;
     const written = await attemptWrite(() => context.dcs.writeConfig(config, current.modRevision));
     if (written instanceof Error) return textResponse(503, `cannot write the configuration to etcd: ${written.message}`);
@@ -46,7 +50,7 @@ export async function patchConfigEndpoint(request: WriteRequest, context: ApiCon
 export async function putConfig(request: WriteRequest, context: ApiContext): Promise<ApiResponse> {
   const body = await request.body(true);
   if (!body.ok) return body.response;
-  const refusal = invalid(body.value);
+  const refusal = await invalid(body.value);
   if (refusal) return refusal;
   const read = await readClusterNow(context);
   if (!read.ok) return read.response;

@@ -8,17 +8,21 @@ import { createDocumentValidator } from './document/document-validator.js';
 import type { AgentConfig } from './schema-types.js';
 import { timingProblem } from './timing.js';
 
-const validateDocument = createDocumentValidator<AgentConfig>(schema, {
-  expected: 'a pgha agent configuration (name, scope, etcd, restapi, postgresql)',
-  references: [commonSchema, dcsSchema],
-});
 
 export interface AgentConfigCheck {
   config?: AgentConfig;
   diagnostics: Diagnostic[];
 }
 
+/**
+ * The agent checks its file once, at start: the validator is built for the call and dropped
+ * with it, so a long-running agent does not keep a JSON Schema compiler in memory.
+ */
 export function checkAgentConfig(text: string): AgentConfigCheck {
+  const validateDocument = createDocumentValidator<AgentConfig>(schema, {
+    expected: 'a pgha agent configuration (name, scope, etcd, restapi, postgresql)',
+    references: [commonSchema, dcsSchema],
+  });
   const document = validateDocument(text);
   const config = document.value;
   if (!config) return { diagnostics: document.diagnostics };
