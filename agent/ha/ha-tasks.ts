@@ -32,7 +32,7 @@ function sourceOf(context: TaskContext, member: string): ReplicationSource {
   return source;
 }
 
-function checkpoint(signal: AbortSignal, step: string): void {
+function stopIfAborted(signal: AbortSignal, step: string): void {
   if (signal.aborted) throw new Error(`stopped before ${step}`);
 }
 
@@ -43,7 +43,7 @@ async function bootstrap(context: TaskContext, signal: AbortSignal): Promise<voi
     return;
   }
   try {
-    checkpoint(signal, 'initdb');
+    stopIfAborted(signal, 'initdb');
     await postgres.bootstrap({ initdb: context.initdb });
     const { systemIdentifier } = await postgres.observe();
     if (!systemIdentifier) throw new Error('the new cluster reports no system identifier');
@@ -98,7 +98,7 @@ async function clone(context: TaskContext, from: string, signal: AbortSignal): P
   await postgres.cloneFrom(sourceOf(context, from));
   memory.wasPrimary = false;
   memory.rewindFailed = false;
-  checkpoint(signal, 'starting the new replica');
+  stopIfAborted(signal, 'starting the new replica');
   const leader = context.cluster()?.leader?.name;
   await postgres.startReplica(leader ? (replicationSource(context.cluster(), leader) ?? null) : null);
 }
