@@ -1,6 +1,6 @@
 // The bundled agent (dist/agent/bin/pgha-agent.mjs) as systemd will run it.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,20 @@ describe('pgha-agent binary', () => {
           `${file}:3:12: namespace must be an etcd prefix such as "/service" (a "/" followed by names separated by "/"), got the string "service" [name]\n`,
       );
       expect(agent('--validate-config', join(dir, 'absent.yaml'))).toMatchObject({ status: 2, stderr: `${join(dir, 'absent.yaml')}: no such file\n` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to run with a watchdog it cannot drive', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgha-agent-'));
+    try {
+      const file = join(dir, 'agent.yaml');
+      writeFileSync(file, `${readFileSync(projectPath('test/fixtures/agent/valid.yaml'), 'utf8')}watchdog:\n  mode: required\n`);
+      expect(agent('--config', file)).toMatchObject({
+        status: 2,
+        stderr: `${file}: watchdog.mode "required" is not supported by pgha-agent 0.1.0 yet; use "automatic" or "off"\n`,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
