@@ -48,6 +48,7 @@ export class HaLoop {
   private readonly memory: LoopMemory = freshMemory();
   private readonly tasks: TaskRunner;
   private cluster: ClusterState | undefined;
+  private liveConfig: Record<string, unknown> | undefined;
   private clusterReadAt: number | undefined;
   private dcsLastSeen: number | undefined;
   private lastDecision: Decision | undefined;
@@ -61,8 +62,9 @@ export class HaLoop {
     this.tasks = new TaskRunner(options.clock, options.log, () => this.wake());
   }
 
+  /** From the last dynamic configuration read from etcd, kept through an outage; the bootstrap one until then. */
   private settings(): HaSettings {
-    return haSettings(this.cluster?.config?.value, this.options.bootstrap.dcs);
+    return haSettings(this.liveConfig, this.options.bootstrap.dcs);
   }
 
   private taskContext(): TaskContext {
@@ -127,6 +129,7 @@ export class HaLoop {
   private async readCluster(): Promise<void> {
     try {
       this.cluster = await this.options.dcs.readCluster();
+      this.liveConfig = this.cluster.config?.value ?? this.liveConfig;
       this.clusterReadAt = this.options.clock.now();
       this.dcsLastSeen = Math.floor(this.options.clock.wallTime().getTime() / 1000);
     } catch (error) {
@@ -137,7 +140,7 @@ export class HaLoop {
 
   private async applyPostgresSettings(postgres: PostgresObservation): Promise<void> {
     if (postgres.dataDirectory !== 'initialized' || this.tasks.running) return;
-    const settings = this.options.postgresSettings(this.cluster?.config?.value);
+    const settings = this.options.postgresSettings(this.liveConfig);
     const key = JSON.stringify(settings);
     if (key === this.appliedSettings) return;
     await this.options.postgres.configure(settings);
