@@ -44,6 +44,17 @@ const POSTMASTER_POLL_MS = 250;
 /** How long a demotion waits for a running task to notice it should stop. */
 const CANCEL_TIMEOUT_MS = 5000;
 
+/**
+ * The keys whose change needs an answer now (a free or moved leader key, a switchover request, a
+ * new configuration); members' and the status key's routine updates wait for the next cycle,
+ * or every WAL position a member publishes would wake the whole cluster.
+ */
+const WAKING_KEYS = new Set(['leader', 'config', 'failover', 'initialize', 'sync']);
+
+export function wakesTheLoop(key: string): boolean {
+  return !key.includes('/members/') && WAKING_KEYS.has(key.slice(key.lastIndexOf('/') + 1));
+}
+
 export class HaLoop {
   private readonly memory: LoopMemory = freshMemory();
   private readonly tasks: TaskRunner;
@@ -320,7 +331,9 @@ export class HaLoop {
   /** Runs cycles every loop_wait until stop(); a wake() starts the next one at once. */
   async run(): Promise<void> {
     const { clock, log, dcs } = this.options;
-    const unwatch = dcs.watch(() => this.wake());
+    const unwatch = dcs.watch((keys) => {
+      if (keys.some(wakesTheLoop)) this.wake();
+    });
     try {
       while (!this.stopped) {
         const started = clock.now();

@@ -5,7 +5,7 @@ import { dcsLayout } from '../../agent/contract/dcs-layout.js';
 import type { DynamicConfig } from '../../agent/contract/schema-types.js';
 import { InMemoryKvStore, type InMemoryKvClient } from '../../agent/dcs/in-memory-kv.js';
 import { KvDcs } from '../../agent/dcs/kv-dcs.js';
-import { HaLoop } from '../../agent/ha/ha-loop.js';
+import { HaLoop, wakesTheLoop } from '../../agent/ha/ha-loop.js';
 import type { PeerSource } from '../../agent/ha/peer-source.js';
 import { walPosition, type PeerStatus } from '../../agent/ha/snapshot.js';
 import { silentLogger } from '../../agent/logging/logger.js';
@@ -63,7 +63,8 @@ export class Simulation {
       this.nodes.set(name, node);
       this.start(name);
     });
-    this.store.watch(this.layout.prefix, () => {
+    this.store.watch(this.layout.prefix, (keys) => {
+      if (!keys.some(wakesTheLoop)) return;
       for (const node of this.nodes.values()) if (node.kv.reachable) node.loop.wake();
     });
   }
