@@ -8,6 +8,7 @@ import { waitUntil } from './bounded-wait.js';
 import { BASE_CONF, isManagedConf, renderPgHba, renderPostgresqlConf, upstreamInConf, type ServerRole } from './config-files.js';
 import { formatConninfo } from './conninfo.js';
 import { clusterState, controlTimeline, readControlData, rewindPossible, shutDownCleanly, systemIdentifier, type ControlData } from './control-data.js';
+import { clearLocksOfDeadPostmaster, socketDirectories } from './dead-postmaster-locks.js';
 import { dataDirectoryState, emptyDataDirectory, prepareEmptyDataDirectory } from './data-directory.js';
 import { ensureReplicationRole, ensureRewindRole } from './database-roles.js';
 import { initdbArguments } from './initdb-options.js';
@@ -52,6 +53,8 @@ export interface PgCtlControllerOptions {
 
 /** Time a program gets beyond its own `-t` before it is killed. */
 const PROGRAM_GRACE_MS = 10_000;
+/** A crash restart waits on this; each probe reads /proc. */
+const DEAD_POSTMASTER_POLL_MS = 50;
 const WILDCARD_ADDRESSES = new Set(['*', '0.0.0.0', '::', '']);
 
 /** A login the server refused, or a database that is not there: retrying will not help. */
@@ -365,14 +368,17 @@ export class PgCtlController implements PostgresController {
     if (postmaster) throw new Error(`${action} needs a stopped instance, but postmaster ${postmaster.pid} runs on ${this.dataDir}`);
   }
 
-  /**
-   * A killed postmaster's PID stays in postmaster.pid, and as a zombie it still answers kill(pid, 0),
-   * so a new postmaster (or pg_rewind's single-user recovery) would refuse to start until it is reaped.
-   */
+  /** Until a killed postmaster and its children are gone; its lock files would stop a new one (see dead-postmaster-locks). */
   private async waitForDeadPostmaster(): Promise<void> {
     const pidFile = await readPostmasterPidFile(this.dataDir);
     if (!pidFile) return;
-    await waitUntil(`the dead postmaster ${pidFile.pid} to be reaped`, async () => (await postmasterProcess(pidFile.pid)) === 'gone', this.pgCtlTimeoutMs);
+    const socketDirs = socketDirectories(this.settings.parameters['unix_socket_directories']);
+    await waitUntil(
+      `the dead postmaster ${pidFile.pid} and its children to exit`,
+      () => clearLocksOfDeadPostmaster(this.dataDir, pidFile, socketDirs),
+      this.pgCtlTimeoutMs,
+      DEAD_POSTMASTER_POLL_MS,
+    );
   }
 
   private async reloadIfRunning(): Promise<void> {

@@ -3,10 +3,11 @@
 // the write gap through HAProxy (last acknowledged write before the event → first after) for
 // a primary node death, a PostgreSQL crash and a switchover; an idle agent's memory and CPU;
 // GET /primary requests per second on 4 keep-alive connections.
-// Run: npm run bench:agent   (PGHA_BENCH_RUNS=5 for more runs, PGHA_BENCH_TTL=20 for another ttl)
+// Run: npm run bench:agent   (PGHA_BENCH_RUNS=5 for more runs, PGHA_BENCH_TTL=20 for another ttl;
+// -- -t crash, -t switchover, -t idle ... for one figure)
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { waitFor } from '../helpers/child-process.js';
 import { startClusterUnderLoad, type ClusterUnderLoad } from '../helpers/cluster-under-load.js';
 import { longestGap } from '../helpers/writer.js';
@@ -59,10 +60,22 @@ async function throughput(port: number, path: string, seconds: number): Promise<
 }
 
 describe(`pgha-agent figures (ttl ${TTL})`, () => {
-  it('write gaps: node death, PostgreSQL crash, switchover', async () => {
-    const load = await startClusterUnderLoad({ dcs: { ttl: TTL, loop_wait: 2, retry_timeout: Math.min(4, Math.floor((TTL - 2) / 2)) } });
-    const { cluster } = load;
-    try {
+  describe('write gaps', () => {
+    let load: ClusterUnderLoad;
+    beforeAll(async () => {
+      load = await startClusterUnderLoad({ dcs: { ttl: TTL, loop_wait: 2, retry_timeout: Math.min(4, Math.floor((TTL - 2) / 2)) } });
+    });
+    afterAll(async () => {
+      try {
+        const lost = await load.finish(await load.cluster.waitForPrimary(30_000));
+        console.log(`acknowledged writes lost over the whole run: ${lost.length} of ${load.writer.acks.length}`);
+      } finally {
+        await load.stop();
+      }
+    });
+
+    it('primary node death', async () => {
+      const { cluster } = load;
       const deaths: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const old = await cluster.waitForPrimary(30_000);
@@ -75,7 +88,10 @@ describe(`pgha-agent figures (ttl ${TTL})`, () => {
         await rejoin(load, old);
       }
       summary('primary node death (kill -9 agent + postmaster), write gap', deaths, 'ms');
+    });
 
+    it('PostgreSQL crash', async () => {
+      const { cluster } = load;
       const crashes: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const primary = await cluster.waitForPrimary(30_000);
@@ -87,7 +103,10 @@ describe(`pgha-agent figures (ttl ${TTL})`, () => {
         await cluster.waitForReplicas(await cluster.waitForPrimary(30_000), 60_000);
       }
       summary('PostgreSQL crash with the agent alive, write gap', crashes, 'ms');
+    });
 
+    it('switchover', async () => {
+      const { cluster } = load;
       const switchovers: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const primary = await cluster.waitForPrimary(30_000);
@@ -100,11 +119,7 @@ describe(`pgha-agent figures (ttl ${TTL})`, () => {
         await rejoin(load, primary);
       }
       summary('switchover (POST /switchover), write gap', switchovers, 'ms');
-      const lost = await load.finish(await cluster.waitForPrimary(30_000));
-      console.log(`acknowledged writes lost over the whole run: ${lost.length} of ${load.writer.acks.length}`);
-    } finally {
-      await load.stop();
-    }
+    });
   });
 
   it('idle agent: memory, CPU, GET /primary throughput', async () => {
