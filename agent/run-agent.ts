@@ -26,8 +26,14 @@ function etcdConnection(config: AgentConfig): EtcdConnection {
     hosts: etcd.hosts,
     protocol: etcd.protocol,
     ...(etcd.username !== undefined ? { auth: { username: etcd.username, password: etcd.password ?? '' } } : {}),
-    ...(etcd.cacert
-      ? { tls: { ca: readFileSync(etcd.cacert), ...(etcd.cert ? { cert: readFileSync(etcd.cert) } : {}), ...(etcd.key ? { key: readFileSync(etcd.key) } : {}) } }
+    ...(etcd.cacert || etcd.cert
+      ? {
+          tls: {
+            ...(etcd.cacert ? { ca: readFileSync(etcd.cacert) } : {}),
+            ...(etcd.cert ? { cert: readFileSync(etcd.cert) } : {}),
+            ...(etcd.key ? { key: readFileSync(etcd.key) } : {}),
+          },
+        }
       : {}),
   };
 }

@@ -568,7 +568,7 @@ export interface AgentConfig {
      */
     cacert?: string;
     /**
-     * Client certificate file.
+     * Client certificate file. It must have no Common Name (CN): etcd refuses JSON-gateway requests from a certificate with one.
      */
     cert?: string;
     /**

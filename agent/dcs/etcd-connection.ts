@@ -5,5 +5,6 @@ export interface EtcdConnection {
   hosts: string[];
   protocol: 'http' | 'https';
   auth?: { username: string; password: string };
-  tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
+  /** Without `ca`, the system's trusted authorities. A client certificate must not have a Common Name: etcd refuses it on the JSON gateway. */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }

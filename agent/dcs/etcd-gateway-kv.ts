@@ -47,6 +47,28 @@ function readBody(response: IncomingMessage): Promise<string> {
   });
 }
 
+/** etcd's answers to a request without a valid token: log in again, once. */
+const AUTH_REFUSAL = /auth token|user name is empty|permission denied|auth store/i;
+/** Bound on the login that precedes opening a watch. */
+const WATCH_LOGIN_TIMEOUT_MS = 5000;
+
+function parseAnswer(text: string): Json {
+  return (text ? JSON.parse(text) : {}) as Json;
+}
+
+/** Why etcd refused a request, from its answer: JSON with a message, or plain text. */
+function refusal(text: string): string {
+  if (text.includes('CommonName of client sending a request against gateway')) {
+    return 'etcd refuses JSON-gateway requests made with a client certificate that has a Common Name (CN); give the agent a client certificate without one';
+  }
+  try {
+    const answer = parseAnswer(text);
+    return String(answer.message ?? answer.error ?? text);
+  } catch {
+    return text.trim();
+  }
+}
+
 export class EtcdGatewayKv implements KvBackend {
   private readonly agent: HttpAgent;
   private next = 0;
@@ -100,8 +122,8 @@ export class EtcdGatewayKv implements KvBackend {
     if (!auth) return;
     this.token = undefined;
     const { status, text } = await this.send('/auth/authenticate', { name: auth.username, password: auth.password }, timeoutMs);
-    if (status !== 200) throw new DcsUnavailableError(`etcd refused the credentials of ${auth.username}: ${text}`);
-    this.token = String((JSON.parse(text) as Json).token ?? '');
+    if (status !== 200) throw new DcsUnavailableError(`etcd refused the credentials of ${auth.username}: ${refusal(text)}`);
+    this.token = String(parseAnswer(text).token ?? '');
   }
 
   private async call(path: string, body: Json, timeoutMs: number): Promise<Json> {
@@ -110,11 +132,10 @@ export class EtcdGatewayKv implements KvBackend {
       try {
         if (this.connection.auth && !this.token) await this.authenticate(Math.max(1, deadline - Date.now()));
         const { status, text } = await this.send(path, body, Math.max(1, deadline - Date.now()));
-        const answer = (text ? JSON.parse(text) : {}) as Json;
-        if (status === 200) return answer;
-        const message = String(answer.message ?? answer.error ?? text);
+        if (status === 200) return parseAnswer(text);
+        const message = refusal(text);
         if (/lease not found/.test(message)) throw new LeaseNotFoundError(message);
-        if (/auth token|user name is empty|permission denied|auth store/i.test(message) && attempt === 0) {
+        if (AUTH_REFUSAL.test(message) && attempt === 0) {
           this.token = undefined;
           continue;
         }
@@ -171,7 +192,8 @@ export class EtcdGatewayKv implements KvBackend {
     const open = (): void => {
       if (stopped || this.closed) return;
       const retry = (): void => void setTimeout(open, 1000).unref();
-      this.send('/watch', body, 2_147_483_647, (response) => {
+      const login = this.connection.auth && !this.token ? this.authenticate(WATCH_LOGIN_TIMEOUT_MS) : Promise.resolve();
+      const opened = login.then(() => this.send('/watch', body, 2_147_483_647, (response) => {
         current = response;
         let buffered = '';
         response.on('data', (chunk: Buffer) => {
@@ -182,7 +204,10 @@ export class EtcdGatewayKv implements KvBackend {
             buffered = buffered.slice(newline + 1);
             if (!line) continue;
             try {
-              const events = (((JSON.parse(line) as Json).result as Json | undefined)?.events as Json[] | undefined) ?? [];
+              const answer = JSON.parse(line) as Json;
+              // A refused token ends the stream; the next open logs in again.
+              if (answer.error !== undefined && AUTH_REFUSAL.test(JSON.stringify(answer.error))) this.token = undefined;
+              const events = ((answer.result as Json | undefined)?.events as Json[] | undefined) ?? [];
               if (events.length > 0) onChange(events.map((event) => unb64((event.kv as Json | undefined)?.key)));
             } catch {
               // A line that is not JSON is skipped; the next full line resynchronises.
@@ -191,7 +216,8 @@ export class EtcdGatewayKv implements KvBackend {
         });
         response.on('end', retry);
         response.on('error', retry);
-      }).catch(retry);
+      }));
+      opened.catch(retry);
     };
     open();
     const stop = (): void => {

@@ -33,6 +33,8 @@ export interface ClusterOptions {
   agent?: Record<string, unknown>;
   /** Node.js options for the agent processes (e.g. V8 memory flags). */
   nodeArgs?: string[];
+  /** etcd over HTTPS with client certificates and a password, as in production. */
+  securedEtcd?: boolean;
 }
 
 export const SUPERUSER = { username: 'postgres', password: randomBytes(9).toString('base64url') };
@@ -51,7 +53,7 @@ export class AgentCluster {
 
   static async start(options: ClusterOptions = {}): Promise<AgentCluster> {
     const root = mkdtempSync(join(tmpdir(), 'pgha-cluster-'));
-    const etcd = await startEtcd();
+    const etcd = await startEtcd({ secured: options.securedEtcd === true });
     const [host, port] = etcd.endpoint.split(':');
     const proxy = await startTcpProxy(host!, Number(port));
     const cluster = new AgentCluster(root, etcd, proxy, `it${randomBytes(3).toString('hex')}`);
@@ -84,7 +86,7 @@ export class AgentCluster {
       name,
       scope: this.scope,
       log: { level: 'debug' },
-      etcd: { hosts: [`127.0.0.1:${this.etcdProxy.port}`] },
+      etcd: { hosts: [`127.0.0.1:${this.etcdProxy.port}`], ...this.etcdSecurity(dir) },
       restapi: { listen: `127.0.0.1:${apiPort}`, connect_address: `127.0.0.1:${apiPort}` },
       postgresql: {
         listen: `127.0.0.1:${pgPort}`,
@@ -107,6 +109,20 @@ export class AgentCluster {
     writeFileSync(configFile, stringify(config), { mode: 0o600 });
     if (this.runAs) chownSync(configFile, this.runAs.uid, this.runAs.gid);
     this.members.push({ name, pgPort, apiPort, dataDir, configFile, agent: undefined });
+  }
+
+  /** The agent's etcd TLS and login settings, with copies of the certificates the postgres user can read. */
+  private etcdSecurity(dir: string): Record<string, string> {
+    const secured = this.etcd.secured;
+    if (!secured) return {};
+    const files = { cacert: secured.certificates.caFile, cert: secured.certificates.clientCertFile, key: secured.certificates.clientKeyFile };
+    const copies: Record<string, string> = {};
+    for (const [setting, file] of Object.entries(files)) {
+      copies[setting] = join(dir, `etcd-${setting}.pem`);
+      cpSync(file, copies[setting]);
+      if (this.runAs) chownSync(copies[setting], this.runAs.uid, this.runAs.gid);
+    }
+    return { protocol: 'https', ...copies, username: secured.root.username, password: secured.root.password };
   }
 
   member(name: string): AgentMember {

@@ -1,13 +1,14 @@
-// Three real agents started at once on loopback: one bootstrap, two streaming replicas.
+// Three real agents started at once on loopback: one bootstrap, two streaming replicas. Their
+// etcd is secured as in production: HTTPS, client certificates, and a login.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentCluster, SUPERUSER } from '../helpers/agent-cluster.js';
 
-describe('three agents started at once', () => {
+describe('three agents started at once on a secured etcd', () => {
   let cluster: AgentCluster;
 
   beforeAll(async () => {
-    cluster = await AgentCluster.start();
+    cluster = await AgentCluster.start({ securedEtcd: true });
   }, 60_000);
 
   afterAll(async () => {
