@@ -166,6 +166,10 @@ export class HaLoop {
     const down = postgres.process === 'stopped' || postgres.process === 'crashed';
     if (leads && down) this.memory.primaryDownSince ??= now;
     else this.memory.primaryDownSince = undefined;
+    const request = this.cluster?.failover?.value;
+    const due = request?.scheduled_at === undefined || Date.parse(request.scheduled_at) <= this.options.clock.wallTime().getTime();
+    if (leads && (request?.member !== undefined || request?.leader !== undefined) && due) this.memory.switchoverPendingSince ??= now;
+    else this.memory.switchoverPendingSince = undefined;
   }
 
   private snapshot(postgres: PostgresObservation, step: { renewed: boolean; renewalFailed: boolean; peers: PeerStatus[] | undefined }): Snapshot {
@@ -184,6 +188,7 @@ export class HaLoop {
       task: this.tasks.running,
       peers: step.peers,
       primaryDownSince: this.memory.primaryDownSince,
+      switchoverPendingSince: this.memory.switchoverPendingSince,
       wasPrimary: this.memory.wasPrimary,
       rewindFailed: this.memory.rewindFailed,
     };

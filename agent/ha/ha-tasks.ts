@@ -87,6 +87,8 @@ async function demote(context: TaskContext, mode: keyof typeof DEMOTE_MODES): Pr
 
 async function rewind(context: TaskContext, from: string): Promise<void> {
   const { postgres, memory, log } = context;
+  // A running replica that diverged is stopped first: pg_rewind needs a cleanly stopped instance.
+  if ((await postgres.observe()).process === 'running') await postgres.stop('fast');
   const ok = await postgres.rewindFrom(sourceOf(context, from));
   memory.rewindFailed = !ok;
   if (ok) memory.wasPrimary = false;

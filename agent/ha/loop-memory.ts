@@ -9,8 +9,10 @@ export interface LoopMemory {
   rewindFailed: boolean;
   /** When our PostgreSQL was first seen down while we led. */
   primaryDownSince: number | undefined;
+  /** When a due switchover request was first seen while we led. */
+  switchoverPendingSince: number | undefined;
 }
 
 export function freshMemory(): LoopMemory {
-  return { leaderUntil: undefined, wasPrimary: false, rewindFailed: false, primaryDownSince: undefined };
+  return { leaderUntil: undefined, wasPrimary: false, rewindFailed: false, primaryDownSince: undefined, switchoverPendingSince: undefined };
 }

@@ -45,6 +45,8 @@ export interface Snapshot {
   peers: PeerStatus[] | undefined;
   /** When our PostgreSQL was first seen down while we led; for primary_start_timeout. */
   primaryDownSince: number | undefined;
+  /** When we first saw, while leading, a switchover request that was due: for the hand-over's wait. */
+  switchoverPendingSince: number | undefined;
   /** We ran as primary since the last rejoin: check for divergence (pg_rewind) before following. */
   wasPrimary: boolean;
   /** The last rejoin by pg_rewind failed. */

@@ -5,7 +5,7 @@
 // GET /primary requests per second on 4 keep-alive connections.
 // Run: npm run bench:agent   (PGHA_BENCH_RUNS=5 for more runs, PGHA_BENCH_TTL=20 for another ttl;
 // -- -t crash, -t switchover, -t idle ... for one figure)
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { waitFor } from '../helpers/child-process.js';
@@ -24,8 +24,16 @@ function summary(name: string, values: number[], unit: string): void {
   console.log(`${name}: median ${f(median)} ${u}, min ${f(sorted[0]!)} ${u}, max ${f(sorted.at(-1)!)} ${u} (${values.length} runs: ${values.map(f).join(', ')})`);
 }
 
+const FAILURE_LOG = '/tmp/pgha-bench-agents.log';
+
 async function rejoin(load: ClusterUnderLoad, name: string): Promise<void> {
-  await waitFor(`${name} to stream again`, async () => (await load.cluster.status(name))?.replication_state === 'streaming', 90_000, 250);
+  try {
+    await load.cluster.waitForReplicas(await load.cluster.waitForPrimary(30_000), 90_000);
+  } catch (error) {
+    const serverLogs = load.cluster.members.map((m) => `--- ${m.name} server log\n${readFileSync(`${m.dataDir}.log`, 'utf8').slice(-40_000)}`);
+    writeFileSync(FAILURE_LOG, [load.cluster.logs(), ...serverLogs].join('\n'));
+    throw new Error(`${name} did not rejoin: ${String(error)}; the agents' last output is in ${FAILURE_LOG}`);
+  }
 }
 
 /** Resident memory (MiB) and CPU seconds used so far, from /proc. */
@@ -67,8 +75,12 @@ describe(`pgha-agent figures (ttl ${TTL})`, () => {
     });
     afterAll(async () => {
       try {
-        const lost = await load.finish(await load.cluster.waitForPrimary(30_000));
-        console.log(`acknowledged writes lost over the whole run: ${lost.length} of ${load.writer.acks.length}`);
+        const lost = new Set(await load.finish(await load.cluster.waitForPrimary(30_000)));
+        console.log(`acknowledged writes lost over the whole run: ${lost.size} of ${load.writer.acks.length}`);
+        const byPort = new Map(load.cluster.members.map((m) => [m.pgPort, m.name]));
+        for (const ack of load.writer.acks.filter((a) => lost.has(a.id))) {
+          console.log(`  lost: id ${ack.id}, acknowledged by ${byPort.get(ack.port) ?? ack.port} at ${new Date(ack.at).toISOString()}`);
+        }
       } finally {
         await load.stop();
       }
@@ -80,6 +92,7 @@ describe(`pgha-agent figures (ttl ${TTL})`, () => {
       for (let i = 0; i < RUNS; i++) {
         const old = await cluster.waitForPrimary(30_000);
         const at = Date.now();
+        console.log(`${new Date(at).toISOString()} kill -9 of ${old}`);
         await cluster.kill(old);
         const next = await cluster.waitForPrimary(TTL * 1000 + 30_000, old);
         await load.waitForWritesOn(next, at, 30_000);
@@ -97,6 +110,7 @@ describe(`pgha-agent figures (ttl ${TTL})`, () => {
         const primary = await cluster.waitForPrimary(30_000);
         const pid = await cluster.postmasterPid(primary);
         const at = Date.now();
+        console.log(`${new Date(at).toISOString()} kill -9 of ${primary}'s postmaster`);
         process.kill(pid!, 'SIGKILL');
         await waitFor('writes to resume', () => load.acksSince(at + 50).length > 5, 60_000, 50);
         crashes.push(longestGap(load.writer.acks, at));
@@ -112,6 +126,7 @@ describe(`pgha-agent figures (ttl ${TTL})`, () => {
         const primary = await cluster.waitForPrimary(30_000);
         const candidate = cluster.members.find((m) => m.name !== primary)!.name;
         const at = Date.now();
+        console.log(`${new Date(at).toISOString()} switchover ${primary} → ${candidate}`);
         const answer = await cluster.api(primary, '/switchover', { method: 'POST', body: JSON.stringify({ leader: primary, candidate }) });
         if (answer.status !== 200) throw new Error(`switchover answered ${answer.status}: ${answer.body}`);
         await load.waitForWritesOn(candidate, at, 30_000);

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { stringify } from 'yaml';
 import { readPostmasterPidFile } from '../../agent/postgres/postmaster-liveness.js';
 import { startProcess, waitFor, type RunningProcess } from './child-process.js';
@@ -161,8 +162,10 @@ export class AgentCluster {
     if (postmaster) process.kill(postmaster, signal);
   }
 
+  /** A REST call; a blocking switchover may take up to 2 * max(10, loop_wait) s, so it gets longer. */
   async api(name: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: string }> {
-    const response = await fetch(`http://127.0.0.1:${this.member(name).apiPort}${path}`, { ...init, signal: AbortSignal.timeout(3000) });
+    const blocking = init.method === 'POST' && (path === '/switchover' || path === '/failover');
+    const response = await fetch(`http://127.0.0.1:${this.member(name).apiPort}${path}`, { ...init, signal: AbortSignal.timeout(blocking ? 30_000 : 3000) });
     return { status: response.status, body: await response.text() };
   }
 
@@ -191,11 +194,27 @@ export class AgentCluster {
   }
 
   /** Waits until every member but the primary reports itself a streaming replica. */
+  /** Until every other member is a replica streaming from `primary`, as its agent reports and as the primary's pg_stat_replication shows right now. */
   async waitForReplicas(primary: string, timeoutMs: number): Promise<void> {
+    const replicas = this.members.filter((m) => m.name !== primary);
     await waitFor('every replica to stream', async () => {
-      const states = await Promise.all(this.members.filter((m) => m.name !== primary).map((m) => this.status(m.name)));
-      return states.every((s) => s?.role === 'replica' && s.replication_state === 'streaming');
+      const states = await Promise.all(replicas.map((m) => this.status(m.name)));
+      if (!states.every((s) => s?.role === 'replica' && s.replication_state === 'streaming')) return false;
+      const streaming = await this.streamingFrom(primary);
+      return replicas.every((m) => streaming.includes(m.name));
     }, timeoutMs, 200);
+  }
+
+  /** The members streaming from `name` at this moment (its pg_stat_replication). */
+  async streamingFrom(name: string): Promise<string[]> {
+    const client = new pg.Client({ host: '127.0.0.1', port: this.member(name).pgPort, database: 'postgres', user: SUPERUSER.username, password: SUPERUSER.password });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ application_name: string }>("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'");
+      return rows.map((row) => row.application_name);
+    } finally {
+      await client.end();
+    }
   }
 
   async startHaproxy(): Promise<Haproxy> {

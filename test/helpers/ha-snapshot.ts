@@ -49,7 +49,17 @@ export const REPLICA: PostgresObservation = {
   upstream: { host: '127.0.0.1', port: 5432 },
 };
 
-export const PRIMARY: PostgresObservation = { dataDirectory: 'initialized', process: 'running', inRecovery: false, timeline: 1, flushLsn: 50_000_000 };
+const streamingTo = (name: string) => ({ usename: 'replicator', application_name: name, client_addr: '127.0.0.1', state: 'streaming', sync_state: 'async', sync_priority: 0 });
+
+/** pg1 as a running primary that pg2 and pg3 stream from. */
+export const PRIMARY: PostgresObservation = {
+  dataDirectory: 'initialized',
+  process: 'running',
+  inRecovery: false,
+  timeline: 1,
+  flushLsn: 50_000_000,
+  replication: [streamingTo('pg2'), streamingTo('pg3')],
+};
 
 export function peer(name: string, overrides: Partial<PeerStatus> = {}): PeerStatus {
   return { name, reachable: true, isPrimary: false, walPosition: 50_000_000, timeline: 1, nofailover: false, failoverPriority: 1, ...overrides };
@@ -69,6 +79,7 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     task: undefined,
     peers: undefined,
     primaryDownSince: undefined,
+    switchoverPendingSince: undefined,
     wasPrimary: false,
     rewindFailed: false,
     ...overrides,

@@ -32,9 +32,12 @@ function promotionTime(log: string): number {
 }
 
 async function rejoined(name: string, timeoutMs: number): Promise<void> {
+  const { cluster } = load!;
   await waitFor(`${name} to stream again as a replica`, async () => {
-    const status = await load!.cluster.status(name);
-    return status?.role === 'replica' && status.replication_state === 'streaming';
+    const status = await cluster.status(name);
+    if (status?.role !== 'replica' || status.replication_state !== 'streaming') return false;
+    const primary = (await cluster.primaries())[0];
+    return primary !== undefined && (await cluster.streamingFrom(primary)).includes(name);
   }, timeoutMs, 250);
 }
 
@@ -105,7 +108,7 @@ describe('primary failures', () => {
     });
   }, SCENARIO_MS);
 
-  it('brings writes back when PostgreSQL crashes under a live agent', async () => {
+  it('brings writes back when PostgreSQL crashes under a live agent, and a switchover right after loses nothing', async () => {
     load = await startClusterUnderLoad();
     const { cluster, primary } = load;
     await withLogs(async () => {
@@ -114,8 +117,15 @@ describe('primary failures', () => {
       process.kill(pid!, 'SIGKILL');
       await waitFor('writes to resume', () => load!.acksSince(crashedAt + 100).length > 5, 30_000, 50);
       console.log(`PostgreSQL crash: writes stopped for ${longestGap(load!.writer.acks, crashedAt)} ms`);
-      const now = await cluster.waitForPrimary(30_000);
-      await cluster.waitForReplicas(now, 60_000);
+      expect(await cluster.waitForPrimary(30_000)).toBe(primary);
+      // The replicas are still reconnecting (they retry every 5 s): the switchover must wait for its
+      // candidate to stream, or it would promote it without the WAL written since the restart.
+      const candidate = cluster.members.find((m) => m.name !== primary)!.name;
+      const answer = await cluster.api(primary, '/switchover', { method: 'POST', body: JSON.stringify({ leader: primary, candidate }) });
+      expect(answer).toEqual({ status: 200, body: `Successfully switched over to "${candidate}"` });
+      await cluster.waitForReplicas(candidate, 60_000);
+      await load!.waitForWritesOn(candidate, Date.now(), 20_000);
+      expect(await load!.finish(candidate)).toEqual([]);
     });
   }, SCENARIO_MS);
 

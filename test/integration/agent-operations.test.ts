@@ -61,7 +61,7 @@ describe('operations', () => {
       expect(await cluster.waitForPrimary(10_000)).toBe(candidate);
       await load!.waitForWritesOn(candidate, startedAt, 20_000);
       console.log(`switchover: writes stopped for ${longestGap(load!.writer.acks, startedAt)} ms`);
-      await waitFor(`${primary} to follow ${candidate}`, async () => (await cluster.status(primary))?.replication_state === 'streaming', 60_000, 250);
+      await cluster.waitForReplicas(candidate, 60_000);
 
       const at = new Date(Date.now() + 6000).toISOString();
       const scheduled = await cluster.api(candidate, '/switchover', { method: 'POST', body: JSON.stringify({ leader: candidate, candidate: primary, scheduled_at: at }) });

@@ -3,7 +3,7 @@ import { bootstrapInProgress, emptyDataDirectory, uninitializedCluster } from '.
 import { etcdUnreachable, stalePrimary, taskInProgress } from './guards.js';
 import type { HaRule } from './ha-rule.js';
 import { handOver, leaderPostgresDown, leaderPostgresStarting, leaderSteady, lockTakenByOther, promote, renewalFailed, renewLock } from './leader.js';
-import { followLeader, leaderRace, postgresDown, postgresStarting } from './replica.js';
+import { divergedReplica, followLeader, leaderRace, postgresDown, postgresStarting } from './replica.js';
 
 export const HA_RULES: readonly HaRule[] = [
   stalePrimary,
@@ -23,5 +23,6 @@ export const HA_RULES: readonly HaRule[] = [
   postgresStarting,
   postgresDown,
   leaderRace,
+  divergedReplica,
   followLeader,
 ];

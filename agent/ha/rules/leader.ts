@@ -3,6 +3,9 @@ import { NONE } from '../decision.js';
 import { isRunningPrimary, leaderName, type Snapshot } from '../snapshot.js';
 import { verdict, type HaRule } from './ha-rule.js';
 
+/** How long a switchover waits for its candidate to stream from us (a replica retries its connection every 5 s by default). */
+export const HAND_OVER_WAIT_MS = 10_000;
+
 const holdsKey = (s: Snapshot): boolean => leaderName(s) === s.name;
 const renewed = (s: Snapshot): boolean => holdsKey(s) && s.leadership?.renewedThisCycle === true;
 
@@ -69,11 +72,18 @@ export const handOver: HaRule = {
     const candidates = s.peers.filter((p) => p.reachable && !p.nofailover && (failover.member === undefined || p.name === failover.member));
     const behind = s.cluster?.status?.optime;
     const eligible = candidates.filter((p) => behind === undefined || behind - p.walPosition <= s.settings.maximumLagOnFailover);
-    if (eligible.length === 0) {
-      const who = failover.member ?? 'any member';
-      return verdict({ kind: 'clear-failover' }, `switchover refused: ${who} cannot take over now`);
+    const who = failover.member ?? 'any member';
+    if (eligible.length === 0) return verdict({ kind: 'clear-failover' }, `switchover refused: ${who} cannot take over now`);
+    // Only a replica streaming from us receives the WAL up to our shutdown checkpoint before we stop;
+    // one still reconnecting (after a restart of ours, say) would be promoted behind us.
+    const streaming = new Set((s.postgres.replication ?? []).filter((r) => r.state === 'streaming').map((r) => r.application_name));
+    const ready = eligible.filter((p) => streaming.has(p.name));
+    if (ready.length === 0) {
+      const waited = s.switchoverPendingSince === undefined ? 0 : s.now - s.switchoverPendingSince;
+      if (waited < HAND_OVER_WAIT_MS) return verdict(NONE, `switchover waiting: ${who} does not stream from me yet`);
+      return verdict({ kind: 'clear-failover' }, `switchover refused: ${who} did not stream from me within ${HAND_OVER_WAIT_MS / 1000} s`);
     }
-    return verdict({ kind: 'demote', mode: 'graceful' }, `switchover: stepping down for ${failover.member ?? eligible.map((p) => p.name).join(' or ')}`);
+    return verdict({ kind: 'demote', mode: 'graceful' }, `switchover: stepping down for ${failover.member ?? ready.map((p) => p.name).join(' or ')}`);
   },
 };
 

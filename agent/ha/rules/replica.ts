@@ -2,7 +2,8 @@
 import { NONE } from '../decision.js';
 import { raceVerdict } from '../leader-race.js';
 import { replicationSource } from '../replication-source.js';
-import { leaderName } from '../snapshot.js';
+import { leaderName, walPosition } from '../snapshot.js';
+import { formatLsn } from '../../postgres/lsn.js';
 import { verdict, type HaRule } from './ha-rule.js';
 
 export const postgresStarting: HaRule = {
@@ -37,6 +38,27 @@ export const leaderRace: HaRule = {
     const race = raceVerdict(s);
     if (race.healthiest) return verdict({ kind: 'acquire-leader' }, `no leader: taking the leader lock (${race.reason})`);
     return verdict(NONE, `no leader, and I do not race: ${race.reason}`);
+  },
+};
+
+/**
+ * A replica whose WAL went past the point where its timeline ended (a later timeline forked off
+ * there, says `history`) can never follow the leader: PostgreSQL waits forever. It has writes the
+ * cluster does not, e.g. a former primary whose last WAL never reached the member promoted
+ * instead. pg_rewind takes it back to the fork point.
+ */
+export const divergedReplica: HaRule = {
+  name: 'diverged-replica',
+  decide(s) {
+    const leader = leaderName(s);
+    if (leader === undefined || leader === s.name || s.postgres.process !== 'running' || s.postgres.inRecovery !== true) return undefined;
+    const timeline = s.postgres.timeline;
+    const fork = s.cluster?.history.find((entry) => entry[0] === timeline);
+    if (timeline === undefined || fork === undefined || walPosition(s.postgres) <= fork[1]) return undefined;
+    const why = `my WAL on timeline ${timeline} went past ${formatLsn(fork[1])}, where timeline ${timeline + 1} forked off`;
+    if (s.settings.usePgRewind && !s.rewindFailed) return verdict({ kind: 'rewind', from: leader }, `rewinding with pg_rewind from ${leader}: ${why}`);
+    if (s.settings.removeDataDirectoryOnRewindFailure) return verdict({ kind: 'reinitialize', from: leader }, `cloning again from ${leader}: ${why}`);
+    return verdict(NONE, `cannot follow ${leader}: ${why}; turn on use_pg_rewind, or reinitialize this member`);
   },
 };
 

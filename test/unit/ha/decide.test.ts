@@ -103,6 +103,20 @@ describe('decide: the leader', () => {
       expect(decide(leaderSnapshot({ cluster: request({ member: 'pg1' }) }))).toMatchObject({ action: { kind: 'clear-failover' } });
     });
 
+    it('waits, for a while, until the candidate streams from it: only then does it get the WAL up to the shutdown checkpoint', () => {
+      const c = request({ leader: 'pg1', member: 'pg2' });
+      const reconnecting = { ...PRIMARY, replication: PRIMARY.replication!.filter((r) => r.application_name !== 'pg2') };
+      const waiting = leaderSnapshot({ cluster: c, peers: [peer('pg2'), peer('pg3')], postgres: reconnecting, switchoverPendingSince: 95_000 });
+      expect(decide(waiting)).toEqual({ rule: 'hand-over', action: { kind: 'none' }, reason: 'switchover waiting: pg2 does not stream from me yet' });
+      expect(decide({ ...waiting, switchoverPendingSince: 90_000 })).toEqual({
+        rule: 'hand-over',
+        action: { kind: 'clear-failover' },
+        reason: 'switchover refused: pg2 did not stream from me within 10 s',
+      });
+      const anyMember = leaderSnapshot({ cluster: request({ leader: 'pg1' }), peers: [peer('pg2'), peer('pg3')], postgres: reconnecting });
+      expect(decide(anyMember)).toMatchObject({ action: { kind: 'demote', mode: 'graceful' }, reason: 'switchover: stepping down for pg3' });
+    });
+
     it('waits for a scheduled time, and drops a request that is too late', () => {
       expect(decide(leaderSnapshot({ cluster: request({ leader: 'pg1', member: 'pg2', scheduled_at: '2026-11-23T10:05:00Z' }) }))).toMatchObject({
         action: { kind: 'none' },
@@ -116,6 +130,24 @@ describe('decide: the leader', () => {
 });
 
 describe('decide: replicas', () => {
+  it('rewinds a replica whose WAL went past the end of its timeline, and leaves one that did not', () => {
+    const forked = cluster({ history: [[1, 50_000_000, 'no recovery target specified', '2026-11-23T09:59:00Z', 'pg1']] });
+    const ahead = { ...REPLICA, timeline: 1, receivedLsn: 50_014_000, replayedLsn: 50_014_000 };
+    expect(decide(snapshot({ cluster: forked, postgres: ahead }))).toEqual({
+      rule: 'diverged-replica',
+      action: { kind: 'rewind', from: 'pg1' },
+      reason: 'rewinding with pg_rewind from pg1: my WAL on timeline 1 went past 0/2FAF080, where timeline 2 forked off',
+    });
+    const noRewind = { ...SETTINGS, usePgRewind: false };
+    expect(decide(snapshot({ cluster: forked, postgres: ahead, settings: noRewind }))).toMatchObject({
+      action: { kind: 'none' },
+      reason: 'cannot follow pg1: my WAL on timeline 1 went past 0/2FAF080, where timeline 2 forked off; turn on use_pg_rewind, or reinitialize this member',
+    });
+    const behind = { ...ahead, receivedLsn: 49_000_000, replayedLsn: 49_000_000 };
+    expect(decide(snapshot({ cluster: forked, postgres: behind }))).toMatchObject({ rule: 'follow-leader' });
+    expect(decide(snapshot({ cluster: forked, postgres: { ...ahead, timeline: 2 } }))).toMatchObject({ rule: 'follow-leader' });
+  });
+
   it('follows the leader, and moves to a new one', () => {
     expect(decide(snapshot())).toEqual({ rule: 'follow-leader', action: { kind: 'none' }, reason: 'no action: I am pg2, a replica following pg1' });
     const moved = cluster({ leader: { name: 'pg3', lease: '3', modRevision: 9 } });
