@@ -14,6 +14,8 @@ import { longestGap } from '../helpers/writer.js';
 
 const RUNS = Math.max(3, Number(process.env.PGHA_BENCH_RUNS ?? 3));
 const TTL = Number(process.env.PGHA_BENCH_TTL ?? 10);
+/** Node.js options for the agents, e.g. PGHA_BENCH_NODE_ARGS=--max-semi-space-size=1 */
+const NODE_ARGS = (process.env.PGHA_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 function summary(name: string, values: number[], unit: string): void {
   const sorted = [...values].sort((a, b) => a - b);
@@ -138,7 +140,7 @@ describe(`pgha-agent figures (ttl ${TTL})`, () => {
   });
 
   it('idle agent: memory, CPU, GET /primary throughput', async () => {
-    const load = await startClusterUnderLoad({ agent: { log: { level: 'info' } } });
+    const load = await startClusterUnderLoad({ agent: { log: { level: 'info' } }, nodeArgs: NODE_ARGS });
     const { cluster } = load;
     try {
       // Idle: no client and no HAProxy polling the agents, logging at its default level.
