@@ -1,5 +1,5 @@
-// The lab itself (test/lab/): three Debian hosts with real systemd and sshd, no way out beyond
-// the bridge, torn down without leftovers. (apt inside the hosts is not checked yet: see test/lab/up.sh.)
+// The lab itself (test/lab/): three Debian hosts with real systemd and sshd, apt through the
+// cache on this machine and no other way out, torn down without leftovers.
 import { execFile } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -38,10 +38,12 @@ describe.skipIf(!canRunLab())('the lab', () => {
     expect(new Set(knownHosts.map((line) => line.split(' ')[2])).size).toBe(3);
   }, 120_000);
 
-  it('lets a host reach the others, and nothing beyond the bridge', async () => {
+  it('lets a host reach the others and apt, and nothing beyond the bridge', async () => {
     expect(await onLabHost(1, `timeout 3 bash -c '</dev/tcp/${labAddress(2)}/22' && echo reached`)).toBe('reached\n');
     expect(await onLabHost(1, 'ip route get 192.0.2.2 2>&1 || true')).toMatch(/Network is unreachable/);
-  }, 60_000);
+    expect(await onLabHost(1, 'apt-get update -q 2>&1 | grep -cE "^(W|E):" || true', 120_000)).toBe('0\n');
+    expect(await onLabHost(1, 'apt-cache policy postgresql-15 | grep Candidate')).toMatch(/Candidate: 15\./);
+  }, 180_000);
 
   it('tears down without leftover mounts, bridge, cgroups or processes', async () => {
     const wrappers = HOSTS.map((h) => Number(readFileSync(`${LAB_DIR}/hosts/c${h}/wrapper.pid`, 'utf8')));

@@ -27,18 +27,19 @@ fi
 ip link set "$LAB_BRIDGE" up
 
 # apt-cacher-ng on the bridge address only, as a process of ours (its PID kept for down.sh).
-# Known gap: on this machine apt-cacher-ng answers "503 Host not found" for deb.debian.org (its
-# c-ares resolver fails where glibc's and Node's succeed), so apt inside the hosts does not work yet.
+# Debian requests go to this machine's own mirror: the package's default backend
+# (ftp.debian.org) may not resolve where only the configured mirror is reachable.
+mirror=$(debian_mirror)
 acng_pid=$LAB_DIR/apt-cacher-ng.pid
 if ! { [ -f "$acng_pid" ] && kill -0 "$(cat "$acng_pid")" 2>/dev/null; }; then
   mkdir -p "$LAB_DIR/apt-cache" "$LAB_DIR/apt-cacher-ng"
   setsid /usr/sbin/apt-cacher-ng -c /etc/apt-cacher-ng ForeGround=1 "BindAddress=$BRIDGE_ADDRESS" "Port=$LAB_PROXY_PORT" \
     "CacheDir=$LAB_DIR/apt-cache" "LogDir=$LAB_DIR/apt-cacher-ng" "SocketPath=$LAB_DIR/apt-cacher-ng/socket" \
+    "Remap-debrep=file:deb_mirror*.gz /debian ; $mirror/" \
     </dev/null >"$LAB_DIR/apt-cacher-ng/output.log" 2>&1 &
   echo $! >"$acng_pid"
 fi
 
-mirror=$(debian_mirror)
 known_hosts=$INVENTORY/known_hosts
 touch "$known_hosts"
 for i in $(seq 1 "$count"); do
