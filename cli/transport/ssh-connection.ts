@@ -1,0 +1,110 @@
+// One SSH connection to one host (ssh2), opened only after its host key passed the spec's
+// known_hosts file; commands go as argument vectors. A refused key, an unreachable host or a
+// refused login ends in one sentence naming the host.
+import { appendFile, readFile } from 'node:fs/promises';
+import { Client } from 'ssh2';
+import { UserError } from '../user-error.js';
+import { checkHostKey, fingerprint, knownHostsLine, parseKnownHosts } from './known-hosts.js';
+import { commandLine } from './shell-quote.js';
+
+export interface SshTarget {
+  /** The host's name in the spec, for messages. */
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  privateKey: Buffer;
+  knownHostsFile: string;
+  /** Trust a host that known_hosts does not list yet, and record its key there. */
+  acceptNewHostKeys: boolean;
+  connectTimeoutMs: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The key type named inside an SSH public key blob (a length-prefixed string first). */
+function keyType(blob: Buffer): string {
+  return blob.subarray(4, 4 + blob.readUInt32BE(0)).toString();
+}
+
+async function readKnownHosts(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+}
+
+export class SshConnection {
+  private constructor(
+    private readonly client: Client,
+    readonly target: SshTarget,
+  ) {}
+
+  static async open(target: SshTarget): Promise<SshConnection> {
+    const entries = parseKnownHosts(await readKnownHosts(target.knownHostsFile));
+    const where = `host ${target.name} (${target.address}:${target.port})`;
+    let refusal: string | undefined;
+    let firstContact: string | undefined;
+    const client = new Client();
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve());
+      client.once('error', (error: Error & { level?: string }) => {
+        if (refusal) return reject(new UserError(refusal));
+        const why = error.level === 'client-authentication' ? `the login as ${target.user} was refused` : `cannot connect: ${error.message}`;
+        reject(new UserError(`${where}: ${why}`));
+      });
+      client.connect({
+        host: target.address,
+        port: target.port,
+        username: target.user,
+        privateKey: target.privateKey,
+        readyTimeout: target.connectTimeoutMs,
+        hostVerifier: (key: Buffer) => {
+          const type = keyType(key);
+          const seen = `${type} ${fingerprint(key)}`;
+          const verdict = checkHostKey(entries, target.address, target.port, type, key);
+          if (verdict.kind === 'known') return true;
+          if (verdict.kind === 'unknown' && target.acceptNewHostKeys) {
+            firstContact = knownHostsLine(target.address, target.port, type, key);
+            return true;
+          }
+          if (verdict.kind === 'unknown') {
+            refusal = `${where}: its host key ${seen} is not in ${target.knownHostsFile}; check it, then run again with --accept-new-host-keys to record it`;
+          } else if (verdict.kind === 'changed') {
+            refusal = `${where}: its host key ${seen} does not match the one in ${target.knownHostsFile} (line ${verdict.recordedAt.join(', ')}); if the host was rebuilt, remove that line`;
+          } else {
+            refusal = `${where}: its host key ${seen} is revoked in ${target.knownHostsFile} (line ${verdict.line})`;
+          }
+          return false;
+        },
+      });
+    });
+    if (firstContact) await appendFile(target.knownHostsFile, `${firstContact}\n`, { mode: 0o600 });
+    return new SshConnection(client, target);
+  }
+
+  exec(argv: readonly string[]): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(commandLine(argv), (error, stream) => {
+        if (error) return reject(new UserError(`host ${this.target.name}: cannot run ${argv[0]}: ${error.message}`));
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => stdout.push(chunk));
+        stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+        stream.on('close', (code: number | null) =>
+          resolve({ exitCode: code ?? -1, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() }),
+        );
+      });
+    });
+  }
+
+  close(): void {
+    this.client.end();
+  }
+}
