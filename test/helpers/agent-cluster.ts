@@ -193,7 +193,6 @@ export class AgentCluster {
     return found!;
   }
 
-  /** Waits until every member but the primary reports itself a streaming replica. */
   /** Until every other member is a replica streaming from `primary`, as its agent reports and as the primary's pg_stat_replication shows right now. */
   async waitForReplicas(primary: string, timeoutMs: number): Promise<void> {
     const replicas = this.members.filter((m) => m.name !== primary);

@@ -46,22 +46,6 @@ process_runs() {
   [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 
-# The host's PID 1 as this machine sees it: the child of its systemd-nspawn, the wrapper's child.
-host_leader() {
-  local wrapper nspawn
-  wrapper=$(cat "$HOSTS/$1/wrapper.pid" 2>/dev/null) || return 1
-  nspawn=$(ps -o pid= --ppid "$wrapper" | head -n1 | tr -d ' ')
-  [ -n "$nspawn" ] || return 1
-  ps -o pid= --ppid "$nspawn" | head -n1 | tr -d ' '
-}
-
-# Runs a command in a host's namespaces as its root, without SSH.
-host_exec() {
-  local name=$1 leader; shift
-  leader=$(host_leader "$name") || die "$name is not running"
-  nsenter --target "$leader" --mount --uts --ipc --net --pid -- "$@"
-}
-
 ssh_to() {
   local name=$1; shift
   ssh -i "$INVENTORY/id_ed25519" -o UserKnownHostsFile="$INVENTORY/known_hosts" -o StrictHostKeyChecking=yes \
