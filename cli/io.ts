@@ -6,6 +6,10 @@ export interface Io {
   err(text: string): void;
   /** Whether stderr may carry ANSI colours (a terminal, and NO_COLOR unset). */
   colour: boolean;
+  /** Whether stderr is a terminal: live progress rows instead of timestamped lines. */
+  terminal: boolean;
+  /** Asks a question on the terminal; undefined when stdin is not one. */
+  ask(question: string): Promise<string | undefined>;
 }
 
 export function processIo(env: NodeJS.ProcessEnv = process.env): Io {
@@ -14,5 +18,16 @@ export function processIo(env: NodeJS.ProcessEnv = process.env): Io {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     colour,
+    terminal: process.stderr.isTTY === true,
+    async ask(question) {
+      if (process.stdin.isTTY !== true) return undefined;
+      const { createInterface } = await import('node:readline/promises');
+      const prompt = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await prompt.question(question);
+      } finally {
+        prompt.close();
+      }
+    },
   };
 }

@@ -1,5 +1,7 @@
 // Composition root of the pgha CLI: the real terminal, then the exit status.
+import { fileURLToPath } from 'node:url';
 import { processIo } from './io.js';
 import { runCli } from './run-cli.js';
 
-process.exitCode = await runCli(process.argv.slice(2), processIo());
+const agentBundleDir = fileURLToPath(new URL('./agent/bin/', import.meta.url));
+process.exitCode = await runCli(process.argv.slice(2), processIo(), { agentBundleDir, env: process.env });

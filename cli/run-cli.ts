@@ -3,6 +3,8 @@
 import yargs from 'yargs';
 import packageJson from '../package.json' with { type: 'json' };
 import type { CommandContext } from './commands/command-context.js';
+import { applyCommand } from './commands/apply.js';
+import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
@@ -21,19 +23,35 @@ const EPILOG = `Exit status: 0 success, 1 a problem you can fix (bad spec, bad f
 2 changes present (plan --detailed-exitcode), 3 an internal error (a bug).
 Colour is used only on a terminal; set NO_COLOR to turn it off.`;
 
-export async function runCli(args: readonly string[], io: Io): Promise<ExitCode> {
+/** Terraform spells it `-out FILE` / `-out=FILE`; yargs would read that as three flags. */
+function terraformFlags(args: readonly string[]): string[] {
+  return args.map((arg) => (arg === '-out' ? '--out' : arg.startsWith('-out=') ? `--out=${arg.slice(5)}` : arg));
+}
+
+export interface CliEnvironment {
+  /** The agent release folder apply installs (dist/agent/bin beside the CLI bundle). */
+  agentBundleDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function runCli(rawArgs: readonly string[], io: Io, environment: CliEnvironment = { agentBundleDir: 'dist/agent/bin', env: process.env }): Promise<ExitCode> {
+  const args = terraformFlags(rawArgs);
   let exitCode: ExitCode = ExitCode.ok;
-  const context: CommandContext = { io, exit: (code) => (exitCode = code) };
+  const context: CommandContext = { io, exit: (code) => (exitCode = code), ...environment };
   const parser = yargs([...args])
     .scriptName('pgha')
     .locale('en')
     .usage(INTRO)
     .command(validateCommand(context))
+    .command(planCommand(context))
+    .command(applyCommand(context))
     .demandCommand(1, 'Name a command.')
     .recommendCommands()
     .strict()
     .option('debug', { describe: 'Print stack traces of internal errors', type: 'boolean', default: false, global: true })
     .example('$0 validate inventories/example/cluster.yaml', 'Check a cluster spec')
+    .example('$0 plan inventories/lab/cluster.yaml', 'Show what apply would change on the hosts')
+    .example('$0 apply inventories/lab/cluster.yaml', 'Make the hosts match the spec')
     .epilog(EPILOG)
     .help()
     .alias('h', 'help')

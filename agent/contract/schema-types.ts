@@ -16,6 +16,7 @@ export interface Documents {
   cluster?: ClusterSpec;
   agent?: AgentConfig;
   dcs?: DynamicConfig;
+  plan?: Plan;
 }
 /**
  * A pgha cluster spec: the hosts of one highly available PostgreSQL cluster, how to reach them, and how PostgreSQL, etcd, HAProxy, the pgha agent and the watchdog run on them. Versioned in Git and read by `pgha validate`, `pgha plan` and `pgha apply`.
@@ -711,4 +712,133 @@ export interface Credentials {
    * Its password.
    */
   password: string;
+}
+/**
+ * A pgha plan: every change `pgha apply` would make to the hosts and the DCS config, as printed by `pgha plan --json` and saved by `pgha plan -out FILE`. It never holds a secret: contents are masked and states are identified by sha256 digests, which `pgha apply FILE` compares with the live cluster to refuse a stale plan.
+ */
+export interface Plan {
+  /**
+   * Version of this document's format.
+   */
+  format_version: 1;
+  /**
+   * Version of the pgha that made the plan.
+   */
+  pgha_version: string;
+  /**
+   * When the plan was made (ISO 8601).
+   */
+  created_at: string;
+  /**
+   * The cluster's scope (`metadata.name`).
+   */
+  cluster: string;
+  /**
+   * The spec the plan was made from.
+   */
+  spec: {
+    /**
+     * The spec file as given on the command line.
+     */
+    file: string;
+    /**
+     * The Git ref it was read at, if any.
+     */
+    ref?: string;
+    /**
+     * The commit that ref named.
+     */
+    commit?: string;
+    digest: string;
+  };
+  /**
+   * The changes, in the order they are listed; `after` and `stage` order them when applied.
+   */
+  changes: Change[];
+  /**
+   * sha256 digest of every resource's observed state, by resource id, changed or not.
+   */
+  observed: {
+    [k: string]: string;
+  };
+  /**
+   * Things the user should know although nothing changes for them.
+   */
+  notices: string[];
+  /**
+   * Problems with the spec that do not stop the plan.
+   */
+  warnings: string[];
+  /**
+   * The counts of the summary line: a replacement counts as one add and one destroy.
+   */
+  summary: {
+    /**
+     * Resources to create (a replacement counts here too).
+     */
+    add: number;
+    /**
+     * Resources to update in place.
+     */
+    change: number;
+    /**
+     * Resources to delete (a replacement counts here too).
+     */
+    destroy: number;
+  };
+}
+/**
+ * One planned change of one resource.
+ */
+export interface Change {
+  /**
+   * `<host>/<kind>/<name>`, unique in the plan.
+   */
+  id: string;
+  /**
+   * The host's name, or `cluster` for the DCS config.
+   */
+  host: string;
+  /**
+   * Kind of resource.
+   */
+  kind:
+    | 'package'
+    | 'directory'
+    | 'file'
+    | 'service'
+    | 'kernel_module'
+    | 'agent_release'
+    | 'distro_clusters'
+    | 'etcd_member'
+    | 'dcs_config';
+  /**
+   * What the change is to: a path, a package, a unit.
+   */
+  name: string;
+  /**
+   * Apply stage: every host's packages, files and units, then etcd, the agents, HAProxy, the DCS config.
+   */
+  stage: 'host' | 'etcd' | 'agent' | 'haproxy' | 'dcs';
+  /**
+   * `create` (+), `update` (~), `replace` (-/+), `delete` (-).
+   */
+  action: 'create' | 'update' | 'replace' | 'delete';
+  /**
+   * One line per thing that changes.
+   */
+  details: string[];
+  /**
+   * Unified diff of a file's content, secrets masked.
+   */
+  diff?: string;
+  /**
+   * PostgreSQL parameters that take effect only after a restart.
+   */
+  restart_needed?: string[];
+  /**
+   * Ids of planned changes this one waits for.
+   */
+  after: string[];
+  desired_digest: string;
 }

@@ -6,4 +6,7 @@ export interface CommandContext {
   io: Io;
   /** Sets the process's exit status once the command returns. */
   exit(code: ExitCode): void;
+  /** The agent release folder (esbuild's dist/agent/bin) that apply installs. */
+  agentBundleDir: string;
+  env: NodeJS.ProcessEnv;
 }

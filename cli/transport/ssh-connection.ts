@@ -2,6 +2,7 @@
 // known_hosts file; commands go as argument vectors. A refused key, an unreachable host or a
 // refused login ends in one sentence naming the host.
 import { appendFile, readFile } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
 import { Client } from 'ssh2';
 import { UserError } from '../user-error.js';
 import { checkHostKey, fingerprint, knownHostsLine, parseKnownHosts } from './known-hosts.js';
@@ -13,7 +14,10 @@ export interface SshTarget {
   address: string;
   port: number;
   user: string;
-  privateKey: Buffer;
+  /** Private key from a file; absent when only the SSH agent offers keys. */
+  privateKey?: Buffer;
+  /** Socket of the SSH agent whose keys are offered (`SSH_AUTH_SOCK`). */
+  agentSocket?: string;
   knownHostsFile: string;
   /** Trust a host that known_hosts does not list yet, and record its key there. */
   acceptNewHostKeys: boolean;
@@ -46,11 +50,13 @@ export class SshConnection {
     readonly target: SshTarget,
   ) {}
 
-  static async open(target: SshTarget): Promise<SshConnection> {
+  /** Opens a connection to `target`, through `via` (a jump host, like `ssh -J`) when given. */
+  static async open(target: SshTarget, via?: SshConnection): Promise<SshConnection> {
     const entries = parseKnownHosts(await readKnownHosts(target.knownHostsFile));
     const where = `host ${target.name} (${target.address}:${target.port})`;
     let refusal: string | undefined;
     let firstContact: string | undefined;
+    const sock = via ? await via.forward(target.address, target.port) : undefined;
     const client = new Client();
     await new Promise<void>((resolve, reject) => {
       client.once('ready', () => resolve());
@@ -64,6 +70,8 @@ export class SshConnection {
         port: target.port,
         username: target.user,
         privateKey: target.privateKey,
+        agent: target.agentSocket,
+        sock,
         readyTimeout: target.connectTimeoutMs,
         hostVerifier: (key: Buffer) => {
           const type = keyType(key);
@@ -89,10 +97,21 @@ export class SshConnection {
     return new SshConnection(client, target);
   }
 
-  exec(argv: readonly string[]): Promise<ExecResult> {
+  private forward(address: string, port: number): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      this.client.forwardOut('127.0.0.1', 0, address, port, (error, stream) => {
+        if (error) reject(new UserError(`jump host ${this.target.name} cannot reach ${address}:${port}: ${error.message}`));
+        else resolve(stream);
+      });
+    });
+  }
+
+  /** Runs `argv` on the host; `stdin`, when given, is written to the command's standard input. */
+  exec(argv: readonly string[], stdin?: Buffer): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       this.client.exec(commandLine(argv), (error, stream) => {
         if (error) return reject(new UserError(`host ${this.target.name}: cannot run ${argv[0]}: ${error.message}`));
+        stream.end(stdin);
         const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => stdout.push(chunk));

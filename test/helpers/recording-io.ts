@@ -11,6 +11,8 @@ export function recordingIo(colour = false): RecordingIo {
     stdout: '',
     stderr: '',
     colour,
+    terminal: false,
+    ask: () => Promise.resolve(undefined),
     out: (text) => void (io.stdout += text),
     err: (text) => void (io.stderr += text),
   };

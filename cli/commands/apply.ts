@@ -1,0 +1,147 @@
+// `pgha apply SPEC | PLANFILE`: plans (or takes a saved plan), asks, takes the apply lock, and
+// carries the plan out with progress; ends with a summary and the cluster's members.
+import { readFile } from 'node:fs/promises';
+import type { Argv, CommandModule } from 'yargs';
+import { parseDuration } from '../../agent/contract/pg-units.js';
+import { acquireApplyLock, type ApplyLock } from '../engine/apply-lock.js';
+import { applyPlan } from '../engine/apply-plan.js';
+import { clusterGate } from '../engine/cluster-gate.js';
+import type { EventSink } from '../engine/engine-events.js';
+import { openSession, type Session } from '../engine/session.js';
+import { ExitCode } from '../exit-codes.js';
+import type { Plan } from '../plan/plan.js';
+import { readPlanFile } from '../plan/plan-file.js';
+import { staleReasons } from '../plan/staleness.js';
+import { UserError } from '../user-error.js';
+import { membersTable } from '../views/members-table.js';
+import { painter } from '../views/paint.js';
+import { listrProgress } from '../views/progress-listr.js';
+import { progressLine } from '../views/progress-lines.js';
+import { NO_CHANGES, planRemarks, planText } from '../views/plan-text.js';
+import type { CommandContext } from './command-context.js';
+import { sessionOptions, withProvisioningOptions, type ProvisioningArgs } from './provisioning-options.js';
+
+interface ApplyArgs extends ProvisioningArgs {
+  target: string;
+  'auto-approve': boolean;
+  'lock-timeout': string;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function savedPlan(target: string): Promise<Plan | undefined> {
+  const head = await readFile(target, 'utf8').then((text) => text.trimStart().slice(0, 1), () => '');
+  return head === '{' ? readPlanFile(target) : undefined;
+}
+
+function lockTimeoutMs(text: string): number {
+  const ms = parseDuration(/^\d+$/.test(text) ? Number(text) : text);
+  if (ms === undefined || ms < 0) throw new UserError(`--lock-timeout: "${text}" is not a duration (e.g. 0, 30s, 5min)`);
+  return ms;
+}
+
+async function confirm(context: CommandContext, autoApprove: boolean, saved: boolean): Promise<boolean> {
+  if (autoApprove || saved) return true;
+  const answer = await context.io.ask("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
+  if (answer === undefined) throw new UserError('apply needs a confirmation and there is no terminal to ask on: pass --auto-approve, or apply a plan saved with "pgha plan -out FILE"');
+  return answer.trim() === 'yes';
+}
+
+function progress(context: CommandContext, session: Session, plan: Plan): { sink: EventSink; finish(): Promise<void> } {
+  if (!context.io.terminal) return { sink: (event) => context.io.err(`${progressLine(event, new Date())}\n`), finish: () => Promise.resolve() };
+  const totals = new Map<string, number>();
+  for (const change of plan.changes) totals.set(change.host, (totals.get(change.host) ?? 0) + 1);
+  return listrProgress(session.spec.hosts.map((h) => h.name).filter((host) => totals.has(host)), totals);
+}
+
+export function applyCommand(context: CommandContext): CommandModule<object, ApplyArgs> {
+  return {
+    command: 'apply <target>',
+    describe: 'Make the hosts and the DCS config match a spec (or carry out a saved plan)',
+    builder: (yargs: Argv) =>
+      withProvisioningOptions(
+        yargs
+          .positional('target', { describe: 'Cluster spec file (YAML), or a plan saved by "pgha plan -out"', type: 'string', demandOption: true })
+          .option('auto-approve', { describe: 'Apply without asking for "yes"', type: 'boolean', default: false })
+          .option('lock-timeout', { describe: 'How long to wait for another apply to release the lock', type: 'string', default: '0s', requiresArg: true }),
+      )
+        .example('$0 apply inventories/lab/cluster.yaml', 'Plan, show the plan, ask, apply')
+        .example('$0 apply --auto-approve --ref origin/main cluster.yaml', 'From CI: apply main without asking')
+        .example('$0 apply lab.plan', 'Carry out exactly a saved plan; refused when it is stale')
+        .epilog(
+          'Apply holds a lock in etcd (/pgha/<cluster>/lock) while it runs. Order: packages, files and units on every host,\n' +
+            'then etcd, the agents (waiting for a leader and streaming replicas), HAProxy, and the DCS config (one PATCH /config).\n' +
+            'Exit status: 0 done (or nothing to do), 1 a change failed or the apply was refused.',
+        ) as unknown as Argv<ApplyArgs>,
+    handler: async (args) => {
+      const { io } = context;
+      const paint = painter(io.colour);
+      const timeoutMs = lockTimeoutMs(args['lock-timeout']);
+      const saved = await savedPlan(args.target);
+      const session = await openSession(sessionOptions(context, saved?.spec.file ?? args.target, { ...args, ...(saved?.spec.ref !== undefined && { ref: saved.spec.ref }) }));
+      let lock: ApplyLock | undefined;
+      try {
+        if (saved) {
+          const reasons = staleReasons(saved, session.plan);
+          if (reasons.length > 0) throw new UserError(`the saved plan ${args.target} is stale, so nothing was changed: ${reasons.slice(0, 5).join('; ')}${reasons.length > 5 ? `; and ${reasons.length - 5} more` : ''}. Run "pgha plan" again`);
+        }
+        const plan = saved ?? session.plan;
+        io.err(planRemarks(plan, paint));
+        if (plan.changes.length === 0) {
+          io.out(`${paint('green', NO_CHANGES)}\n`);
+          return context.exit(ExitCode.ok);
+        }
+        io.out(planText(plan, paint));
+        if (!(await confirm(context, args['auto-approve'], saved !== undefined))) {
+          io.err('Apply cancelled; nothing was changed.\n');
+          return context.exit(ExitCode.failed);
+        }
+        const takeLock = async (): Promise<void> => {
+          lock ??= await acquireApplyLock(session.cluster.etcd(), session.spec.metadata.name, { commit: session.source.git?.commit, timeoutMs, now: () => new Date(), sleep });
+        };
+        const interrupted = (signal: NodeJS.Signals): void => {
+          io.err(`\npgha: ${signal}: stopping; changes already made stay, and the next plan shows what is left.\n`);
+          void Promise.resolve(lock?.release()).finally(() => {
+            session.close();
+            process.exit(ExitCode.failed);
+          });
+        };
+        process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+        const etcdRuns = (await session.cluster.etcdMembers()) !== 'unreachable';
+        if (etcdRuns) {
+          await takeLock();
+          // Another apply may have finished between this plan and the lock: plan again and compare.
+          const reasons = staleReasons(plan, await session.replan());
+          if (reasons.length > 0) throw new UserError(`the cluster changed while this apply waited for its lock, so nothing was changed: ${reasons.slice(0, 5).join('; ')}. Run it again`);
+        } else io.err('etcd does not run yet: the apply lock is taken as soon as it does.\n');
+        const view = progress(context, session, plan);
+        const started = Date.now();
+        const result = await applyPlan(plan, session.refreshed.desired.resources, session.refreshed.observed, {
+          transport: (host) => {
+            const transport = session.connections.transports.get(host);
+            if (!transport) throw new Error(`no connection to host ${host}`);
+            return transport;
+          },
+          cluster: session.cluster,
+          agentArchive: () => session.release.archive(),
+        }, {
+          parallelism: args.parallelism,
+          emit: view.sink,
+          now: () => Date.now(),
+          gate: clusterGate(session.spec, plan.changes, session.cluster, { etcdTimeoutMs: 90_000, clusterTimeoutMs: 180_000, pollMs: 1000, now: () => Date.now(), sleep, onEtcdReady: takeLock }, view.sink),
+        });
+        await view.finish();
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        const failed = result.failed.length + result.skipped.length;
+        io.err(`\n${paint(failed ? 'red' : 'green', `Apply ${failed ? 'failed' : 'complete'}: ${result.done.length} done, ${result.failed.length} failed, ${result.skipped.length} skipped, in ${seconds} s.`)}\n`);
+        const members = await session.cluster.members();
+        if (members) io.out(membersTable(session.spec.metadata.name, members));
+        context.exit(failed ? ExitCode.failed : ExitCode.ok);
+      } finally {
+        process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
+        await lock?.release();
+        session.close();
+      }
+    },
+  };
+}

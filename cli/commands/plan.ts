@@ -1,0 +1,56 @@
+// `pgha plan SPEC`: reads every host (read-only) and shows what apply would change.
+import type { Argv, CommandModule } from 'yargs';
+import { openSession } from '../engine/session.js';
+import { ExitCode } from '../exit-codes.js';
+import { hasChanges } from '../plan/plan.js';
+import { writePlanFile } from '../plan/plan-file.js';
+import { painter } from '../views/paint.js';
+import { planRemarks, planText } from '../views/plan-text.js';
+import type { CommandContext } from './command-context.js';
+import { sessionOptions, withProvisioningOptions, type ProvisioningArgs } from './provisioning-options.js';
+
+interface PlanArgs extends ProvisioningArgs {
+  spec: string;
+  json: boolean;
+  'detailed-exitcode': boolean;
+  out?: string;
+}
+
+export function planCommand(context: CommandContext): CommandModule<object, PlanArgs> {
+  return {
+    command: 'plan <spec>',
+    describe: 'Show what apply would change on the hosts and in the DCS config, changing nothing',
+    builder: (yargs: Argv) =>
+      withProvisioningOptions(
+        yargs
+          .positional('spec', { describe: 'Cluster spec file (YAML)', type: 'string', demandOption: true })
+          .option('json', { describe: 'Print the plan document (schemas/plan.schema.json) on stdout', type: 'boolean', default: false })
+          .option('detailed-exitcode', { describe: 'Exit 2 when there are changes (0 none, 1 error)', type: 'boolean', default: false })
+          .option('out', { describe: 'Save the plan to FILE, for "pgha apply FILE" (also -out FILE)', type: 'string', requiresArg: true }),
+      )
+        .example('$0 plan inventories/lab/cluster.yaml', 'What apply would change')
+        .example('$0 plan --ref origin/main --detailed-exitcode cluster.yaml', 'In CI: exit 2 when main differs from the hosts')
+        .example('$0 plan -out lab.plan inventories/lab/cluster.yaml', 'Save the plan; "pgha apply lab.plan" carries out exactly it')
+        .epilog(
+          'Plan connects to every host over SSH and runs only read-only commands. Secrets show as (sensitive).\n' +
+            'Symbols: + create, ~ update, -/+ replace, - delete.',
+        ) as unknown as Argv<PlanArgs>,
+    handler: async (args) => {
+      const { io } = context;
+      const paint = painter(io.colour);
+      const session = await openSession(sessionOptions(context, args.spec, args));
+      try {
+        const { plan } = session;
+        io.err(planRemarks(plan, paint));
+        io.out(args.json ? `${JSON.stringify(plan, null, 2)}\n` : planText(plan, paint));
+        if (args.out) {
+          await writePlanFile(args.out, plan);
+          io.err(`Saved the plan to ${args.out}; run "pgha apply ${args.out}" to carry out exactly these changes.\n`);
+        }
+        context.exit(args['detailed-exitcode'] && hasChanges(plan) ? ExitCode.changes : ExitCode.ok);
+      } finally {
+        session.close();
+      }
+    },
+  };
+}

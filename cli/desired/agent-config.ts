@@ -1,0 +1,67 @@
+// /etc/pgha/agent.yaml for one postgres host: the spec's cluster-wide settings, this host's
+// addresses and tags, and the secrets themselves (the file is 0600, owned by postgres).
+import { parse, stringify } from 'yaml';
+import type { AgentConfig, ClusterSpec, Host, RoleCredentials } from '../../agent/contract/schema-types.js';
+import { hostsWithRole } from '../spec/host-roles.js';
+import type { Secrets } from './secrets.js';
+
+function withVersion(path: string, spec: ClusterSpec): string {
+  return path.replaceAll('{version}', String(spec.postgres.version));
+}
+
+/**
+ * The bootstrap section a host's agent.yaml holds now. Agents read it only to create the cluster,
+ * so once the cluster exists it stays as written: a DCS change then goes out as a PATCH, and
+ * does not rewrite every agent.yaml and restart every agent.
+ */
+export function recordedBootstrap(content: string | undefined): AgentConfig['bootstrap'] | undefined {
+  if (content === undefined) return undefined;
+  try {
+    const bootstrap = (parse(content) as Partial<AgentConfig> | null)?.bootstrap;
+    return bootstrap?.dcs && bootstrap.initdb ? bootstrap : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, bootstrap?: AgentConfig['bootstrap']): AgentConfig {
+  const credentials = (role: RoleCredentials, where: string) => ({ username: role.username, password: secrets.resolve(role.password, where) });
+  const { authentication } = spec.postgres;
+  const auth = spec.agent.auth;
+  return {
+    name: host.name,
+    scope: spec.metadata.name,
+    namespace: spec.metadata.namespace,
+    log: { level: spec.agent.log_level },
+    etcd: {
+      hosts: hostsWithRole(spec, 'etcd').map(({ host: h }) => `${h.address}:${spec.etcd.client_port}`) as [string, ...string[]],
+      protocol: 'http',
+    },
+    restapi: {
+      listen: `0.0.0.0:${spec.agent.rest_port}`,
+      connect_address: `${host.address}:${spec.agent.rest_port}`,
+      ...(auth && { authentication: { username: auth.username, password: secrets.resolve(auth.password, 'agent.auth.password') } }),
+    },
+    postgresql: {
+      listen: `0.0.0.0:${spec.postgres.port}`,
+      connect_address: `${host.address}:${spec.postgres.port}`,
+      data_dir: withVersion(spec.postgres.data_dir, spec),
+      bin_dir: withVersion(spec.postgres.bin_dir, spec),
+      authentication: {
+        superuser: credentials(authentication.superuser, 'postgres.authentication.superuser.password'),
+        replication: credentials(authentication.replication, 'postgres.authentication.replication.password'),
+        ...(authentication.rewind && { rewind: credentials(authentication.rewind, 'postgres.authentication.rewind.password') }),
+      },
+      parameters: spec.postgres.parameters,
+      pg_hba: spec.postgres.pg_hba,
+      pg_ctl_timeout: 60,
+    },
+    bootstrap: bootstrap ?? { dcs: spec.dcs, initdb: spec.postgres.initdb },
+    tags: host.tags ?? {},
+    watchdog: { mode: spec.watchdog.mode, device: spec.watchdog.device, safety_margin: spec.watchdog.safety_margin },
+  };
+}
+
+export function agentConfigFile(spec: ClusterSpec, host: Host, secrets: Secrets, bootstrap?: AgentConfig['bootstrap']): string {
+  return `# Written by pgha apply from the cluster spec; changes made here are undone by the next apply.\n${stringify(agentConfig(spec, host, secrets, bootstrap))}`;
+}

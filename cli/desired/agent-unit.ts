@@ -1,0 +1,31 @@
+// pgha-agent.service: the agent runs as postgres and stops PostgreSQL itself on SIGTERM, so only
+// the main process gets it (KillMode=mixed). A crashed agent comes back only after its leader key
+// has expired (RestartSec = ttl), so a primary whose agent and PostgreSQL died is replaced by a
+// replica and rejoins as one, instead of reclaiming the key it still names.
+import type { ClusterSpec, Host } from '../../agent/contract/schema-types.js';
+
+export const AGENT_UNIT = 'pgha-agent.service';
+export const AGENT_CONFIG_PATH = '/etc/pgha/agent.yaml';
+
+export function agentUnitFile(spec: ClusterSpec, host: Host, releaseLink: string): string {
+  return `# Written by pgha apply.
+[Unit]
+Description=pgha-agent: highly available PostgreSQL (cluster ${spec.metadata.name}, member ${host.name})
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+User=postgres
+Group=postgres
+ExecStart=/usr/bin/node ${releaseLink}/pgha-agent.mjs --config ${AGENT_CONFIG_PATH}
+Restart=on-failure
+RestartSec=${spec.dcs.ttl}s
+KillMode=mixed
+TimeoutStopSec=120
+LimitNOFILE=65536
+
+[Install]
+WantedBy=multi-user.target
+`;
+}

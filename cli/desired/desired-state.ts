@@ -1,0 +1,149 @@
+// The spec rendered as resources: what every host should have, in the order apply brings it
+// about (packages → files → units → services per host; etcd → agents → HAProxy → DCS config).
+import type { AgentConfig, ClusterSpec, Host } from '../../agent/contract/schema-types.js';
+import { CLUSTER, resourceName, type DesiredResource, type ResourceDraft, type Stage } from '../resources/desired-resource.js';
+import { RELEASE_LINK } from '../resources/agent-release.js';
+import { isEtcdMember } from '../resources/etcd-member.js';
+import type { EtcdMember } from '../transport/cluster-access.js';
+import { agentConfigFile } from './agent-config.js';
+import { AGENT_CONFIG_PATH, AGENT_UNIT, agentUnitFile } from './agent-unit.js';
+import { ETCD_ENVIRONMENT_PATH, etcdEnvironmentFile, etcdPeerUrl, type InitialClusterState } from './etcd-environment.js';
+import { HAPROXY_CONFIG_PATH, haproxyConfigFile } from './haproxy-config.js';
+import type { Secrets } from './secrets.js';
+import { SOFTDOG_FILES, softdogFiles } from './softdog.js';
+
+/** What rendering needs to know about the live cluster (read before the plan is built). */
+export interface DesiredFacts {
+  release: { version: string; digest: string };
+  etcdMembers: EtcdMember[] | 'unreachable';
+  /** The initial-cluster-state each etcd host's current /etc/default/etcd records. */
+  etcdRecordedState: ReadonlyMap<string, InitialClusterState | undefined>;
+  /** Each postgres host's recorded bootstrap section, once the cluster exists (see recordedBootstrap). */
+  recordedBootstrap: ReadonlyMap<string, AgentConfig['bootstrap'] | undefined>;
+}
+
+export interface DesiredState {
+  resources: DesiredResource[];
+  warnings: string[];
+}
+
+const CREATECLUSTER_CONF = '/etc/postgresql-common/createcluster.conf';
+
+
+class HostResources {
+  readonly list: DesiredResource[] = [];
+  constructor(private readonly host: string) {}
+
+  add(draft: ResourceDraft): string {
+    const id = `${this.host}/${draft.kind}/${resourceName(draft)}`;
+    this.list.push({ stage: 'host', after: [], ...draft, id, host: this.host } as DesiredResource);
+    return id;
+  }
+}
+
+function etcdState(host: Host, facts: DesiredFacts, spec: ClusterSpec): InitialClusterState {
+  if (facts.etcdMembers === 'unreachable') return facts.etcdRecordedState.get(host.name) ?? 'new';
+  const member = isEtcdMember({ name: host.name, peerUrl: etcdPeerUrl(spec, host) }, facts.etcdMembers);
+  return member ? (facts.etcdRecordedState.get(host.name) ?? 'existing') : 'existing';
+}
+
+function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secrets: Secrets, facts: DesiredFacts): void {
+  const restartAgent = { unit: AGENT_UNIT, verb: 'try-restart' } as const;
+  const noMainCluster = r.add({ kind: 'file', path: CREATECLUSTER_CONF, content: '# Written by pgha apply: only the pgha agent creates and starts PostgreSQL.\ncreate_main_cluster = false\n', mode: '644', owner: 'root', group: 'root' });
+  const postgres = r.add({ kind: 'package', name: `postgresql-${spec.postgres.version}`, after: [noMainCluster] });
+  const node = r.add({ kind: 'package', name: 'nodejs' });
+  const distroService = r.add({ kind: 'service', unit: 'postgresql.service', enabled: false, active: false, after: [postgres] });
+  const distroClusters = r.add({ kind: 'distro_clusters', after: [postgres] });
+  const configDir = r.add({ kind: 'directory', path: '/etc/pgha', mode: '750', owner: 'root', group: 'postgres', after: [postgres] });
+  const release = r.add({ kind: 'agent_release', ...facts.release, onChange: restartAgent });
+  const config = r.add({ kind: 'file', path: AGENT_CONFIG_PATH, content: agentConfigFile(spec, host, secrets, facts.recordedBootstrap.get(host.name)), mode: '600', owner: 'postgres', group: 'postgres', after: [configDir], onChange: restartAgent });
+  const unit = r.add({ kind: 'file', path: `/etc/systemd/system/${AGENT_UNIT}`, content: agentUnitFile(spec, host, RELEASE_LINK), mode: '644', owner: 'root', group: 'root', daemonReload: true });
+  const watchdog: string[] = [];
+  if (spec.watchdog.mode !== 'off') {
+    const files = softdogFiles(spec.watchdog.soft_margin);
+    for (const key of ['modulesLoad', 'modprobe', 'udevRule'] as const) {
+      watchdog.push(r.add({ kind: 'file', path: SOFTDOG_FILES[key], content: files[key], mode: '644', owner: 'root', group: 'root' }));
+    }
+    watchdog.push(r.add({ kind: 'kernel_module', name: 'softdog', required: spec.watchdog.mode === 'required', after: watchdog.slice(0, 2) }));
+  }
+  r.add({
+    kind: 'service',
+    unit: AGENT_UNIT,
+    enabled: true,
+    active: true,
+    stage: 'agent',
+    after: [postgres, node, distroService, distroClusters, release, config, unit, ...watchdog],
+  });
+}
+
+function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, facts: DesiredFacts): void {
+  const server = r.add({ kind: 'package', name: 'etcd-server' });
+  r.add({ kind: 'package', name: 'etcd-client' });
+  const dataDir = r.add({ kind: 'directory', path: spec.etcd.data_dir, mode: '700', owner: 'etcd', group: 'etcd', after: [server] });
+  const environment = r.add({
+    kind: 'file',
+    path: ETCD_ENVIRONMENT_PATH,
+    content: etcdEnvironmentFile(spec, host, etcdState(host, facts, spec)),
+    mode: '644',
+    owner: 'root',
+    group: 'root',
+    after: [server],
+    onChange: { unit: 'etcd.service', verb: 'try-restart', noBlock: true },
+  });
+  const member = r.add({ kind: 'etcd_member', name: host.name, peerUrl: etcdPeerUrl(spec, host), stage: 'etcd' });
+  r.add({ kind: 'service', unit: 'etcd.service', enabled: true, active: true, noBlock: true, stage: 'etcd', after: [server, dataDir, environment, member] });
+}
+
+function haproxyResources(r: HostResources, spec: ClusterSpec): void {
+  const haproxy = r.add({ kind: 'package', name: 'haproxy' });
+  const config = r.add({
+    kind: 'file',
+    path: HAPROXY_CONFIG_PATH,
+    content: haproxyConfigFile(spec),
+    mode: '644',
+    owner: 'root',
+    group: 'root',
+    stage: 'haproxy',
+    after: [haproxy],
+    check: ['haproxy', '-c', '-q', '-f', '{}'],
+    onChange: { unit: 'haproxy.service', verb: 'try-reload-or-restart' },
+  });
+  r.add({ kind: 'service', unit: 'haproxy.service', enabled: true, active: true, stage: 'haproxy', after: [haproxy, config] });
+}
+
+function warnings(spec: ClusterSpec): string[] {
+  const found: string[] = [];
+  if (spec.watchdog.mode === 'required') found.push('watchdog.mode is required, but this pgha-agent drives no watchdog yet and refuses to start with it; use automatic');
+  return found;
+}
+
+function unsupported(spec: ClusterSpec): string | undefined {
+  if (spec.etcd.tls) return 'etcd.tls';
+  if (spec.etcd.auth) return 'etcd.auth';
+  if (spec.agent.tls) return 'agent.tls';
+  return undefined;
+}
+
+export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: DesiredFacts): DesiredState {
+  const missing = unsupported(spec);
+  if (missing) throw new Error(`${missing} is not provisioned by pgha plan/apply yet`);
+  const resources: DesiredResource[] = [];
+  for (const host of spec.hosts) {
+    const r = new HostResources(host.name);
+    if (host.roles.includes('etcd')) etcdResources(r, spec, host, facts);
+    if (host.roles.includes('postgres')) postgresResources(r, spec, host, secrets, facts);
+    if (host.roles.includes('haproxy')) haproxyResources(r, spec);
+    resources.push(...r.list);
+  }
+  const cluster = new HostResources(CLUSTER);
+  cluster.add({ kind: 'dcs_config', config: spec.dcs, stage: 'dcs' });
+  resources.push(...cluster.list);
+  return { resources: withStageOrder(resources), warnings: warnings(spec) };
+}
+
+/** Each stage's services follow every service of the stages before it, on every host. */
+function withStageOrder(resources: DesiredResource[]): DesiredResource[] {
+  const services = (stage: Stage): string[] => resources.filter((r) => r.stage === stage && r.kind === 'service').map((r) => r.id);
+  const previous: Record<Stage, Stage[]> = { host: [], etcd: [], agent: ['etcd'], haproxy: ['agent'], dcs: ['agent'] };
+  return resources.map((r) => ({ ...r, after: [...r.after, ...previous[r.stage].flatMap(services)] }));
+}

@@ -1,0 +1,39 @@
+// /etc/default/etcd, read by Debian's etcd.service: this member's name and URLs, and the full
+// initial cluster. `initial-cluster-state` is `new` when the cluster forms in this run and
+// `existing` for a host that joins a running one; etcd reads it only when its data is empty.
+import type { ClusterSpec, Host } from '../../agent/contract/schema-types.js';
+import { hostsWithRole } from '../spec/host-roles.js';
+
+export const ETCD_ENVIRONMENT_PATH = '/etc/default/etcd';
+
+export type InitialClusterState = 'new' | 'existing';
+
+export function etcdPeerUrl(spec: ClusterSpec, host: Host): string {
+  return `http://${host.address}:${spec.etcd.peer_port}`;
+}
+
+/** The state a host's current file records, so a member's file stays as it was written. */
+export function recordedClusterState(content: string | undefined): InitialClusterState | undefined {
+  const state = content?.match(/^ETCD_INITIAL_CLUSTER_STATE=(new|existing)$/m)?.[1];
+  return state as InitialClusterState | undefined;
+}
+
+export function etcdEnvironmentFile(spec: ClusterSpec, host: Host, state: InitialClusterState): string {
+  const client = `http://${host.address}:${spec.etcd.client_port}`;
+  const initialCluster = hostsWithRole(spec, 'etcd')
+    .map(({ host: h }) => `${h.name}=${etcdPeerUrl(spec, h)}`)
+    .join(',');
+  return `# Written by pgha apply from the cluster spec.
+ETCD_NAME=${host.name}
+ETCD_DATA_DIR=${spec.etcd.data_dir}
+ETCD_LISTEN_PEER_URLS=${etcdPeerUrl(spec, host)}
+ETCD_LISTEN_CLIENT_URLS=${client},http://127.0.0.1:${spec.etcd.client_port}
+ETCD_INITIAL_ADVERTISE_PEER_URLS=${etcdPeerUrl(spec, host)}
+ETCD_ADVERTISE_CLIENT_URLS=${client}
+ETCD_INITIAL_CLUSTER=${initialCluster}
+ETCD_INITIAL_CLUSTER_STATE=${state}
+ETCD_INITIAL_CLUSTER_TOKEN=pgha-${spec.metadata.name}
+ETCD_HEARTBEAT_INTERVAL=${spec.etcd.heartbeat_interval}
+ETCD_ELECTION_TIMEOUT=${spec.etcd.election_timeout}
+`;
+}

@@ -1,0 +1,57 @@
+// The apply lock: a key under /pgha/<scope>/lock on an etcd lease, created only when absent, so
+// two applies never run at once; a crashed apply's lock expires with its lease.
+import { hostname, userInfo } from 'node:os';
+import type { Etcd3, Lease } from 'etcd3';
+import { pghaLayout } from '../../agent/contract/dcs-layout.js';
+import { UserError } from '../user-error.js';
+
+const LEASE_TTL_S = 30;
+const RETRY_MS = 1000;
+
+export interface LockHolder {
+  holder: string;
+  commit?: string;
+  since: string;
+}
+
+export interface ApplyLock {
+  release(): Promise<void>;
+}
+
+function describe(holder: LockHolder): string {
+  return `${holder.holder}${holder.commit ? ` (spec commit ${holder.commit.slice(0, 12)})` : ''} since ${holder.since}`;
+}
+
+export async function acquireApplyLock(
+  etcd: Etcd3,
+  scope: string,
+  options: { commit?: string; timeoutMs: number; now: () => Date; sleep: (ms: number) => Promise<void> },
+): Promise<ApplyLock> {
+  const key = pghaLayout(scope).lock;
+  const me: LockHolder = { holder: `${userInfo().username}@${hostname()} pid ${process.pid}`, ...(options.commit && { commit: options.commit }), since: options.now().toISOString() };
+  const deadline = options.now().getTime() + options.timeoutMs;
+  let lease: Lease | undefined;
+  try {
+    lease = etcd.lease(LEASE_TTL_S);
+    const leaseId = await lease.grant();
+    for (;;) {
+      const result = await etcd.if(key, 'Create', '==', 0).then(etcd.put(key).value(JSON.stringify(me)).lease(leaseId)).else(etcd.get(key)).commit();
+      if (result.succeeded) {
+        const held = lease;
+        return { release: () => held.revoke().catch(() => undefined) };
+      }
+      const text = result.responses[0]?.response_range?.kvs[0]?.value.toString() ?? '{}';
+      const holder = JSON.parse(text) as LockHolder;
+      const remaining = deadline - options.now().getTime();
+      if (remaining <= 0) {
+        const advice = options.timeoutMs > 0 ? `it was still held after --lock-timeout ${Math.round(options.timeoutMs / 1000)} s` : 'wait for that apply to end, or pass --lock-timeout to wait for it';
+        throw new UserError(`the apply lock ${key} is held by ${describe(holder)}; ${advice}`);
+      }
+      await options.sleep(Math.min(RETRY_MS, remaining));
+    }
+  } catch (error) {
+    await lease?.revoke().catch(() => undefined);
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot take the apply lock ${key} in etcd: ${(error as Error).message}`);
+  }
+}

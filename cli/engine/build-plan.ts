@@ -1,0 +1,43 @@
+// buildPlan: desired resources and what refresh observed → the plan. Pure: no I/O, no clock.
+import type { Plan, PlannedChange, PlanSummary } from '../plan/plan.js';
+import { handlerOf } from '../resources/handlers.js';
+import { resourceName, type DesiredResource } from '../resources/desired-resource.js';
+import type { Mask } from '../resources/resource-handler.js';
+import { digestOf } from './digest.js';
+
+export type PlanHeader = Omit<Plan, 'changes' | 'observed' | 'notices' | 'summary'>;
+
+function summarize(changes: readonly PlannedChange[]): PlanSummary {
+  const count = (...actions: string[]): number => changes.filter((c) => actions.includes(c.action)).length;
+  return { add: count('create', 'replace'), change: count('update'), destroy: count('delete', 'replace') };
+}
+
+export function buildPlan(header: PlanHeader, desired: readonly DesiredResource[], observed: ReadonlyMap<string, unknown>, mask: Mask): Plan {
+  const changes: PlannedChange[] = [];
+  const notices: string[] = [];
+  for (const resource of desired) {
+    const handler = handlerOf(resource);
+    const seen = observed.get(resource.id);
+    const notice = handler.notice?.(resource, seen);
+    if (notice) notices.push(notice);
+    const change = handler.diff(resource, seen, mask);
+    if (!change) continue;
+    changes.push({
+      id: resource.id,
+      host: resource.host,
+      kind: resource.kind,
+      name: resourceName(resource),
+      stage: resource.stage,
+      action: change.action,
+      details: change.details,
+      ...(change.diff !== undefined && { diff: change.diff }),
+      ...(change.restartNeeded && { restart_needed: change.restartNeeded }),
+      after: resource.after,
+      desired_digest: digestOf(resource),
+    });
+  }
+  const planned = new Set(changes.map((c) => c.id));
+  for (const change of changes) change.after = change.after.filter((id) => planned.has(id));
+  const observedDigests = Object.fromEntries(desired.map((r) => [r.id, digestOf(observed.get(r.id))]));
+  return { ...header, changes, observed: observedDigests, notices, summary: summarize(changes) };
+}

@@ -1,0 +1,82 @@
+// The checkpoints between apply's stages: etcd answers with every member before the agents
+// start, and the cluster has a leader with every replica streaming before HAProxy and the DCS
+// config. Both waits are bounded.
+import type { ClusterSpec } from '../../agent/contract/schema-types.js';
+import type { PlannedChange } from '../plan/plan.js';
+import { hostsWithRole } from '../spec/host-roles.js';
+import type { ClusterMember, ClusterReader } from '../transport/cluster-access.js';
+import type { EventSink } from './engine-events.js';
+import type { StageGate } from './walk-changes.js';
+
+export interface GateOptions {
+  etcdTimeoutMs: number;
+  clusterTimeoutMs: number;
+  pollMs: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** Called once etcd answers (the apply lock is taken then on a new cluster). */
+  onEtcdReady?: () => Promise<void>;
+}
+
+const LEADER_ROLES = new Set(['leader', 'primary', 'master', 'standby_leader']);
+
+export function clusterHealth(spec: ClusterSpec, members: readonly ClusterMember[] | undefined): { ok: boolean; detail: string } {
+  if (!members) return { ok: false, detail: 'no agent answers GET /cluster' };
+  const leader = members.find((m) => LEADER_ROLES.has(m.role) && m.state === 'running');
+  if (!leader) return { ok: false, detail: 'no running leader yet' };
+  const waiting = hostsWithRole(spec, 'postgres')
+    .map(({ host }) => host.name)
+    .filter((name) => name !== leader.name && members.find((m) => m.name === name)?.state !== 'streaming');
+  if (waiting.length > 0) return { ok: false, detail: `leader ${leader.name}; not streaming yet: ${waiting.join(', ')}` };
+  return { ok: true, detail: `leader ${leader.name}, ${members.length - 1} replicas streaming` };
+}
+
+async function waitFor(
+  what: string,
+  probe: () => Promise<{ ok: boolean; detail: string }>,
+  timeoutMs: number,
+  options: GateOptions,
+  emit: EventSink,
+): Promise<boolean> {
+  emit({ type: 'wait', what });
+  const started = options.now();
+  let last = { ok: false, detail: 'not checked' };
+  while (options.now() - started < timeoutMs) {
+    last = await probe();
+    if (last.ok) break;
+    await options.sleep(options.pollMs);
+  }
+  emit({ type: 'waited', what, ms: options.now() - started, ok: last.ok, detail: last.ok ? last.detail : `gave up after ${Math.round(timeoutMs / 1000)} s: ${last.detail}` });
+  return last.ok;
+}
+
+export function clusterGate(spec: ClusterSpec, plan: readonly PlannedChange[], cluster: ClusterReader, options: GateOptions, emit: EventSink): StageGate {
+  const etcdCount = hostsWithRole(spec, 'etcd').length;
+  const agentStage = plan.some((c) => c.stage === 'agent');
+  const restartsAgents = (ran: readonly PlannedChange[]): boolean =>
+    ran.some((c) => c.kind === 'agent_release' || (c.kind === 'file' && (c.name.startsWith('/etc/pgha/') || c.name.endsWith('pgha-agent.service'))));
+  const waitCluster = (): Promise<boolean> =>
+    waitFor('a leader and every replica streaming', async () => clusterHealth(spec, await cluster.members()), options.clusterTimeoutMs, options, emit);
+  return {
+    async after(stage, ran) {
+      if (stage === 'etcd') {
+        const ok = await waitFor(
+          `etcd with ${etcdCount} members`,
+          async () => {
+            const members = await cluster.etcdMembers();
+            if (members === 'unreachable') return { ok: false, detail: 'etcd does not answer' };
+            const started = members.filter((m) => m.name !== '').length;
+            return { ok: started === etcdCount, detail: `${started} of ${etcdCount} members started` };
+          },
+          options.etcdTimeoutMs,
+          options,
+          emit,
+        );
+        if (ok) await options.onEtcdReady?.();
+        return ok;
+      }
+      if (stage === 'agent' || (stage === 'host' && !agentStage && restartsAgents(ran))) return waitCluster();
+      return true;
+    },
+  };
+}

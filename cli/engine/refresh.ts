@@ -1,0 +1,86 @@
+// Refresh: read every host and the cluster, read-only, then render what the spec wants of them.
+import type { ClusterSpec } from '../../agent/contract/schema-types.js';
+import { desiredState, type DesiredState } from '../desired/desired-state.js';
+import { ETCD_ENVIRONMENT_PATH, recordedClusterState, type InitialClusterState } from '../desired/etcd-environment.js';
+import type { Secrets } from '../desired/secrets.js';
+import { recordedBootstrap } from '../desired/agent-config.js';
+import { AGENT_CONFIG_PATH } from '../desired/agent-unit.js';
+import type { AgentConfig } from '../../agent/contract/schema-types.js';
+import type { ReadTransport } from '../transport/transport.js';
+import { handlerOf } from '../resources/handlers.js';
+import type { DesiredResource } from '../resources/desired-resource.js';
+import type { ReadContext } from '../resources/resource-handler.js';
+import { hostsWithRole } from '../spec/host-roles.js';
+import type { ClusterReader } from '../transport/cluster-access.js';
+import { mapWithLimit } from './parallel.js';
+
+/** Reads run this many at a time on one host (sshd allows 10 sessions per connection). */
+const READS_PER_HOST = 4;
+
+export interface Refreshed {
+  desired: DesiredState;
+  observed: Map<string, unknown>;
+}
+
+/** Each file read once per refresh, though rendering and a resource both look at it. */
+function memoizedFiles(transport: ReadContext['transport']): ReadContext['transport'] {
+  const files = new Map<string, ReturnType<ReadTransport['readFile']>>();
+  return (host) => {
+    const inner = transport(host);
+    return {
+      host: inner.host,
+      query: (argv) => inner.query(argv),
+      readFile: (path) => {
+        const key = `${host}\0${path}`;
+        let read = files.get(key);
+        if (!read) files.set(key, (read = inner.readFile(path)));
+        return read;
+      },
+    };
+  };
+}
+
+/** One etcd round trip per question for the whole refresh, however many resources ask it. */
+function memoized(cluster: ClusterReader): ClusterReader {
+  let config: ReturnType<ClusterReader['dcsConfig']> | undefined;
+  let members: ReturnType<ClusterReader['etcdMembers']> | undefined;
+  return { ...cluster, dcsConfig: () => (config ??= cluster.dcsConfig()), etcdMembers: () => (members ??= cluster.etcdMembers()) };
+}
+
+export async function refresh(
+  spec: ClusterSpec,
+  secrets: Secrets,
+  release: { version: string; digest: string },
+  context: ReadContext,
+  parallelism: number,
+): Promise<Refreshed> {
+  const reading: ReadContext = { transport: memoizedFiles(context.transport), cluster: memoized(context.cluster) };
+  const [etcdMembers, liveConfig, recorded, bootstraps] = await Promise.all([
+    reading.cluster.etcdMembers(),
+    reading.cluster.dcsConfig(),
+    mapWithLimit(hostsWithRole(spec, 'etcd'), parallelism, async ({ host }) => {
+      const file = await reading.transport(host.name).readFile(ETCD_ENVIRONMENT_PATH);
+      return [host.name, recordedClusterState(file?.content)] as [string, InitialClusterState | undefined];
+    }),
+    mapWithLimit(hostsWithRole(spec, 'postgres'), parallelism, async ({ host }) => {
+      const file = await reading.transport(host.name).readFile(AGENT_CONFIG_PATH);
+      return [host.name, recordedBootstrap(file?.content)] as [string, AgentConfig['bootstrap'] | undefined];
+    }),
+  ]);
+  const clusterExists = liveConfig !== 'unreachable' && liveConfig !== null;
+  const desired = desiredState(spec, secrets, {
+    release,
+    etcdMembers,
+    etcdRecordedState: new Map(recorded),
+    recordedBootstrap: new Map(clusterExists ? bootstraps : []),
+  });
+  const byHost = new Map<string, DesiredResource[]>();
+  for (const r of desired.resources) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
+  const observed = new Map<string, unknown>();
+  await mapWithLimit([...byHost.values()], parallelism, (resources) =>
+    mapWithLimit(resources, READS_PER_HOST, async (resource) => {
+      observed.set(resource.id, await handlerOf(resource).read(resource, reading));
+    }),
+  );
+  return { desired, observed };
+}

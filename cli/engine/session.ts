@@ -1,0 +1,106 @@
+// What plan and apply share: load and check the spec, resolve its secrets, connect to every host
+// and to the cluster, refresh, and build the plan.
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../../agent/contract/document/diagnostic.js';
+import type { ClusterSpec } from '../../agent/contract/schema-types.js';
+import { localRelease, type LocalRelease } from '../desired/local-release.js';
+import { Secrets } from '../desired/secrets.js';
+import type { Plan } from '../plan/plan.js';
+import { PLAN_FORMAT } from '../plan/plan.js';
+import { loadSpec } from '../spec/load-spec.js';
+import type { SpecSource } from '../spec/spec-source.js';
+import { clusterAccess, type ClusterWriter } from '../transport/cluster-access.js';
+import { connectHosts, type HostConnections } from '../transport/host-connections.js';
+import { readOnlyView } from '../transport/ssh-transport.js';
+import type { ReadTransport } from '../transport/transport.js';
+import { UserError } from '../user-error.js';
+import { buildPlan } from './build-plan.js';
+import { refresh, type Refreshed } from './refresh.js';
+
+export interface SessionOptions {
+  file: string;
+  ref?: string;
+  acceptNewHostKeys: boolean;
+  parallelism: number;
+  /** dist/agent/bin of this pgha: the release every host gets. */
+  bundleDir: string;
+  pghaVersion: string;
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  /** Where spec diagnostics go before the run stops on them. */
+  reportDiagnostics(file: string, diagnostics: readonly Diagnostic[]): void;
+}
+
+export interface Session {
+  spec: ClusterSpec;
+  source: SpecSource;
+  secrets: Secrets;
+  connections: HostConnections;
+  cluster: ClusterWriter;
+  release: LocalRelease;
+  refreshed: Refreshed;
+  plan: Plan;
+  /** Refreshes again and builds a new plan (a saved plan is checked against it). */
+  replan(): Promise<Plan>;
+  close(): void;
+}
+
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const loaded = await loadSpec(options.file, options.ref);
+  const label = loaded.source.git ? `${options.file} at ${loaded.source.git.ref}` : options.file;
+  options.reportDiagnostics(label, loaded.diagnostics);
+  const spec = loaded.spec;
+  if (!spec) throw new UserError(`${label} is not a valid cluster spec; nothing was read from or done to any host`);
+  const source = loaded.source;
+  const secrets = new Secrets({ specDirectory: source.directory, env: options.env });
+  const release = await localRelease(options.bundleDir, options.pghaVersion);
+  const cluster = clusterAccess(spec, secrets);
+  let connections: HostConnections;
+  try {
+    connections = await connectHosts(spec, { specDirectory: source.directory, acceptNewHostKeys: options.acceptNewHostKeys, parallelism: options.parallelism, env: options.env });
+  } catch (error) {
+    cluster.close();
+    throw error;
+  }
+  const readers = new Map<string, ReadTransport>([...connections.transports].map(([name, t]) => [name, readOnlyView(t)]));
+  const reader = (host: string): ReadTransport => {
+    const transport = readers.get(host);
+    if (!transport) throw new Error(`no connection to host ${host}`);
+    return transport;
+  };
+  const header = {
+    format_version: PLAN_FORMAT as typeof PLAN_FORMAT,
+    pgha_version: options.pghaVersion,
+    cluster: spec.metadata.name,
+    spec: {
+      file: options.file,
+      ...(source.git && { ref: source.git.ref, commit: source.git.commit }),
+      digest: createHash('sha256').update(source.text).digest('hex'),
+    },
+  };
+  const plan = async (): Promise<{ refreshed: Refreshed; plan: Plan }> => {
+    const refreshed = await refresh(spec, secrets, release, { transport: reader, cluster }, options.parallelism);
+    const built = buildPlan({ ...header, created_at: options.now().toISOString(), warnings: refreshed.desired.warnings }, refreshed.desired.resources, refreshed.observed, (text) => secrets.mask(text));
+    return { refreshed, plan: built };
+  };
+  const close = (): void => {
+    connections.close();
+    cluster.close();
+  };
+  try {
+    const first = await plan();
+    const session: Session = {
+      spec, source, secrets, connections, cluster, release, ...first, close,
+      async replan() {
+        const next = await plan();
+        session.refreshed = next.refreshed;
+        session.plan = next.plan;
+        return next.plan;
+      },
+    };
+    return session;
+  } catch (error) {
+    close();
+    throw error;
+  }
+}

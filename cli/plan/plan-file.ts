@@ -1,0 +1,27 @@
+// The saved plan (`pgha plan -out FILE`): the plan document as JSON, owner-readable only.
+import { readFile, writeFile } from 'node:fs/promises';
+import { UserError } from '../user-error.js';
+import { PLAN_FORMAT, type Plan } from './plan.js';
+
+export async function writePlanFile(path: string, plan: Plan): Promise<void> {
+  await writeFile(path, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+}
+
+export async function readPlanFile(path: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read the plan file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let plan: Partial<Plan>;
+  try {
+    plan = JSON.parse(text) as Partial<Plan>;
+  } catch {
+    throw new UserError(`${path} is not a plan file saved by "pgha plan -out" (it is not JSON)`);
+  }
+  if (plan.format_version !== PLAN_FORMAT || !Array.isArray(plan.changes) || typeof plan.observed !== 'object' || !plan.spec) {
+    throw new UserError(`${path} is not a plan file saved by "pgha plan -out" (format ${String(plan.format_version)})`);
+  }
+  return plan as Plan;
+}

@@ -1,0 +1,136 @@
+// What a spec wants on the hosts, one record per resource. Each kind has its handler in a file of
+// its own name; `stage` and `after` place it in the apply order.
+import type { DynamicConfig } from '../../agent/contract/schema-types.js';
+
+/** Apply order across hosts: etcd runs before the agents, the agents before HAProxy, the DCS config last. */
+export const STAGES = ['host', 'etcd', 'agent', 'haproxy', 'dcs'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** The host name of resources that belong to the cluster, not to one host. */
+export const CLUSTER = 'cluster';
+
+interface ResourceBase {
+  /** Unique in a plan: `<host>/<kind>/<name>`. */
+  id: string;
+  host: string;
+  stage: Stage;
+  /** Ids this one must follow; a failed one skips this one. */
+  after: string[];
+}
+
+export interface ServiceAction {
+  unit: string;
+  /** `try-restart` and `try-reload-or-restart` touch a service only when it runs. */
+  verb: 'try-restart' | 'try-reload-or-restart';
+  /** Queue the job instead of waiting for it (etcd waits for its quorum when it starts). */
+  noBlock?: boolean;
+}
+
+export interface PackageResource extends ResourceBase {
+  kind: 'package';
+  name: string;
+  version?: string;
+}
+
+export interface DirectoryResource extends ResourceBase {
+  kind: 'directory';
+  path: string;
+  mode: string;
+  owner: string;
+  group: string;
+}
+
+export interface FileResource extends ResourceBase {
+  kind: 'file';
+  path: string;
+  content: string;
+  mode: string;
+  owner: string;
+  group: string;
+  /** A command that checks the new file before it replaces the old one; `{}` is the new file's path. */
+  check?: string[];
+  /** Run `systemctl daemon-reload` after a change (a unit file). */
+  daemonReload?: boolean;
+  /** What a change of this file does to a running service. */
+  onChange?: ServiceAction;
+}
+
+export interface ServiceResource extends ResourceBase {
+  kind: 'service';
+  unit: string;
+  enabled: boolean;
+  active: boolean;
+  noBlock?: boolean;
+}
+
+export interface KernelModuleResource extends ResourceBase {
+  kind: 'kernel_module';
+  name: string;
+  /** A module that cannot be loaded fails the run only when it is required. */
+  required: boolean;
+}
+
+export interface AgentReleaseResource extends ResourceBase {
+  kind: 'agent_release';
+  version: string;
+  /** sha256 of the release's SHA256SUMS file, which lists every file's digest. */
+  digest: string;
+  onChange?: ServiceAction;
+}
+
+export interface DistroClustersResource extends ResourceBase {
+  kind: 'distro_clusters';
+}
+
+export interface EtcdMemberResource extends ResourceBase {
+  kind: 'etcd_member';
+  name: string;
+  peerUrl: string;
+}
+
+export interface DcsConfigResource extends ResourceBase {
+  kind: 'dcs_config';
+  config: DynamicConfig;
+}
+
+export type DesiredResource =
+  | PackageResource
+  | DirectoryResource
+  | FileResource
+  | ServiceResource
+  | KernelModuleResource
+  | AgentReleaseResource
+  | DistroClustersResource
+  | EtcdMemberResource
+  | DcsConfigResource;
+
+export type ResourceKind = DesiredResource['kind'];
+
+/** What a resource is called in its id and in the plan: a package, a path, a unit. */
+/** A resource as the spec renderer writes it: its id, host and defaults are added on the way in. */
+export type ResourceDraft = DesiredResource extends infer R
+  ? R extends DesiredResource
+    ? Omit<R, 'id' | 'host' | 'after' | 'stage'> & { after?: string[]; stage?: Stage }
+    : never
+  : never;
+
+export function resourceName(resource: ResourceDraft): string {
+  switch (resource.kind) {
+    case 'package':
+      return resource.name;
+    case 'directory':
+    case 'file':
+      return resource.path;
+    case 'service':
+      return resource.unit;
+    case 'kernel_module':
+    case 'etcd_member':
+      return resource.name;
+    case 'agent_release':
+      return 'pgha-agent';
+    case 'distro_clusters':
+      return `postgresql`;
+    case 'dcs_config':
+      return 'config';
+  }
+}

@@ -1,0 +1,32 @@
+// Every kind of resource and its handler.
+import type { DesiredResource, ResourceKind } from './desired-resource.js';
+import type { ResourceHandler } from './resource-handler.js';
+import { agentReleaseHandler } from './agent-release.js';
+import { dcsConfigHandler } from './dcs-config.js';
+import { directoryHandler } from './directory.js';
+import { distroClustersHandler } from './distro-clusters.js';
+import { etcdMemberHandler } from './etcd-member.js';
+import { fileHandler } from './file.js';
+import { kernelModuleHandler } from './kernel-module.js';
+import { packageHandler } from './package.js';
+import { serviceHandler } from './service.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind observes its own type
+type Handlers = { [K in ResourceKind]: ResourceHandler<Extract<DesiredResource, { kind: K }>, any> };
+
+const HANDLERS: Handlers = {
+  package: packageHandler,
+  directory: directoryHandler,
+  file: fileHandler,
+  service: serviceHandler,
+  kernel_module: kernelModuleHandler,
+  agent_release: agentReleaseHandler,
+  distro_clusters: distroClustersHandler,
+  etcd_member: etcdMemberHandler,
+  dcs_config: dcsConfigHandler,
+};
+
+/** The handler of a resource's kind; observed values pass through it as opaque JSON. */
+export function handlerOf(resource: DesiredResource): ResourceHandler<DesiredResource, unknown> {
+  return HANDLERS[resource.kind] as unknown as ResourceHandler<DesiredResource, unknown>;
+}

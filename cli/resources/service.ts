@@ -1,0 +1,45 @@
+// A systemd service: enabled at boot or not, running or not.
+import { mustRun, type ResourceHandler } from './resource-handler.js';
+import type { ServiceResource } from './desired-resource.js';
+
+export interface ObservedService {
+  /** `systemctl is-enabled`: enabled, disabled, static, masked, or not-found. */
+  enabled: string;
+  /** `systemctl is-active`: active, inactive, failed, activating... */
+  active: string;
+}
+
+export const serviceHandler: ResourceHandler<ServiceResource, ObservedService> = {
+  async read(resource, context) {
+    const transport = context.transport(resource.host);
+    const [enabled, active] = await Promise.all([
+      transport.query(['systemctl', 'is-enabled', resource.unit]),
+      transport.query(['systemctl', 'is-active', resource.unit]),
+    ]);
+    return { enabled: enabled.stdout.trim() || 'not-found', active: active.stdout.trim() || 'unknown' };
+  },
+
+  diff(resource, observed) {
+    // A unit that is not there yet comes with a package in the same apply, which may enable and start it.
+    if (observed.enabled === 'not-found' && !resource.enabled) return { action: 'update', details: ['disable and stop once its package installs it'] };
+    const details: string[] = [];
+    const isEnabled = observed.enabled === 'enabled';
+    if (resource.enabled && !isEnabled) details.push('enable');
+    if (!resource.enabled && isEnabled) details.push('disable');
+    const isActive = observed.active === 'active';
+    if (resource.active && !isActive) details.push('start');
+    if (!resource.active && isActive) details.push('stop');
+    if (details.length === 0) return undefined;
+    return { action: observed.enabled === 'not-found' && resource.enabled ? 'create' : 'update', details };
+  },
+
+  async apply(resource, _observed, context) {
+    const transport = context.transport(resource.host);
+    const { unit } = resource;
+    const verb = resource.enabled ? 'enable' : 'disable';
+    await mustRun(transport, ['systemctl', verb, unit], `systemctl ${verb} ${unit}`);
+    if (!resource.active) await mustRun(transport, ['systemctl', 'stop', unit], `systemctl stop ${unit}`);
+    else await mustRun(transport, ['systemctl', 'start', ...(resource.noBlock ? ['--no-block'] : []), unit], `systemctl start ${unit}`);
+    return undefined;
+  },
+};

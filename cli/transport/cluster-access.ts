@@ -1,0 +1,128 @@
+// The cluster-wide edges of a run: etcd (the DCS config, its members, the apply lock) and the
+// agents' REST API (the cluster's state, PATCH /config). Reached directly, as patronictl does.
+import { readFileSync } from 'node:fs';
+import { Etcd3, type IOptions } from 'etcd3';
+import { dcsLayout } from '../../agent/contract/dcs-layout.js';
+import { parseConfig } from '../../agent/contract/dcs-records.js';
+import type { ClusterSpec } from '../../agent/contract/schema-types.js';
+import { hostsWithRole } from '../spec/host-roles.js';
+import type { Secrets } from '../desired/secrets.js';
+
+const CALL_DEADLINE_MS = 3000;
+
+export interface LiveConfig {
+  value: Record<string, unknown>;
+  /** The `config` key's mod_revision: the version a PATCH is conditional on. */
+  revision: string;
+}
+
+export interface EtcdMember {
+  name: string;
+  peerUrls: string[];
+}
+
+export interface ClusterMember {
+  name: string;
+  role: string;
+  state: string;
+  host?: string;
+  lag?: number | string;
+  api_url?: string;
+}
+
+export interface ClusterReader {
+  /** The live dynamic config; null when etcd runs but holds none; 'unreachable' without etcd. */
+  dcsConfig(): Promise<LiveConfig | null | 'unreachable'>;
+  /** etcd's members, or 'unreachable' when no etcd answers. */
+  etcdMembers(): Promise<EtcdMember[] | 'unreachable'>;
+  /** `GET /cluster` from the first agent that answers. */
+  members(): Promise<ClusterMember[] | undefined>;
+}
+
+export interface ClusterWriter extends ClusterReader {
+  addEtcdMember(peerUrl: string): Promise<void>;
+  /** One `PATCH /config` to the leader; refused when the config moved past `revision`. */
+  patchConfig(body: Record<string, unknown>, revision: string | undefined): Promise<void>;
+  etcd(): Etcd3;
+  close(): void;
+}
+
+function readPem(path: string | undefined): Buffer | undefined {
+  return path === undefined ? undefined : readFileSync(path);
+}
+
+export function clusterAccess(spec: ClusterSpec, secrets: Secrets): ClusterWriter {
+  const tls = spec.etcd.tls;
+  const scheme = tls ? 'https' : 'http';
+  const hosts = hostsWithRole(spec, 'etcd').map(({ host }) => `${scheme}://${host.address}:${spec.etcd.client_port}`);
+  const options: IOptions = {
+    hosts,
+    dialTimeout: 2000,
+    defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_DEADLINE_MS }),
+    ...(tls && { credentials: { rootCertificate: readPem(tls.ca_file) ?? Buffer.alloc(0), certChain: readPem(tls.cert_file), privateKey: readPem(tls.key_file) } }),
+    ...(spec.etcd.auth && { auth: { username: spec.etcd.auth.username, password: secrets.resolve(spec.etcd.auth.password, 'etcd.auth.password') } }),
+  };
+  let client: Etcd3 | undefined;
+  const etcd = (): Etcd3 => (client ??= new Etcd3(options));
+  const layout = dcsLayout(spec.metadata.namespace, spec.metadata.name);
+  const apiScheme = spec.agent.tls ? 'https' : 'http';
+  const agents = hostsWithRole(spec, 'postgres').map(({ host }) => `${apiScheme}://${host.address}:${spec.agent.rest_port}`);
+  const authorization = spec.agent.auth
+    ? `Basic ${Buffer.from(`${spec.agent.auth.username}:${secrets.resolve(spec.agent.auth.password, 'agent.auth.password')}`).toString('base64')}`
+    : undefined;
+
+  const unreachable = async <T>(read: () => Promise<T>): Promise<T | 'unreachable'> => {
+    try {
+      return await read();
+    } catch {
+      return 'unreachable';
+    }
+  };
+
+  const members = async (): Promise<ClusterMember[] | undefined> => {
+    for (const agent of agents) {
+      try {
+        const response = await fetch(`${agent}/cluster`, { signal: AbortSignal.timeout(CALL_DEADLINE_MS) });
+        if (response.ok) return ((await response.json()) as { members: ClusterMember[] }).members;
+      } catch {
+        // the next agent may answer
+      }
+    }
+    return undefined;
+  };
+
+  return {
+    etcd,
+    members,
+    dcsConfig: () =>
+      unreachable(async () => {
+        const response = await etcd().get(layout.config).exec();
+        const kv = response.kvs[0];
+        if (!kv) return null;
+        return { value: parseConfig(kv.value.toString()) ?? {}, revision: kv.mod_revision };
+      }),
+    etcdMembers: () =>
+      unreachable(async () => (await etcd().cluster.memberList({})).members.map((m) => ({ name: m.name, peerUrls: m.peerURLs }))),
+    async addEtcdMember(peerUrl) {
+      await etcd().cluster.memberAdd({ peerURLs: [peerUrl] });
+    },
+    async patchConfig(body, revision) {
+      const live = await etcd().get(layout.config).exec();
+      const now = live.kvs[0]?.mod_revision;
+      if (revision !== undefined && now !== revision) {
+        throw new Error(`the DCS config changed since the plan read it (revision ${revision}, now ${now ?? 'none'}); plan again`);
+      }
+      const leader = (await members())?.find((m) => m.role === 'leader' || m.role === 'primary' || m.role === 'master');
+      if (!leader?.api_url) throw new Error('no leader answers, so the DCS config cannot be changed now');
+      const url = new URL(leader.api_url);
+      const response = await fetch(`${url.origin}/config`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', ...(authorization && { authorization }) },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!response.ok) throw new Error(`PATCH /config on ${leader.name} answered ${response.status}: ${(await response.text()).trim()}`);
+    },
+    close: () => client?.close(),
+  };
+}

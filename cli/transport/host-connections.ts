@@ -1,0 +1,92 @@
+// Opens one SSH connection per host of a spec (through its jump host when it has one), at most
+// `parallelism` at a time, and keeps them for the whole run.
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import type { ClusterSpec, Host, JumpHost } from '../../agent/contract/schema-types.js';
+import { mapWithLimit } from '../engine/parallel.js';
+import { UserError } from '../user-error.js';
+import { SshConnection, type SshTarget } from './ssh-connection.js';
+import { SshTransport } from './ssh-transport.js';
+
+export interface ConnectOptions {
+  /** Directory of the spec file: relative key and known_hosts paths start there. */
+  specDirectory: string;
+  acceptNewHostKeys: boolean;
+  parallelism: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface HostConnections {
+  transports: Map<string, SshTransport>;
+  close(): void;
+}
+
+function specPath(path: string, directory: string): string {
+  return path.startsWith('~/') ? resolve(homedir(), path.slice(2)) : resolve(directory, path);
+}
+
+async function privateKey(file: string | undefined, directory: string): Promise<Buffer | undefined> {
+  if (file === undefined) return undefined;
+  const path = specPath(file, directory);
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new UserError(`cannot read the SSH key ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+async function targetOf(spec: ClusterSpec, host: Host, options: ConnectOptions): Promise<SshTarget> {
+  const agentSocket = spec.ssh.use_agent ? (options.env ?? process.env).SSH_AUTH_SOCK : undefined;
+  const key = await privateKey(host.ssh?.identity_file ?? spec.ssh.identity_file, options.specDirectory);
+  if (!key && !agentSocket) {
+    throw new UserError(`host ${host.name}: no SSH key: set ssh.identity_file in the spec, or ssh.use_agent with SSH_AUTH_SOCK pointing at a running agent`);
+  }
+  return {
+    name: host.name,
+    address: host.ssh?.address ?? host.address,
+    port: host.ssh?.port ?? spec.ssh.port,
+    user: host.ssh?.user ?? spec.ssh.user,
+    privateKey: key,
+    agentSocket,
+    knownHostsFile: specPath(spec.ssh.known_hosts, options.specDirectory),
+    acceptNewHostKeys: options.acceptNewHostKeys,
+    connectTimeoutMs: spec.ssh.connect_timeout * 1000,
+  };
+}
+
+export async function connectHosts(spec: ClusterSpec, options: ConnectOptions): Promise<HostConnections> {
+  const opened: SshConnection[] = [];
+  const jumps = new Map<string, Promise<SshConnection>>();
+  const close = (): void => opened.forEach((connection) => connection.close());
+  const jumpFor = (target: SshTarget, jump: JumpHost): Promise<SshConnection> => {
+    const user = jump.user ?? target.user;
+    const key = `${user}@${jump.address}:${jump.port}`;
+    let connection = jumps.get(key);
+    if (!connection) {
+      connection = SshConnection.open({ ...target, name: `jump host ${jump.address}`, address: jump.address, port: jump.port, user });
+      connection.then((c) => opened.push(c), () => undefined);
+      jumps.set(key, connection);
+    }
+    return connection;
+  };
+  const attempts = await mapWithLimit(spec.hosts, options.parallelism, async (host) => {
+    try {
+      const target = await targetOf(spec, host, options);
+      const jump = host.ssh?.jump_host ?? spec.ssh.jump_host;
+      const connection = await SshConnection.open(target, jump ? await jumpFor(target, jump) : undefined);
+      opened.push(connection);
+      return new SshTransport(connection, host.ssh?.sudo ?? spec.ssh.sudo);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  });
+  const failures = attempts.filter((attempt) => attempt instanceof Error);
+  if (failures.length > 0) {
+    close();
+    const internal = failures.find((failure) => !(failure instanceof UserError));
+    throw internal ?? new UserError([...new Set(failures.map((failure) => failure.message))].join('\n'));
+  }
+  const transports = attempts as SshTransport[];
+  return { transports: new Map(transports.map((t) => [t.host, t])), close };
+}

@@ -1,0 +1,310 @@
+// The provisioner end to end on three bare lab hosts: plan, apply to a healthy cluster, no-op
+// plan, drift, DCS changes, saved plans, refusals, failover with the deployed units, and no
+// secret anywhere. Prints the figures the issue asks for (bare → healthy, plan, no-op apply).
+import { execFile } from 'node:child_process';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
+import { canRunLab, LAB_INVENTORY, labAddress, labScript, onLabHost } from '../helpers/lab.js';
+import { projectPath } from '../helpers/paths.js';
+
+const run = promisify(execFile);
+const SPEC = join(LAB_INVENTORY, 'cluster.yaml');
+const HOSTS = [1, 2, 3];
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Every output of every pgha run, for the secrets check at the end. */
+const outputs: string[] = [];
+
+async function pgha(...args: string[]): Promise<CliRun> {
+  const started = Date.now();
+  try {
+    const { stdout, stderr } = await run('node', [projectPath('bin/pgha.mjs'), ...args], { timeout: 400_000, maxBuffer: 64 * 1024 * 1024 });
+    outputs.push(stdout, stderr);
+    return { code: 0, stdout, stderr, ms: Date.now() - started };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    outputs.push(failed.stdout ?? '', failed.stderr ?? '');
+    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '', ms: Date.now() - started };
+  }
+}
+
+async function secretValues(): Promise<string[]> {
+  const dir = join(LAB_INVENTORY, 'secrets');
+  return Promise.all((await readdir(dir)).map(async (f) => (await readFile(join(dir, f), 'utf8')).trim()));
+}
+
+/** A variant of the lab spec beside it (so its relative key, known_hosts and secrets resolve). */
+async function variant(name: string, edit: (text: string) => string): Promise<string> {
+  const path = join(LAB_INVENTORY, `${name}.test.yaml`);
+  await writeFile(path, edit(await readFile(SPEC, 'utf8')));
+  return path;
+}
+
+interface Member {
+  name: string;
+  role: string;
+  state: string;
+}
+
+async function members(): Promise<Member[]> {
+  for (const host of HOSTS) {
+    try {
+      const response = await fetch(`http://${labAddress(host)}:8008/cluster`, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return ((await response.json()) as { members: Member[] }).members;
+    } catch {
+      // try the next host
+    }
+  }
+  return [];
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
+async function writeThroughHaproxy(host: number, value: string): Promise<string> {
+  const password = (await readFile(join(LAB_INVENTORY, 'secrets/superuser-password'), 'utf8')).trim();
+  const client = new pg.Client({ host: labAddress(host), port: 5000, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    await client.query('CREATE TABLE IF NOT EXISTS e2e_writes (via text, at timestamptz DEFAULT now())');
+    await client.query('INSERT INTO e2e_writes (via) VALUES ($1)', [value]);
+    return String((await client.query('SELECT inet_server_addr() AS addr')).rows[0].addr);
+  } finally {
+    await client.end();
+  }
+}
+
+const agentAuth = async (): Promise<string> =>
+  `Basic ${Buffer.from(`pgha:${(await readFile(join(LAB_INVENTORY, 'secrets/agent-password'), 'utf8')).trim()}`).toString('base64')}`;
+
+function changeLines(plan: string): string[] {
+  return plan.split('\n').filter((line) => /^ {2,4}(\+|~|-\/\+|-) \S+: /.test(line));
+}
+
+describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () => {
+  const figures: string[] = [];
+
+  beforeAll(async () => {
+    await labScript('down.sh', '--purge');
+    await labScript('up.sh', '3');
+  }, 900_000);
+
+  afterAll(async () => {
+    process.stderr.write(`\nprovisioner figures:\n${figures.map((f) => `  ${f}\n`).join('')}`);
+    await Promise.all(['dcs', 'stale', 'changed-key', 'unreachable', 'jump'].map((n) => rm(join(LAB_INVENTORY, `${n}.test.yaml`), { force: true })));
+    await rm(join(LAB_INVENTORY, 'changed-key.test-known_hosts'), { force: true });
+    await labScript('down.sh', '--purge');
+  }, 300_000);
+
+  it('plans every resource of bare hosts and exits 2, with a JSON plan that follows its schema', async () => {
+    const plan = await pgha('plan', '--detailed-exitcode', SPEC);
+    expect(plan.code, plan.stderr).toBe(2);
+    for (const host of ['c1', 'c2', 'c3']) {
+      for (const resource of [
+        'package postgresql-15', 'package etcd-server', 'package haproxy', 'package nodejs',
+        'file /etc/pgha/agent.yaml', 'file /etc/default/etcd', 'file /etc/haproxy/haproxy.cfg',
+        'file /etc/systemd/system/pgha-agent.service', 'file /etc/modprobe.d/pgha-softdog.conf', 'file /etc/udev/rules.d/61-pgha-watchdog.rules',
+        'file /etc/postgresql-common/createcluster.conf', 'agent release pgha-agent', 'directory /var/lib/etcd/pgha',
+        'service etcd.service', 'service pgha-agent.service', 'service haproxy.service', 'service postgresql.service',
+      ]) {
+        expect(plan.stdout).toContain(`${host}: ${resource}`);
+      }
+    }
+    expect(plan.stdout).toContain('cluster: dcs config config');
+    expect(plan.stdout).toMatch(/^Plan: \d+ to add, \d+ to change, 0 to destroy\.$/m);
+    const json = await pgha('plan', '--json', SPEC);
+    const validate = new Ajv2020({ strict: false }).compile(planSchema);
+    expect(validate(JSON.parse(json.stdout)), JSON.stringify(validate.errors)).toBe(true);
+  }, 120_000);
+
+  it('applies from bare hosts to 3 etcd members, one primary with two streaming replicas, and HAProxy on every host', async () => {
+    const apply = await pgha('apply', '--auto-approve', SPEC);
+    expect(apply.code, apply.stderr.slice(-3000)).toBe(0);
+    figures.push(`bare hosts to healthy cluster: ${(apply.ms / 1000).toFixed(1)} s (apply, lab creation excluded)`);
+    expect(apply.stdout).toMatch(/Cluster lab:/);
+    const etcd = await onLabHost(1, 'etcdctl --endpoints=http://127.0.0.1:2379 member list');
+    expect(etcd.trim().split('\n')).toHaveLength(3);
+    const state = await members();
+    expect(state.filter((m) => m.role === 'leader')).toHaveLength(1);
+    expect(state.filter((m) => m.role === 'replica' && m.state === 'streaming')).toHaveLength(2);
+    const leader = state.find((m) => m.role === 'leader')!.name;
+    const streaming = await onLabHost(Number(leader.slice(1)), "su postgres -c \"psql -Atc \\\"select count(*) from pg_stat_replication where state = 'streaming'\\\"\"");
+    expect(streaming.trim()).toBe('2');
+    for (const host of HOSTS) expect(await writeThroughHaproxy(host, `c${host}`)).toBe(labAddress(Number(leader.slice(1))));
+  }, 400_000);
+
+  it('plans no changes right after, and a no-op apply changes nothing', async () => {
+    const plan = await pgha('plan', '--detailed-exitcode', SPEC);
+    expect(plan.code, plan.stdout).toBe(0);
+    expect(plan.stdout).toContain('No changes. The cluster matches the spec.');
+    figures.push(`pgha plan on the healthy cluster: ${(plan.ms / 1000).toFixed(2)} s`);
+    const apply = await pgha('apply', '--auto-approve', SPEC);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain('No changes.');
+    figures.push(`no-op pgha apply --auto-approve: ${(apply.ms / 1000).toFixed(2)} s`);
+  }, 60_000);
+
+  it('shows a hand edit of haproxy.cfg as that diff alone, and apply restores it and reloads HAProxy', async () => {
+    await onLabHost(2, 'echo "# edited by hand" >> /etc/haproxy/haproxy.cfg');
+    const workers = async (): Promise<string> => onLabHost(2, 'pgrep -P "$(systemctl show -p MainPID --value haproxy)" | sort | tr "\\n" " "');
+    const before = await workers();
+    const plan = await pgha('plan', '--detailed-exitcode', SPEC);
+    expect(plan.code).toBe(2);
+    expect(changeLines(plan.stdout)).toEqual(['    ~ c2: file /etc/haproxy/haproxy.cfg']);
+    expect(plan.stdout).toContain('-# edited by hand');
+    expect(plan.stdout).toContain('Plan: 0 to add, 1 to change, 0 to destroy.');
+    expect((await pgha('apply', '--auto-approve', SPEC)).code).toBe(0);
+    expect(await onLabHost(2, 'cat /etc/haproxy/haproxy.cfg')).toBe(await onLabHost(1, 'cat /etc/haproxy/haproxy.cfg'));
+    await waitFor('new HAProxy workers', async () => ((await workers()) !== before ? true : undefined), 10_000);
+  }, 60_000);
+
+  it('shows a hand PATCH /config key by key, back to the spec', async () => {
+    const response = await fetch(`http://${labAddress(1)}:8008/config`, {
+      method: 'PATCH',
+      headers: { authorization: await agentAuth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ maximum_lag_on_failover: '2MB', postgresql: { parameters: { wal_keep_size: null, work_mem: '16MB' } } }),
+    });
+    expect(response.status).toBe(200);
+    const plan = await pgha('plan', '--detailed-exitcode', SPEC);
+    expect(plan.code).toBe(2);
+    expect(changeLines(plan.stdout)).toEqual(['    ~ cluster: dcs config config']);
+    expect(plan.stdout).toContain('~ maximum_lag_on_failover: "2MB" → "1MB"');
+    expect(plan.stdout).toContain('+ postgresql.parameters.wal_keep_size = "256MB"');
+    expect(plan.stdout).toContain('- postgresql.parameters.work_mem (was "16MB")');
+    expect((await pgha('apply', '--auto-approve', SPEC)).code).toBe(0);
+    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+  }, 60_000);
+
+  it('plans a DCS change in the spec as exactly its keys, marks a restart-only one, and applies it with one PATCH', async () => {
+    const spec = await variant('dcs', (text) =>
+      text.replace('  loop_wait: 2', '  loop_wait: 1').replace('      wal_keep_size: 256MB', '      wal_keep_size: 256MB\n      work_mem: 8MB\n      max_connections: 150'),
+    );
+    const plan = await pgha('plan', '--detailed-exitcode', spec);
+    expect(plan.code).toBe(2);
+    expect(changeLines(plan.stdout)).toEqual(['    ~ cluster: dcs config config']);
+    const keys = plan.stdout.split('\n').filter((l) => /^ {8}[~+-] /.test(l)).map((l) => l.trim());
+    expect(keys).toEqual([
+      '~ loop_wait: 2 → 1',
+      '+ postgresql.parameters.max_connections = 150 (needs a PostgreSQL restart)',
+      '+ postgresql.parameters.work_mem = "8MB"',
+    ]);
+    const apply = await pgha('apply', '--auto-approve', spec);
+    expect(apply.code).toBe(0);
+    expect(apply.stderr).toContain('PATCH /config: loop_wait, postgresql.parameters.max_connections, postgresql.parameters.work_mem');
+    expect(apply.stderr.match(/PATCH \/config/g)).toHaveLength(1);
+    const live = (await (await fetch(`http://${labAddress(1)}:8008/config`)).json()) as { loop_wait: number; postgresql: { parameters: Record<string, unknown> } };
+    expect(live.loop_wait).toBe(1);
+    expect(live.postgresql.parameters.work_mem).toBe('8MB');
+    expect((await pgha('plan', '--detailed-exitcode', spec)).code).toBe(0);
+  }, 60_000);
+
+  it('refuses a saved plan once the spec changed, and carries out an unchanged one exactly', async () => {
+    const planFile = join(LAB_INVENTORY, 'saved.test-plan');
+    const spec = await variant('stale', (text) => text.replace('      shared_buffers: 128MB', '      shared_buffers: 128MB\n      work_mem: 4MB'));
+    try {
+      const plan = await pgha('plan', '-out', planFile, spec);
+      expect(plan.code).toBe(0);
+      await writeFile(spec, (await readFile(spec, 'utf8')).replace('work_mem: 4MB', 'work_mem: 6MB'));
+      const stale = await pgha('apply', planFile);
+      expect(stale.code).toBe(1);
+      expect(stale.stderr).toMatch(/^pgha: the saved plan .* is stale, so nothing was changed: the spec .* changed since the plan was made\. Run "pgha plan" again\n$/m);
+      expect(stale.stderr).not.toMatch(/\n\s+at /);
+      const fresh = await pgha('plan', '-out', planFile, spec);
+      const shown = changeLines(fresh.stdout);
+      const apply = await pgha('apply', planFile);
+      expect(apply.code, apply.stderr).toBe(0);
+      expect(changeLines(apply.stdout)).toEqual(shown);
+      const done = apply.stderr.split('\n').filter((l) => / done in /.test(l)).map((l) => l.replace(/^\S+ /, '').replace(/: done in .*/, ''));
+      expect(done).toEqual(shown.map((l) => l.replace(/^ +\S+ /, '')));
+      const savedText = await readFile(planFile, 'utf8');
+      outputs.push(savedText);
+      expect((await pgha('plan', '--detailed-exitcode', spec)).code).toBe(0);
+    } finally {
+      await rm(planFile, { force: true });
+    }
+    expect((await pgha('apply', '--auto-approve', SPEC)).code).toBe(0);
+  }, 120_000);
+
+  it('stops with one sentence on a changed host key, and on an unreachable host', async () => {
+    const recorded = await readFile(join(LAB_INVENTORY, 'known_hosts'), 'utf8');
+    const forged = recorded.replace(/^(10\.213\.7\.11 ssh-ed25519 )\S+/m, '$1AAAAC3NzaC1lZDI1NTE5AAAAIBFAyTQmZvDNQ3S1vXNvLNqh2ewtMq7UkqGq1JRRxGFz');
+    await writeFile(join(LAB_INVENTORY, 'changed-key.test-known_hosts'), forged);
+    const changed = await variant('changed-key', (text) => text.replace('known_hosts: known_hosts', 'known_hosts: changed-key.test-known_hosts'));
+    const refused = await pgha('plan', changed);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^pgha: host c1 \(10\.213\.7\.11:22\): its host key ssh-ed25519 SHA256:\S+ does not match the one in \S+changed-key\.test-known_hosts \(line \d+\); if the host was rebuilt, remove that line\n$/m);
+    expect(refused.stdout).toBe('');
+    const unreachable = await variant('unreachable', (text) => text.replace('address: 10.213.7.13', 'address: 10.213.7.99').replace('  use_agent: false', '  use_agent: false\n  connect_timeout: 3'));
+    const down = await pgha('plan', unreachable);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^pgha: host c3 \(10\.213\.7\.99:22\): cannot connect: .*$/m);
+    expect(down.stderr).not.toMatch(/\n\s+at /);
+    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+  }, 60_000);
+
+  it('reaches the hosts through a jump host, as a user with sudo', async () => {
+    const spec = await variant('jump', (text) =>
+      text.replace('  user: root', '  user: deploy\n  sudo: true\n  jump_host: { address: 10.213.7.11, user: root }'),
+    );
+    const plan = await pgha('plan', '--detailed-exitcode', spec);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes.');
+  }, 60_000);
+
+  it('stops an apply while another holds the lock, naming the holder, and changes nothing', async () => {
+    const holder = JSON.stringify({ holder: 'ci@elsewhere pid 1', commit: 'f'.repeat(40), since: '2026-11-23T00:00:00.000Z' });
+    await onLabHost(1, `etcdctl --endpoints=http://127.0.0.1:2379 put /pgha/lab/lock '${holder}'`);
+    const spec = await variant('dcs', (text) => text.replace('  loop_wait: 2', '  loop_wait: 1'));
+    try {
+      const refused = await pgha('apply', '--auto-approve', '--lock-timeout', '2s', spec);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^pgha: the apply lock \/pgha\/lab\/lock is held by ci@elsewhere pid 1 \(spec commit ffffffffffff\) since 2026-11-23T00:00:00.000Z; it was still held after --lock-timeout 2 s$/m);
+      expect(refused.ms).toBeGreaterThanOrEqual(2000);
+    } finally {
+      await onLabHost(1, 'etcdctl --endpoints=http://127.0.0.1:2379 del /pgha/lab/lock');
+    }
+    expect((await pgha('plan', '--detailed-exitcode', spec)).code).toBe(2);
+    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+  }, 60_000);
+
+  it('fails over when the primary host loses its agent and PostgreSQL, with HAProxy following', async () => {
+    const leader = (await members()).find((m) => m.role === 'leader')!.name;
+    const old = Number(leader.slice(1));
+    await onLabHost(old, 'systemctl kill -s KILL pgha-agent.service');
+    const next = await waitFor('a new leader', async () => (await members()).find((m) => m.role === 'leader' && m.state === 'running' && m.name !== leader), 60_000);
+    const survivor = HOSTS.find((h) => h !== old)!;
+    const served = await waitFor('a write through HAProxy on the new primary', async () => {
+      const addr = await writeThroughHaproxy(survivor, 'after failover');
+      return addr === labAddress(Number(next.name.slice(1))) ? addr : undefined;
+    }, 30_000);
+    expect(served).toBe(labAddress(Number(next.name.slice(1))));
+    await waitFor(`${leader} streaming again`, async () => ((await members()).find((m) => m.name === leader)?.state === 'streaming' ? true : undefined), 120_000);
+  }, 240_000);
+
+  it('never shows a secret in plan output, JSON plans, saved plans or logs', async () => {
+    const journals = await Promise.all(HOSTS.map((h) => onLabHost(h, 'journalctl --no-pager -u pgha-agent -u etcd -u haproxy')));
+    const haystack = [...outputs, ...journals].join('\n');
+    for (const secret of await secretValues()) {
+      expect(secret.length).toBeGreaterThan(8);
+      expect(haystack.includes(secret)).toBe(false);
+    }
+  }, 60_000);
+});

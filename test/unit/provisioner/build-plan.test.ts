@@ -1,0 +1,111 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import planSchema from '../../../schemas/plan.schema.json' with { type: 'json' };
+import { buildPlan, type PlanHeader } from '../../../cli/engine/build-plan.js';
+import type { DesiredResource } from '../../../cli/resources/desired-resource.js';
+import { labDesired, labSecrets, labSpec, SECRET_VALUES } from './lab-desired.js';
+
+const HEADER: PlanHeader = {
+  format_version: 1,
+  pgha_version: '0.1.0',
+  created_at: '2026-11-23T00:00:00.000Z',
+  cluster: 'lab',
+  spec: { file: 'inventories/lab/cluster.yaml', digest: 'b'.repeat(64) },
+  warnings: [],
+};
+
+function bare(resource: DesiredResource): unknown {
+  switch (resource.kind) {
+    case 'package':
+      return { installed: false };
+    case 'directory':
+    case 'file':
+      return null;
+    case 'service':
+      return { enabled: 'not-found', active: 'inactive' };
+    case 'kernel_module':
+      return { loaded: false, container: 'systemd-nspawn' };
+    case 'agent_release':
+      return { release: null };
+    case 'distro_clusters':
+      return [];
+    case 'etcd_member':
+      return 'unreachable';
+    case 'dcs_config':
+      return { state: 'unreachable' };
+  }
+}
+
+function converged(resource: DesiredResource): unknown {
+  switch (resource.kind) {
+    case 'package':
+      return { installed: true, version: '1' };
+    case 'directory':
+      return { mode: resource.mode, owner: resource.owner, group: resource.group };
+    case 'file':
+      return { content: resource.content, mode: resource.mode, owner: resource.owner, group: resource.group };
+    case 'service':
+      return { enabled: resource.enabled ? 'enabled' : 'disabled', active: resource.active ? 'active' : 'inactive' };
+    case 'agent_release':
+      return { release: `${resource.version} ${resource.digest}` };
+    case 'etcd_member':
+      return [{ name: resource.name, peerUrls: [resource.peerUrl] }];
+    case 'dcs_config':
+      return { state: 'present', value: JSON.parse(JSON.stringify(resource.config)), revision: '5' };
+    default:
+      return bare(resource);
+  }
+}
+
+function planOf(observe: (r: DesiredResource) => unknown, change?: (r: DesiredResource) => unknown) {
+  const secrets = labSecrets();
+  const desired = labDesired(labSpec(), secrets);
+  const observed = new Map(desired.resources.map((r) => [r.id, change?.(r) ?? observe(r)]));
+  return buildPlan(HEADER, desired.resources, observed, (t) => secrets.mask(t));
+}
+
+describe('buildPlan', () => {
+  it('plans every resource of bare hosts, in a document that follows plan.schema.json and holds no secret', () => {
+    const plan = planOf(bare);
+    const kinds = new Set(plan.changes.map((c) => `${c.host}: ${c.kind} ${c.name}`));
+    for (const host of ['c1', 'c2', 'c3']) {
+      expect(kinds).toContain(`${host}: file /etc/pgha/agent.yaml`);
+      expect(kinds).toContain(`${host}: service etcd.service`);
+      expect(kinds).not.toContain(`${host}: kernel_module softdog`);
+    }
+    expect(plan.notices).toHaveLength(3);
+    expect(plan.summary).toEqual({ add: plan.changes.filter((c) => c.action === 'create').length, change: plan.changes.filter((c) => c.action === 'update').length, destroy: 0 });
+    const validate = new Ajv2020({ strict: false }).compile(planSchema);
+    expect(validate(JSON.parse(JSON.stringify(plan))), JSON.stringify(validate.errors)).toBe(true);
+    const text = JSON.stringify(plan);
+    for (const secret of Object.values(SECRET_VALUES)) expect(text).not.toContain(secret);
+    expect(text).toContain('password: (sensitive)');
+    const ids = new Set(plan.changes.map((c) => c.id));
+    for (const c of plan.changes) for (const id of c.after) expect(ids).toContain(id);
+  });
+
+  it('plans nothing when every host matches', () => {
+    const plan = planOf(converged);
+    expect(plan.changes).toEqual([]);
+    expect(plan.summary).toEqual({ add: 0, change: 0, destroy: 0 });
+  });
+
+  it('plans a drifted file alone, with its unified diff', () => {
+    const plan = planOf(converged, (r) =>
+      r.kind === 'file' && r.host === 'c2' && r.path === '/etc/haproxy/haproxy.cfg' ? { content: `${r.content}# by hand\n`, mode: '644', owner: 'root', group: 'root' } : undefined,
+    );
+    expect(plan.changes.map((c) => c.id)).toEqual(['c2/file//etc/haproxy/haproxy.cfg']);
+    expect(plan.changes[0]!.action).toBe('update');
+    expect(plan.changes[0]!.diff).toContain('\n-# by hand');
+  });
+
+  it('says a secret changed without showing either value', () => {
+    const plan = planOf(converged, (r) =>
+      r.kind === 'file' && r.host === 'c1' && r.path === '/etc/pgha/agent.yaml'
+        ? { content: r.content.replace(SECRET_VALUES.PGHA_AGENT, 'old-agent-secret'), mode: '600', owner: 'postgres', group: 'postgres' }
+        : undefined,
+    );
+    expect(plan.changes).toHaveLength(1);
+    expect(JSON.stringify(plan)).not.toContain('old-agent-secret');
+  });
+});
