@@ -796,7 +796,7 @@ export interface Change {
    */
   id: string;
   /**
-   * The host's name, or `cluster` for the DCS config.
+   * The host's name, or `cluster` for a change that spans hosts (the DCS config, the agents' rolling restart).
    */
   host: string;
   /**
@@ -811,7 +811,8 @@ export interface Change {
     | 'agent_release'
     | 'distro_clusters'
     | 'etcd_member'
-    | 'dcs_config';
+    | 'dcs_config'
+    | 'agent_restart';
   /**
    * What the change is to: a path, a package, a unit.
    */
@@ -836,6 +837,10 @@ export interface Change {
    * PostgreSQL parameters that take effect only after a restart.
    */
   restart_needed?: string[];
+  /**
+   * For an agent_restart: the hosts whose running agent restarts, one at a time, replicas before the leader.
+   */
+  hosts?: string[];
   /**
    * Ids of planned changes this one waits for.
    */

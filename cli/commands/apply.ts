@@ -128,7 +128,7 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
           parallelism: args.parallelism,
           emit: view.sink,
           now: () => Date.now(),
-          gate: clusterGate(session.spec, plan.changes, session.cluster, { etcdTimeoutMs: 90_000, clusterTimeoutMs: 180_000, pollMs: 1000, now: () => Date.now(), sleep, onEtcdReady: takeLock }, view.sink),
+          gate: clusterGate(session.spec, session.cluster, { etcdTimeoutMs: 90_000, clusterTimeoutMs: 180_000, pollMs: 1000, now: () => Date.now(), sleep, onEtcdReady: takeLock }, view.sink),
         });
         await view.finish();
         const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -48,16 +48,15 @@ function etcdState(host: Host, facts: DesiredFacts, spec: ClusterSpec): InitialC
 }
 
 function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secrets: Secrets, facts: DesiredFacts): void {
-  const restartAgent = { unit: AGENT_UNIT, verb: 'try-restart' } as const;
   const noMainCluster = r.add({ kind: 'file', path: CREATECLUSTER_CONF, content: '# Written by pgha apply: only the pgha agent creates and starts PostgreSQL.\ncreate_main_cluster = false\n', mode: '644', owner: 'root', group: 'root' });
   const postgres = r.add({ kind: 'package', name: `postgresql-${spec.postgres.version}`, after: [noMainCluster] });
   const node = r.add({ kind: 'package', name: 'nodejs' });
   const distroService = r.add({ kind: 'service', unit: 'postgresql.service', enabled: false, active: false, after: [postgres] });
   const distroClusters = r.add({ kind: 'distro_clusters', after: [postgres] });
   const configDir = r.add({ kind: 'directory', path: '/etc/pgha', mode: '750', owner: 'root', group: 'postgres', after: [postgres] });
-  const release = r.add({ kind: 'agent_release', ...facts.release, onChange: restartAgent });
-  const config = r.add({ kind: 'file', path: AGENT_CONFIG_PATH, content: agentConfigFile(spec, host, secrets, facts.recordedBootstrap.get(host.name)), mode: '600', owner: 'postgres', group: 'postgres', after: [configDir], onChange: restartAgent });
-  const unit = r.add({ kind: 'file', path: `/etc/systemd/system/${AGENT_UNIT}`, content: agentUnitFile(spec, host, RELEASE_LINK), mode: '644', owner: 'root', group: 'root', daemonReload: true });
+  const release = r.add({ kind: 'agent_release', ...facts.release, restartsAgent: true });
+  const config = r.add({ kind: 'file', path: AGENT_CONFIG_PATH, content: agentConfigFile(spec, host, secrets, facts.recordedBootstrap.get(host.name)), mode: '600', owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
+  const unit = r.add({ kind: 'file', path: `/etc/systemd/system/${AGENT_UNIT}`, content: agentUnitFile(spec, host, RELEASE_LINK), mode: '644', owner: 'root', group: 'root', daemonReload: true, restartsAgent: true });
   const watchdog: string[] = [];
   if (spec.watchdog.mode !== 'off') {
     const files = softdogFiles(spec.watchdog.soft_margin);

@@ -3,12 +3,14 @@ import type { Plan } from '../plan/plan.js';
 import type { DesiredResource } from '../resources/desired-resource.js';
 import { handlerOf } from '../resources/handlers.js';
 import type { ApplyContext } from '../resources/resource-handler.js';
+import { restartAgentsInTurn } from './agent-restart.js';
+import type { ClusterGate } from './cluster-gate.js';
 import type { EventSink } from './engine-events.js';
-import { walkChanges, type StageGate, type WalkResult } from './walk-changes.js';
+import { walkChanges, type WalkResult } from './walk-changes.js';
 
 export interface ApplyOptions {
   parallelism: number;
-  gate: StageGate;
+  gate: ClusterGate;
   emit: EventSink;
   now: () => number;
 }
@@ -24,6 +26,7 @@ export function applyPlan(
   return walkChanges(
     plan.changes,
     async (change) => {
+      if (change.kind === 'agent_restart') return restartAgentsInTurn(change.hosts ?? [], context, options.gate.waitHealthy);
       const resource = byId.get(change.id);
       if (!resource) throw new Error(`${change.id} is no longer part of the spec`);
       return handlerOf(resource).apply(resource, observed.get(change.id), context);

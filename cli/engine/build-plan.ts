@@ -1,8 +1,10 @@
-// buildPlan: desired resources and what refresh observed → the plan. Pure: no I/O, no clock.
+// buildPlan: desired resources and what refresh observed → the plan (with the agents' rolling
+// restart its changes call for). Pure: no I/O, no clock.
 import type { Plan, PlannedChange, PlanSummary } from '../plan/plan.js';
 import { handlerOf } from '../resources/handlers.js';
 import { resourceName, type DesiredResource } from '../resources/desired-resource.js';
 import type { Mask } from '../resources/resource-handler.js';
+import { agentRestartChange } from './agent-restart.js';
 import { digestOf } from './digest.js';
 
 export type PlanHeader = Omit<Plan, 'changes' | 'observed' | 'notices' | 'summary'>;
@@ -36,6 +38,8 @@ export function buildPlan(header: PlanHeader, desired: readonly DesiredResource[
       desired_digest: digestOf(resource),
     });
   }
+  const restart = agentRestartChange(changes, desired, observed);
+  if (restart) changes.push(restart);
   const planned = new Set(changes.map((c) => c.id));
   for (const change of changes) change.after = change.after.filter((id) => planned.has(id));
   const observedDigests = Object.fromEntries(desired.map((r) => [r.id, digestOf(observed.get(r.id))]));

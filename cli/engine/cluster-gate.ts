@@ -2,11 +2,16 @@
 // start, and the cluster has a leader with every replica streaming before HAProxy and the DCS
 // config. Both waits are bounded.
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
-import type { PlannedChange } from '../plan/plan.js';
 import { hostsWithRole } from '../spec/host-roles.js';
 import type { ClusterMember, ClusterReader } from '../transport/cluster-access.js';
 import type { EventSink } from './engine-events.js';
 import type { StageGate } from './walk-changes.js';
+
+/** The stage gate, and the wait the agents' rolling restart makes before each host. */
+export interface ClusterGate extends StageGate {
+  /** Waits (bounded) until the cluster has a running leader and every replica streams; `purpose` shows in progress. */
+  waitHealthy(purpose?: string): Promise<boolean>;
+}
 
 export interface GateOptions {
   etcdTimeoutMs: number;
@@ -18,7 +23,7 @@ export interface GateOptions {
   onEtcdReady?: () => Promise<void>;
 }
 
-const LEADER_ROLES = new Set(['leader', 'primary', 'master', 'standby_leader']);
+export const LEADER_ROLES = new Set(['leader', 'primary', 'master', 'standby_leader']);
 
 export function clusterHealth(spec: ClusterSpec, members: readonly ClusterMember[] | undefined): { ok: boolean; detail: string } {
   if (!members) return { ok: false, detail: 'no agent answers GET /cluster' };
@@ -50,15 +55,13 @@ async function waitFor(
   return last.ok;
 }
 
-export function clusterGate(spec: ClusterSpec, plan: readonly PlannedChange[], cluster: ClusterReader, options: GateOptions, emit: EventSink): StageGate {
+export function clusterGate(spec: ClusterSpec, cluster: ClusterReader, options: GateOptions, emit: EventSink): ClusterGate {
   const etcdCount = hostsWithRole(spec, 'etcd').length;
-  const agentStage = plan.some((c) => c.stage === 'agent');
-  const restartsAgents = (ran: readonly PlannedChange[]): boolean =>
-    ran.some((c) => c.kind === 'agent_release' || (c.kind === 'file' && (c.name.startsWith('/etc/pgha/') || c.name.endsWith('pgha-agent.service'))));
-  const waitCluster = (): Promise<boolean> =>
-    waitFor('a leader and every replica streaming', async () => clusterHealth(spec, await cluster.members()), options.clusterTimeoutMs, options, emit);
+  const waitHealthy = (purpose?: string): Promise<boolean> =>
+    waitFor(`a leader and every replica streaming${purpose ? `, ${purpose}` : ''}`, async () => clusterHealth(spec, await cluster.members()), options.clusterTimeoutMs, options, emit);
   return {
-    async after(stage, ran) {
+    waitHealthy,
+    async after(stage) {
       if (stage === 'etcd') {
         const ok = await waitFor(
           `etcd with ${etcdCount} members`,
@@ -75,7 +78,7 @@ export function clusterGate(spec: ClusterSpec, plan: readonly PlannedChange[], c
         if (ok) await options.onEtcdReady?.();
         return ok;
       }
-      if (stage === 'agent' || (stage === 'host' && !agentStage && restartsAgents(ran))) return waitCluster();
+      if (stage === 'agent') return waitHealthy();
       return true;
     },
   };

@@ -3,7 +3,6 @@
 // the /opt/pgha/agent symlink.
 import { mustRun, type ResourceHandler } from './resource-handler.js';
 import type { AgentReleaseResource } from './desired-resource.js';
-import { runServiceAction } from './file.js';
 
 export const RELEASE_LINK = '/opt/pgha/agent';
 const RELEASE_FILE = `${RELEASE_LINK}/RELEASE`;
@@ -43,7 +42,6 @@ export const agentReleaseHandler: ResourceHandler<AgentReleaseResource, { releas
     const transport = context.transport(resource.host);
     const archive = await context.agentArchive();
     await mustRun(transport, ['sh', '-c', INSTALL_SCRIPT, 'pgha-release', releaseName(resource), resource.digest, resource.version], 'installing the agent release', archive);
-    if (resource.onChange) await runServiceAction(context, resource.host, resource.onChange);
     return undefined;
   },
 };

@@ -53,6 +53,8 @@ export interface FileResource extends ResourceBase {
   daemonReload?: boolean;
   /** What a change of this file does to a running service. */
   onChange?: ServiceAction;
+  /** The agent reads this file only when it starts: a change queues a rolling restart (see agent-restart). */
+  restartsAgent?: boolean;
 }
 
 export interface ServiceResource extends ResourceBase {
@@ -75,7 +77,7 @@ export interface AgentReleaseResource extends ResourceBase {
   version: string;
   /** sha256 of the release's SHA256SUMS file, which lists every file's digest. */
   digest: string;
-  onChange?: ServiceAction;
+  restartsAgent?: boolean;
 }
 
 export interface DistroClustersResource extends ResourceBase {

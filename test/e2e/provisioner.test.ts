@@ -109,7 +109,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
 
   afterAll(async () => {
     process.stderr.write(`\nprovisioner figures:\n${figures.map((f) => `  ${f}\n`).join('')}`);
-    await Promise.all(['dcs', 'stale', 'changed-key', 'unreachable', 'jump'].map((n) => rm(join(LAB_INVENTORY, `${n}.test.yaml`), { force: true })));
+    await Promise.all(['dcs', 'stale', 'changed-key', 'unreachable', 'jump', 'agent-log'].map((n) => rm(join(LAB_INVENTORY, `${n}.test.yaml`), { force: true })));
     await rm(join(LAB_INVENTORY, 'changed-key.test-known_hosts'), { force: true });
     await labScript('down.sh', '--purge');
   }, 300_000);
@@ -284,6 +284,45 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect((await pgha('plan', '--detailed-exitcode', spec)).code).toBe(2);
     expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
   }, 60_000);
+
+  it('rolls an agent config change through the running agents one host at a time, the leader last, while writes go on', async () => {
+    const leader = (await members()).find((m) => m.role === 'leader')!.name;
+    const mainPids = async (): Promise<string[]> => Promise.all(HOSTS.map(async (h) => (await onLabHost(h, 'systemctl show -p MainPID --value pgha-agent.service')).trim()));
+    const before = await mainPids();
+    const spec = await variant('agent-log', (text) => text.replace('agent:\n  auth:', 'agent:\n  log_level: warn\n  auth:'));
+    const plan = await pgha('plan', spec);
+    expect(changeLines(plan.stdout).map((l) => l.trim())).toEqual([
+      '~ c1: file /etc/pgha/agent.yaml',
+      '~ c2: file /etc/pgha/agent.yaml',
+      '~ c3: file /etc/pgha/agent.yaml',
+      '~ cluster: agent restart pgha-agent.service',
+    ]);
+    expect(plan.stdout).toContain('Plan: 0 to add, 4 to change, 0 to destroy.');
+    const writes: number[] = [];
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing && i < 5000; i++) {
+        const ok = await writeThroughHaproxy(1, `rolling ${i}`).then(() => true, () => false);
+        if (ok) writes.push(Date.now());
+        else await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const applied = await pgha('apply', '--auto-approve', spec);
+    writing = false;
+    await writer;
+    expect(applied.code, applied.stderr).toBe(0);
+    const order = applied.stderr.match(/restarted in this order: (.*)\)$/m)?.[1];
+    expect(order, applied.stderr).toMatch(new RegExp(`^c\\d, c\\d, ${leader} \\(leader\\)$`));
+    const after = await mainPids();
+    for (const [i, pid] of after.entries()) expect(pid, `c${i + 1}'s agent restarted`).not.toBe(before[i]);
+    const now = await members();
+    expect(now.filter((m) => m.role === 'leader' && m.state === 'running')).toHaveLength(1);
+    expect(now.filter((m) => m.state === 'streaming')).toHaveLength(2);
+    const gap = Math.max(...writes.slice(1).map((t, i) => t - writes[i]!));
+    figures.push(`rolling restart of 3 agents: apply ${(applied.ms / 1000).toFixed(1)} s, ${writes.length} writes through HAProxy, longest gap between writes ${gap} ms`);
+    expect((await pgha('apply', '--auto-approve', SPEC)).code).toBe(0);
+    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+  }, 300_000);
 
   it('fails over when the primary host loses its agent and PostgreSQL, with HAProxy following', async () => {
     const leader = (await members()).find((m) => m.role === 'leader')!.name;

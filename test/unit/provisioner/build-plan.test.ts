@@ -105,7 +105,28 @@ describe('buildPlan', () => {
         ? { content: r.content.replace(SECRET_VALUES.PGHA_AGENT, 'old-agent-secret'), mode: '600', owner: 'postgres', group: 'postgres' }
         : undefined,
     );
-    expect(plan.changes).toHaveLength(1);
+    expect(plan.changes.map((c) => c.id)).toEqual(['c1/file//etc/pgha/agent.yaml', 'cluster/agent_restart/pgha-agent.service']);
     expect(JSON.stringify(plan)).not.toContain('old-agent-secret');
+  });
+
+  it('restarts the running agents whose config, unit or release changes, as one rolling change after those', () => {
+    const newRelease = (r: DesiredResource) => (r.kind === 'agent_release' ? { release: '0.0.9 ' + 'b'.repeat(64) } : undefined);
+    const stopped = (r: DesiredResource) => (r.kind === 'service' && r.unit === 'pgha-agent.service' && r.host === 'c3' ? { enabled: 'enabled', active: 'failed' } : undefined);
+    const plan = planOf(converged, (r) => newRelease(r) ?? stopped(r));
+    const restart = plan.changes.find((c) => c.kind === 'agent_restart')!;
+    expect(restart).toMatchObject({ id: 'cluster/agent_restart/pgha-agent.service', host: 'cluster', stage: 'agent', action: 'update', hosts: ['c1', 'c2'] });
+    expect(restart.after).toEqual(['c1/agent_release/pgha-agent', 'c2/agent_release/pgha-agent']);
+    expect(restart.details[0]).toBe('restart the running agent on c1, c2, one host at a time once the cluster is healthy: replicas first, the leader last');
+    expect(plan.summary.change).toBe(plan.changes.filter((c) => c.action === 'update').length);
+    const validate = new Ajv2020({ strict: false }).compile(planSchema);
+    expect(validate(JSON.parse(JSON.stringify(plan))), JSON.stringify(validate.errors)).toBe(true);
+    const unit = planOf(converged, (r) => (r.kind === 'file' && r.host === 'c2' && r.path.endsWith('pgha-agent.service') ? { content: '', mode: '644', owner: 'root', group: 'root' } : undefined));
+    expect(unit.changes.find((c) => c.kind === 'agent_restart')?.hosts).toEqual(['c2']);
+  });
+
+  it('restarts no agent on hosts where none runs yet', () => {
+    expect(planOf(bare).changes.filter((c) => c.kind === 'agent_restart')).toEqual([]);
+    const haproxyOnly = planOf(converged, (r) => (r.kind === 'file' && r.path === '/etc/haproxy/haproxy.cfg' ? null : undefined));
+    expect(haproxyOnly.changes.filter((c) => c.kind === 'agent_restart')).toEqual([]);
   });
 });
