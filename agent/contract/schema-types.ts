@@ -796,7 +796,7 @@ export interface Change {
    */
   id: string;
   /**
-   * The host's name, or `cluster` for a change that spans hosts (the DCS config, the agents' rolling restart).
+   * The host's name, or `cluster` for a change that spans hosts (the DCS config, the agents' rolling restart, a PostgreSQL role).
    */
   host: string;
   /**
@@ -812,15 +812,16 @@ export interface Change {
     | 'distro_clusters'
     | 'etcd_member'
     | 'dcs_config'
-    | 'agent_restart';
+    | 'agent_restart'
+    | 'postgres_role';
   /**
    * What the change is to: a path, a package, a unit.
    */
   name: string;
   /**
-   * Apply stage: every host's packages, files and units, then etcd, the agents, HAProxy, the DCS config.
+   * Apply stage: every host's packages, files and units, then etcd, the agents, HAProxy, the DCS config, the roles of postgres.users.
    */
-  stage: 'host' | 'etcd' | 'agent' | 'haproxy' | 'dcs';
+  stage: 'host' | 'etcd' | 'agent' | 'haproxy' | 'dcs' | 'roles';
   /**
    * `create` (+), `update` (~), `replace` (-/+), `delete` (-).
    */

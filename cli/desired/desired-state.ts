@@ -1,5 +1,5 @@
 // The spec rendered as resources: what every host should have, in the order apply brings it
-// about (packages → files → units → services per host; etcd → agents → HAProxy → DCS config).
+// about (packages → files → units → services per host; etcd → agents → HAProxy → DCS config → roles).
 import type { AgentConfig, ClusterSpec, Host } from '../../agent/contract/schema-types.js';
 import { CLUSTER, resourceName, type DesiredResource, type ResourceDraft, type Stage } from '../resources/desired-resource.js';
 import { RELEASE_LINK } from '../resources/agent-release.js';
@@ -9,6 +9,7 @@ import { agentConfigFile } from './agent-config.js';
 import { AGENT_CONFIG_PATH, AGENT_UNIT, agentUnitFile } from './agent-unit.js';
 import { ETCD_ENVIRONMENT_PATH, etcdEnvironmentFile, etcdPeerUrl, type InitialClusterState } from './etcd-environment.js';
 import { HAPROXY_CONFIG_PATH, haproxyConfigFile } from './haproxy-config.js';
+import { roleAttributes } from './role-attributes.js';
 import type { Secrets } from './secrets.js';
 import { SOFTDOG_FILES, softdogFiles } from './softdog.js';
 
@@ -136,6 +137,11 @@ export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: Desired
   }
   const cluster = new HostResources(CLUSTER);
   cluster.add({ kind: 'dcs_config', config: spec.dcs, stage: 'dcs' });
+  for (const [name, user] of Object.entries(spec.postgres.users ?? {})) {
+    const parsed = roleAttributes(user.options ?? []);
+    if ('unknown' in parsed) throw new Error(`postgres.users.${name}.options[${parsed.unknown}] is not an option pgha knows`);
+    cluster.add({ kind: 'postgres_role', name, attributes: parsed.attributes, password: secrets.resolve(user.password, `postgres.users.${name}.password`), stage: 'roles' });
+  }
   resources.push(...cluster.list);
   return { resources: withStageOrder(resources), warnings: warnings(spec) };
 }
@@ -143,6 +149,6 @@ export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: Desired
 /** Each stage's services follow every service of the stages before it, on every host. */
 function withStageOrder(resources: DesiredResource[]): DesiredResource[] {
   const services = (stage: Stage): string[] => resources.filter((r) => r.stage === stage && r.kind === 'service').map((r) => r.id);
-  const previous: Record<Stage, Stage[]> = { host: [], etcd: [], agent: ['etcd'], haproxy: ['agent'], dcs: ['agent'] };
+  const previous: Record<Stage, Stage[]> = { host: [], etcd: [], agent: ['etcd'], haproxy: ['agent'], dcs: ['agent'], roles: ['agent'] };
   return resources.map((r) => ({ ...r, after: [...r.after, ...previous[r.stage].flatMap(services)] }));
 }

@@ -9,7 +9,7 @@ import { CLUSTER, type DesiredResource } from '../resources/desired-resource.js'
 import { runServiceAction } from '../resources/file.js';
 import type { ApplyContext } from '../resources/resource-handler.js';
 import type { ObservedService } from '../resources/service.js';
-import { LEADER_ROLES } from './cluster-gate.js';
+import { LEADER_ROLES } from '../transport/cluster-access.js';
 import { digestOf } from './digest.js';
 
 export const AGENT_RESTART_ID = `${CLUSTER}/agent_restart/${AGENT_UNIT}`;

@@ -3,7 +3,7 @@
 // config. Both waits are bounded.
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { hostsWithRole } from '../spec/host-roles.js';
-import type { ClusterMember, ClusterReader } from '../transport/cluster-access.js';
+import { LEADER_ROLES, type ClusterMember, type ClusterReader } from '../transport/cluster-access.js';
 import type { EventSink } from './engine-events.js';
 import type { StageGate } from './walk-changes.js';
 
@@ -23,7 +23,6 @@ export interface GateOptions {
   onEtcdReady?: () => Promise<void>;
 }
 
-export const LEADER_ROLES = new Set(['leader', 'primary', 'master', 'standby_leader']);
 
 export function clusterHealth(spec: ClusterSpec, members: readonly ClusterMember[] | undefined): { ok: boolean; detail: string } {
   if (!members) return { ok: false, detail: 'no agent answers GET /cluster' };

@@ -40,11 +40,12 @@ function memoizedFiles(transport: ReadContext['transport']): ReadContext['transp
   };
 }
 
-/** One etcd round trip per question for the whole refresh, however many resources ask it. */
+/** One round trip per question (etcd, the leader's PostgreSQL) for the whole refresh, however many resources ask it. */
 function memoized(cluster: ClusterReader): ClusterReader {
   let config: ReturnType<ClusterReader['dcsConfig']> | undefined;
   let members: ReturnType<ClusterReader['etcdMembers']> | undefined;
-  return { ...cluster, dcsConfig: () => (config ??= cluster.dcsConfig()), etcdMembers: () => (members ??= cluster.etcdMembers()) };
+  let sql: ReturnType<ClusterReader['sql']> | undefined;
+  return { ...cluster, dcsConfig: () => (config ??= cluster.dcsConfig()), etcdMembers: () => (members ??= cluster.etcdMembers()), sql: () => (sql ??= cluster.sql()) };
 }
 
 export async function refresh(

@@ -54,7 +54,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const source = loaded.source;
   const secrets = new Secrets({ specDirectory: source.directory, env: options.env });
   const release = await localRelease(options.bundleDir, options.pghaVersion);
-  const cluster = clusterAccess(spec, secrets);
+  const cluster = clusterAccess(spec, secrets, (host, address, port) => connections.forward(host, address, port));
   let connections: HostConnections;
   try {
     connections = await connectHosts(spec, { specDirectory: source.directory, acceptNewHostKeys: options.acceptNewHostKeys, parallelism: options.parallelism, env: options.env });

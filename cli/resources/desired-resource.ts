@@ -1,9 +1,10 @@
 // What a spec wants on the hosts, one record per resource. Each kind has its handler in a file of
 // its own name; `stage` and `after` place it in the apply order.
 import type { DynamicConfig } from '../../agent/contract/schema-types.js';
+import type { RoleAttributes } from '../desired/role-attributes.js';
 
-/** Apply order across hosts: etcd runs before the agents, the agents before HAProxy, the DCS config last. */
-export const STAGES = ['host', 'etcd', 'agent', 'haproxy', 'dcs'] as const;
+/** Apply order across hosts: etcd runs before the agents, the agents before HAProxy, then the DCS config and the roles. */
+export const STAGES = ['host', 'etcd', 'agent', 'haproxy', 'dcs', 'roles'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** The host name of resources that belong to the cluster, not to one host. */
@@ -95,6 +96,14 @@ export interface DcsConfigResource extends ResourceBase {
   config: DynamicConfig;
 }
 
+export interface PostgresRoleResource extends ResourceBase {
+  kind: 'postgres_role';
+  name: string;
+  attributes: RoleAttributes;
+  /** The password itself (a secret): sent only as its SCRAM verifier. */
+  password: string;
+}
+
 export type DesiredResource =
   | PackageResource
   | DirectoryResource
@@ -104,7 +113,8 @@ export type DesiredResource =
   | AgentReleaseResource
   | DistroClustersResource
   | EtcdMemberResource
-  | DcsConfigResource;
+  | DcsConfigResource
+  | PostgresRoleResource;
 
 export type ResourceKind = DesiredResource['kind'];
 
@@ -127,6 +137,7 @@ export function resourceName(resource: ResourceDraft): string {
       return resource.unit;
     case 'kernel_module':
     case 'etcd_member':
+    case 'postgres_role':
       return resource.name;
     case 'agent_release':
       return 'pgha-agent';

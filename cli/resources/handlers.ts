@@ -9,6 +9,7 @@ import { etcdMemberHandler } from './etcd-member.js';
 import { fileHandler } from './file.js';
 import { kernelModuleHandler } from './kernel-module.js';
 import { packageHandler } from './package.js';
+import { postgresRoleHandler } from './postgres-role.js';
 import { serviceHandler } from './service.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind observes its own type
@@ -24,6 +25,7 @@ const HANDLERS: Handlers = {
   distro_clusters: distroClustersHandler,
   etcd_member: etcdMemberHandler,
   dcs_config: dcsConfigHandler,
+  postgres_role: postgresRoleHandler,
 };
 
 /** The handler of a resource's kind; observed values pass through it as opaque JSON. */

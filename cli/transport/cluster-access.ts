@@ -1,5 +1,6 @@
 // The cluster-wide edges of a run: etcd (the DCS config, its members, the apply lock) and the
-// agents' REST API (the cluster's state, PATCH /config). Reached directly, as patronictl does.
+// agents' REST API (the cluster's state, PATCH /config), reached directly, as patronictl does;
+// and the leader's PostgreSQL, reached through the SSH connection to its host.
 import { readFileSync } from 'node:fs';
 import { Etcd3, type IOptions } from 'etcd3';
 import { dcsLayout } from '../../agent/contract/dcs-layout.js';
@@ -7,6 +8,7 @@ import { parseConfig } from '../../agent/contract/dcs-records.js';
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { hostsWithRole } from '../spec/host-roles.js';
 import type { Secrets } from '../desired/secrets.js';
+import { leaderPostgres, type Forwarder, type SqlSession } from './leader-postgres.js';
 
 const CALL_DEADLINE_MS = 3000;
 
@@ -30,6 +32,10 @@ export interface ClusterMember {
   api_url?: string;
 }
 
+/** Roles a member that holds the leader key reports (a standby cluster's leader included). */
+export const LEADER_ROLES: ReadonlySet<string> = new Set(['leader', 'primary', 'master', 'standby_leader']);
+const PRIMARY_ROLES: ReadonlySet<string> = new Set(['leader', 'primary', 'master']);
+
 export interface ClusterReader {
   /** The live dynamic config; null when etcd runs but holds none; 'unreachable' without etcd. */
   dcsConfig(): Promise<LiveConfig | null | 'unreachable'>;
@@ -37,12 +43,16 @@ export interface ClusterReader {
   etcdMembers(): Promise<EtcdMember[] | 'unreachable'>;
   /** `GET /cluster` from the first agent that answers. */
   members(): Promise<ClusterMember[] | undefined>;
+  /** A read-only session on the leader's PostgreSQL; undefined when no leader runs. */
+  sql(): Promise<SqlSession | undefined>;
 }
 
 export interface ClusterWriter extends ClusterReader {
   addEtcdMember(peerUrl: string): Promise<void>;
   /** One `PATCH /config` to the leader; refused when the config moved past `revision`. */
   patchConfig(body: Record<string, unknown>, revision: string | undefined): Promise<void>;
+  /** A session on the leader's PostgreSQL that may write; undefined when no leader runs. */
+  sqlWriter(): Promise<SqlSession | undefined>;
   etcd(): Etcd3;
   close(): void;
 }
@@ -51,7 +61,7 @@ function readPem(path: string | undefined): Buffer | undefined {
   return path === undefined ? undefined : readFileSync(path);
 }
 
-export function clusterAccess(spec: ClusterSpec, secrets: Secrets): ClusterWriter {
+export function clusterAccess(spec: ClusterSpec, secrets: Secrets, forward: Forwarder): ClusterWriter {
   const tls = spec.etcd.tls;
   const scheme = tls ? 'https' : 'http';
   const hosts = hostsWithRole(spec, 'etcd').map(({ host }) => `${scheme}://${host.address}:${spec.etcd.client_port}`);
@@ -91,9 +101,18 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets): ClusterWrite
     return undefined;
   };
 
+  const postgres = leaderPostgres(spec, secrets, forward);
+  const primary = async (): Promise<ClusterMember | undefined> => (await members())?.find((m) => PRIMARY_ROLES.has(m.role));
+  const runningLeader = async (): Promise<string | undefined> => {
+    const leader = await primary();
+    return leader?.state === 'running' ? leader.name : undefined;
+  };
+
   return {
     etcd,
     members,
+    sql: async () => postgres.open('read', await runningLeader()),
+    sqlWriter: async () => postgres.open('write', await runningLeader()),
     dcsConfig: () =>
       unreachable(async () => {
         const response = await etcd().get(layout.config).exec();
@@ -112,7 +131,7 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets): ClusterWrite
       if (revision !== undefined && now !== revision) {
         throw new Error(`the DCS config changed since the plan read it (revision ${revision}, now ${now ?? 'none'}); plan again`);
       }
-      const leader = (await members())?.find((m) => m.role === 'leader' || m.role === 'primary' || m.role === 'master');
+      const leader = await primary();
       if (!leader?.api_url) throw new Error('no leader answers, so the DCS config cannot be changed now');
       const url = new URL(leader.api_url);
       const response = await fetch(`${url.origin}/config`, {
@@ -123,6 +142,9 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets): ClusterWrite
       });
       if (!response.ok) throw new Error(`PATCH /config on ${leader.name} answered ${response.status}: ${(await response.text()).trim()}`);
     },
-    close: () => client?.close(),
+    close: () => {
+      client?.close();
+      void postgres.close();
+    },
   };
 }

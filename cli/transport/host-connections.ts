@@ -1,6 +1,7 @@
 // Opens one SSH connection per host of a spec (through its jump host when it has one), at most
 // `parallelism` at a time, and keeps them for the whole run.
 import { readFile } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { ClusterSpec, Host, JumpHost } from '../../agent/contract/schema-types.js';
@@ -19,6 +20,8 @@ export interface ConnectOptions {
 
 export interface HostConnections {
   transports: Map<string, SshTransport>;
+  /** A TCP connection to `address`:`port` as `host` sees it, through its SSH connection. */
+  forward(host: string, address: string, port: number): Promise<Duplex>;
   close(): void;
 }
 
@@ -76,7 +79,7 @@ export async function connectHosts(spec: ClusterSpec, options: ConnectOptions): 
       const jump = host.ssh?.jump_host ?? spec.ssh.jump_host;
       const connection = await SshConnection.open(target, jump ? await jumpFor(target, jump) : undefined);
       opened.push(connection);
-      return new SshTransport(connection, host.ssh?.sudo ?? spec.ssh.sudo);
+      return { connection, transport: new SshTransport(connection, host.ssh?.sudo ?? spec.ssh.sudo) };
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
@@ -87,6 +90,14 @@ export async function connectHosts(spec: ClusterSpec, options: ConnectOptions): 
     const internal = failures.find((failure) => !(failure instanceof UserError));
     throw internal ?? new UserError([...new Set(failures.map((failure) => failure.message))].join('\n'));
   }
-  const transports = attempts as SshTransport[];
-  return { transports: new Map(transports.map((t) => [t.host, t])), close };
+  const hosts = attempts as { connection: SshConnection; transport: SshTransport }[];
+  const connections = new Map(hosts.map(({ connection }) => [connection.target.name, connection]));
+  return {
+    transports: new Map(hosts.map(({ transport }) => [transport.host, transport])),
+    forward: (host, address, port) => {
+      const connection = connections.get(host);
+      return connection ? connection.forward(address, port) : Promise.reject(new Error(`no connection to host ${host}`));
+    },
+    close,
+  };
 }

@@ -97,10 +97,11 @@ export class SshConnection {
     return new SshConnection(client, target);
   }
 
-  private forward(address: string, port: number): Promise<Duplex> {
+  /** A TCP connection to `address`:`port` as the host sees it (`ssh -W`). */
+  forward(address: string, port: number): Promise<Duplex> {
     return new Promise((resolve, reject) => {
       this.client.forwardOut('127.0.0.1', 0, address, port, (error, stream) => {
-        if (error) reject(new UserError(`jump host ${this.target.name} cannot reach ${address}:${port}: ${error.message}`));
+        if (error) reject(new UserError(`${this.target.name} cannot reach ${address}:${port}: ${error.message}`));
         else resolve(stream);
       });
     });

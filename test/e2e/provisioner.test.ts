@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import { canRunLab, LAB_INVENTORY, labAddress, labScript, onLabHost } from '../helpers/lab.js';
 import { projectPath } from '../helpers/paths.js';
+import { loginAs } from '../helpers/postgres-login.js';
 
 const run = promisify(execFile);
 const SPEC = join(LAB_INVENTORY, 'cluster.yaml');
@@ -92,6 +93,12 @@ async function writeThroughHaproxy(host: number, value: string): Promise<string>
   }
 }
 
+/** Logs in through c1's HAProxy as postgres.users.app; its user name, or why it was refused. */
+async function appLogin(): Promise<string> {
+  const password = (await readFile(join(LAB_INVENTORY, 'secrets/app-password'), 'utf8')).trim();
+  return loginAs({ host: labAddress(1), port: 5000, user: 'app', password });
+}
+
 const agentAuth = async (): Promise<string> =>
   `Basic ${Buffer.from(`pgha:${(await readFile(join(LAB_INVENTORY, 'secrets/agent-password'), 'utf8')).trim()}`).toString('base64')}`;
 
@@ -129,6 +136,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
       }
     }
     expect(plan.stdout).toContain('cluster: dcs config config');
+    expect(plan.stdout).toContain('cluster: postgres role app');
     expect(plan.stdout).toMatch(/^Plan: \d+ to add, \d+ to change, 0 to destroy\.$/m);
     const json = await pgha('plan', '--json', SPEC);
     const validate = new Ajv2020({ strict: false }).compile(planSchema);
@@ -149,6 +157,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     const streaming = await onLabHost(Number(leader.slice(1)), "su postgres -c \"psql -Atc \\\"select count(*) from pg_stat_replication where state = 'streaming'\\\"\"");
     expect(streaming.trim()).toBe('2');
     for (const host of HOSTS) expect(await writeThroughHaproxy(host, `c${host}`)).toBe(labAddress(Number(leader.slice(1))));
+    expect(await appLogin()).toBe('app');
   }, 400_000);
 
   it('plans no changes right after, and a no-op apply changes nothing', async () => {
@@ -190,6 +199,21 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect(plan.stdout).toContain('+ postgresql.parameters.wal_keep_size = "256MB"');
     expect(plan.stdout).toContain('- postgresql.parameters.work_mem (was "16MB")');
     expect((await pgha('apply', '--auto-approve', SPEC)).code).toBe(0);
+    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+  }, 60_000);
+
+  it('shows a role changed by hand attribute by attribute, and apply puts it back on the leader', async () => {
+    const leader = Number((await members()).find((m) => m.role === 'leader')!.name.slice(1));
+    await onLabHost(leader, `su postgres -c "psql -c 'ALTER ROLE app NOLOGIN CONNECTION LIMIT 5'"`);
+    expect(await appLogin()).toMatch(/^refused: .*not permitted to log in/);
+    const plan = await pgha('plan', '--detailed-exitcode', SPEC);
+    expect(plan.code).toBe(2);
+    expect(changeLines(plan.stdout)).toEqual(['    ~ cluster: postgres role app']);
+    expect(plan.stdout).toContain('        login: false → true\n        connection limit: 5 → 20\n');
+    const apply = await pgha('apply', '--auto-approve', SPEC);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stderr).toContain(`(alter role on c${leader})`);
+    expect(await appLogin()).toBe('app');
     expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
   }, 60_000);
 

@@ -14,7 +14,7 @@ mkdir -p "$HOSTS" "$INVENTORY/secrets"
 
 # The client key every host trusts, and the secrets the lab's spec reads.
 [ -f "$INVENTORY/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C pgha-lab -f "$INVENTORY/id_ed25519"
-for secret in superuser-password replication-password rewind-password agent-password; do
+for secret in superuser-password replication-password rewind-password agent-password app-password; do
   [ -f "$INVENTORY/secrets/$secret" ] || (umask 077 && head -c 18 /dev/urandom | base64 | tr '+/' '-_' >"$INVENTORY/secrets/$secret")
 done
 

@@ -7,6 +7,7 @@ import { memberReferences } from './member-references.js';
 import { parameterPrecedence } from './parameter-precedence.js';
 import { portConflicts } from './port-conflicts.js';
 import { postgresHosts } from './postgres-hosts.js';
+import { postgresUsers } from './postgres-users.js';
 import { protectedParameters } from './protected-parameters.js';
 import type { SpecRule } from './spec-rule.js';
 import { synchronousMode } from './synchronous-mode.js';
@@ -28,4 +29,5 @@ export const SPEC_RULES: readonly SpecRule[] = [
   synchronousMode,
   protectedParameters,
   parameterPrecedence,
+  postgresUsers,
 ];

@@ -33,6 +33,8 @@ function bare(resource: DesiredResource): unknown {
       return 'unreachable';
     case 'dcs_config':
       return { state: 'unreachable' };
+    case 'postgres_role':
+      return { state: 'no-leader' };
   }
 }
 
@@ -52,6 +54,8 @@ function converged(resource: DesiredResource): unknown {
       return [{ name: resource.name, peerUrls: [resource.peerUrl] }];
     case 'dcs_config':
       return { state: 'present', value: JSON.parse(JSON.stringify(resource.config)), revision: '5' };
+    case 'postgres_role':
+      return { state: 'present', attributes: resource.attributes, password: 'matches' };
     default:
       return bare(resource);
   }
@@ -73,6 +77,8 @@ describe('buildPlan', () => {
       expect(kinds).toContain(`${host}: service etcd.service`);
       expect(kinds).not.toContain(`${host}: kernel_module softdog`);
     }
+    expect(kinds).toContain('cluster: postgres_role app');
+    expect(plan.changes.find((c) => c.kind === 'postgres_role')!.details).toEqual(['NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT LOGIN NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 20', 'password (sensitive)', 'on the leader, once the cluster has one']);
     expect(plan.notices).toHaveLength(3);
     expect(plan.summary).toEqual({ add: plan.changes.filter((c) => c.action === 'create').length, change: plan.changes.filter((c) => c.action === 'update').length, destroy: 0 });
     const validate = new Ajv2020({ strict: false }).compile(planSchema);

@@ -12,6 +12,7 @@ export const SECRET_VALUES = {
   PGHA_REPLICATION: 'repl-Secret-77c2',
   PGHA_REWIND: 'rewind-Secret-e01b',
   PGHA_AGENT: 'agent-Secret-5d3e',
+  PGHA_APP: 'app-Secret-90ab',
 };
 
 export function labSpec(edit: (text: string) => string = (t) => t): ClusterSpec {
@@ -19,7 +20,8 @@ export function labSpec(edit: (text: string) => string = (t) => t): ClusterSpec 
     .replace('{ file: secrets/superuser-password }', '{ env: PGHA_SUPERUSER }')
     .replace('{ file: secrets/replication-password }', '{ env: PGHA_REPLICATION }')
     .replace('{ file: secrets/rewind-password }', '{ env: PGHA_REWIND }')
-    .replace('{ file: secrets/agent-password }', '{ env: PGHA_AGENT }');
+    .replace('{ file: secrets/agent-password }', '{ env: PGHA_AGENT }')
+    .replace('{ file: secrets/app-password }', '{ env: PGHA_APP }');
   const { spec, diagnostics } = checkSpec(edit(text));
   if (!spec) throw new Error(JSON.stringify(diagnostics));
   return spec;

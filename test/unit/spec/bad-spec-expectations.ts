@@ -125,6 +125,10 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
   'unsupported-version': [
     '11:12: postgres.version must be one of 13, 14, 15, 16, 17, got 12 [enum]',
   ],
+  'user-option': [
+    '17:24: "VALID UNTIL \'2030-01-01\'" is not a role option pgha manages; use [NO]SUPERUSER, [NO]CREATEDB, [NO]CREATEROLE, [NO]INHERIT, [NO]LOGIN, [NO]REPLICATION, [NO]BYPASSRLS, CONNECTION LIMIT n [users]',
+    '18:5: user "postgres" is postgres.authentication.superuser, which the agent manages; give the extra role another name [users]',
+  ],
   'wrong-api-version': [
     '2:13: apiVersion must be "pgha/v1", got the string "pgha/v2" [const]',
   ],

@@ -1,0 +1,60 @@
+// A login role of `postgres.users`, on the leader: its attributes compared with pg_authid, its
+// password checked against the stored SCRAM verifier, and both set with one CREATE or ALTER
+// ROLE that carries the password only as a new verifier.
+import { attributeChanges, attributeClauses, type RoleAttributes } from '../desired/role-attributes.js';
+import { scramVerifier, verifierMatches } from '../desired/scram-verifier.js';
+import type { ResourceHandler } from './resource-handler.js';
+import type { PostgresRoleResource } from './desired-resource.js';
+
+export type ObservedRole =
+  | { state: 'no-leader' }
+  | { state: 'absent' }
+  | { state: 'present'; attributes: RoleAttributes; password: 'matches' | 'differs' };
+
+const READ_ROLE = `SELECT rolsuper, rolcreatedb, rolcreaterole, rolinherit, rolcanlogin, rolreplication, rolbypassrls, rolconnlimit, rolpassword
+  FROM pg_authid WHERE rolname = $1`;
+
+const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+const quoteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+export const postgresRoleHandler: ResourceHandler<PostgresRoleResource, ObservedRole> = {
+  async read(resource, context) {
+    const session = await context.cluster.sql();
+    if (!session) return { state: 'no-leader' };
+    const [row] = await session.query(READ_ROLE, [resource.name]);
+    if (!row) return { state: 'absent' };
+    return {
+      state: 'present',
+      attributes: {
+        superuser: row.rolsuper === true,
+        createdb: row.rolcreatedb === true,
+        createrole: row.rolcreaterole === true,
+        inherit: row.rolinherit === true,
+        login: row.rolcanlogin === true,
+        replication: row.rolreplication === true,
+        bypassrls: row.rolbypassrls === true,
+        connectionLimit: Number(row.rolconnlimit),
+      },
+      password: verifierMatches((row.rolpassword as string | null) ?? null, resource.password) ? 'matches' : 'differs',
+    };
+  },
+
+  diff(resource, observed) {
+    if (observed.state !== 'present') {
+      const when = observed.state === 'no-leader' ? ['on the leader, once the cluster has one'] : [];
+      return { action: 'create', details: [attributeClauses(resource.attributes), 'password (sensitive)', ...when] };
+    }
+    const details = attributeChanges(observed.attributes, resource.attributes);
+    if (observed.password === 'differs') details.push('password: not the spec\'s (sensitive)');
+    return details.length > 0 ? { action: 'update', details } : undefined;
+  },
+
+  async apply(resource, _observed, context) {
+    const session = await context.cluster.sqlWriter();
+    if (!session) throw new Error(`no leader runs, so role ${resource.name} cannot be written`);
+    const exists = (await session.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [resource.name])).length > 0;
+    const verb = exists ? 'ALTER' : 'CREATE';
+    await session.query(`${verb} ROLE ${quoteIdentifier(resource.name)} WITH ${attributeClauses(resource.attributes)} PASSWORD ${quoteLiteral(scramVerifier(resource.password))}`);
+    return `${verb.toLowerCase()} role on ${session.leader}`;
+  },
+};
