@@ -64,6 +64,8 @@ export class HaLoop {
   private dcsLastSeen: number | undefined;
   private lastDecision: Decision | undefined;
   private lastCycleAt: number | undefined;
+  /** What the REST API answers from: the last state this loop published. */
+  private published: NodeState | undefined;
   private appliedSettings = '';
   private slotsSynced: { key: string; at: number } | undefined;
   private wakeUp = new AbortController();
@@ -211,15 +213,15 @@ export class HaLoop {
             this.cluster = { ...this.cluster, failover: undefined };
           }
         } else {
-          this.memory.leaderUntil = undefined;
+          this.withdrawLeadership();
           if (action.kind === 'renew-leader') state.renewalFailed = true;
           else await this.readCluster();
         }
         return;
       }
       case 'release-leader':
+        this.withdrawLeadership();
         await dcs.releaseLeader().catch(() => undefined);
-        this.memory.leaderUntil = undefined;
         await this.readCluster();
         return;
       case 'clear-failover':
@@ -295,7 +297,7 @@ export class HaLoop {
       }
       if (leads) await this.syncSlots();
     }
-    options.publish({
+    this.published = {
       name: options.name,
       scope: options.scope,
       version: options.version,
@@ -309,7 +311,21 @@ export class HaLoop {
       settings: this.settings(),
       lastDecision: this.lastDecision,
       lastCycleAt: this.lastCycleAt,
-    });
+    };
+    options.publish(this.published);
+  }
+
+  /**
+   * Leadership lost or given up mid-cycle is published at once: the end of the cycle is an
+   * observation and an etcd write away, and meanwhile GET /primary must not answer 200 from
+   * the state published while this member still led (another may be promoted by then).
+   */
+  private withdrawLeadership(): void {
+    this.memory.leaderUntil = undefined;
+    if (this.published?.leaderUntil !== undefined) {
+      this.published = { ...this.published, leaderUntil: undefined };
+      this.options.publish(this.published);
+    }
   }
 
   /**
@@ -362,7 +378,7 @@ export class HaLoop {
     await this.tasks.cancel(CANCEL_TIMEOUT_MS);
     const { postgres, dcs, log } = this.options;
     const leading = this.memory.leaderUntil !== undefined;
-    this.memory.leaderUntil = undefined;
+    this.withdrawLeadership();
     try {
       await postgres.stop('fast');
       if (leading && (await dcs.releaseLeader())) log.log('info', 'released the leader lock on shutdown');
