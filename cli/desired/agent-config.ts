@@ -3,6 +3,7 @@
 import { parse, stringify } from 'yaml';
 import type { AgentConfig, ClusterSpec, Host, RoleCredentials } from '../../agent/contract/schema-types.js';
 import { hostsWithRole } from '../spec/host-roles.js';
+import { AGENT_ETCD_TLS } from './etcd-tls.js';
 import type { Secrets } from './secrets.js';
 
 function withVersion(path: string, spec: ClusterSpec): string {
@@ -35,7 +36,8 @@ export function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, boo
     log: { level: spec.agent.log_level },
     etcd: {
       hosts: hostsWithRole(spec, 'etcd').map(({ host: h }) => `${h.address}:${spec.etcd.client_port}`) as [string, ...string[]],
-      protocol: 'http',
+      protocol: spec.etcd.tls ? 'https' : 'http',
+      ...(spec.etcd.tls && { cert: AGENT_ETCD_TLS.cert, key: AGENT_ETCD_TLS.key, ...(spec.etcd.tls.ca_file && { cacert: AGENT_ETCD_TLS.ca }) }),
     },
     restapi: {
       listen: `0.0.0.0:${spec.agent.rest_port}`,

@@ -1,13 +1,15 @@
 // The spec rendered as resources: what every host should have, in the order apply brings it
 // about (packages → files → units → services per host; etcd → agents → HAProxy → DCS config → roles).
 import type { AgentConfig, ClusterSpec, Host } from '../../agent/contract/schema-types.js';
-import { CLUSTER, resourceName, type DesiredResource, type ResourceDraft, type Stage } from '../resources/desired-resource.js';
+import { dirname } from 'node:path';
+import { CLUSTER, resourceName, type DesiredResource, type ResourceDraft, type ServiceAction, type Stage } from '../resources/desired-resource.js';
 import { RELEASE_LINK } from '../resources/agent-release.js';
 import { isEtcdMember } from '../resources/etcd-member.js';
 import type { EtcdMember } from '../transport/cluster-access.js';
 import { agentConfigFile } from './agent-config.js';
 import { AGENT_CONFIG_PATH, AGENT_UNIT, agentUnitFile } from './agent-unit.js';
 import { ETCD_ENVIRONMENT_PATH, etcdEnvironmentFile, etcdPeerUrl, type InitialClusterState } from './etcd-environment.js';
+import { AGENT_ETCD_TLS, ETCD_MEMBER_TLS, etcdTlsMaterial, type EtcdTlsMaterial, type TlsFiles } from './etcd-tls.js';
 import { HAPROXY_CONFIG_PATH, haproxyConfigFile } from './haproxy-config.js';
 import { roleAttributes } from './role-attributes.js';
 import type { Secrets } from './secrets.js';
@@ -42,13 +44,25 @@ class HostResources {
   }
 }
 
+/** The etcd certificate, key and CA as files at `paths`, the key readable by `owner` and `group` only. */
+function tlsFiles(
+  r: HostResources,
+  tls: EtcdTlsMaterial | undefined,
+  paths: TlsFiles,
+  options: { owner: string; group: string; after: string[]; onChange?: ServiceAction; restartsAgent?: boolean },
+): string[] {
+  if (!tls) return [];
+  const file = (path: string, content: string, mode: string): string => r.add({ kind: 'file', path, content, mode, ...options });
+  return [...(tls.ca ? [file(paths.ca, tls.ca, '644')] : []), file(paths.cert, tls.cert, '644'), file(paths.key, tls.key, '640')];
+}
+
 function etcdState(host: Host, facts: DesiredFacts, spec: ClusterSpec): InitialClusterState {
   if (facts.etcdMembers === 'unreachable') return facts.etcdRecordedState.get(host.name) ?? 'new';
   const member = isEtcdMember({ name: host.name, peerUrl: etcdPeerUrl(spec, host) }, facts.etcdMembers);
   return member ? (facts.etcdRecordedState.get(host.name) ?? 'existing') : 'existing';
 }
 
-function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secrets: Secrets, facts: DesiredFacts): void {
+function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secrets: Secrets, facts: DesiredFacts, tls: EtcdTlsMaterial | undefined): void {
   const noMainCluster = r.add({ kind: 'file', path: CREATECLUSTER_CONF, content: '# Written by pgha apply: only the pgha agent creates and starts PostgreSQL.\ncreate_main_cluster = false\n', mode: '644', owner: 'root', group: 'root' });
   const postgres = r.add({ kind: 'package', name: `postgresql-${spec.postgres.version}`, after: [noMainCluster] });
   const node = r.add({ kind: 'package', name: 'nodejs' });
@@ -57,6 +71,7 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
   const configDir = r.add({ kind: 'directory', path: '/etc/pgha', mode: '750', owner: 'root', group: 'postgres', after: [postgres] });
   const release = r.add({ kind: 'agent_release', ...facts.release, restartsAgent: true });
   const config = r.add({ kind: 'file', path: AGENT_CONFIG_PATH, content: agentConfigFile(spec, host, secrets, facts.recordedBootstrap.get(host.name)), mode: '600', owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
+  const etcdClientFiles = tlsFiles(r, tls, AGENT_ETCD_TLS, { owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
   const unit = r.add({ kind: 'file', path: `/etc/systemd/system/${AGENT_UNIT}`, content: agentUnitFile(spec, host, RELEASE_LINK), mode: '644', owner: 'root', group: 'root', daemonReload: true, restartsAgent: true });
   const watchdog: string[] = [];
   if (spec.watchdog.mode !== 'off') {
@@ -72,14 +87,17 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
     enabled: true,
     active: true,
     stage: 'agent',
-    after: [postgres, node, distroService, distroClusters, release, config, unit, ...watchdog],
+    after: [postgres, node, distroService, distroClusters, release, config, unit, ...etcdClientFiles, ...watchdog],
   });
 }
 
-function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, facts: DesiredFacts): void {
+function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, facts: DesiredFacts, tls: EtcdTlsMaterial | undefined): void {
   const server = r.add({ kind: 'package', name: 'etcd-server' });
   r.add({ kind: 'package', name: 'etcd-client' });
   const dataDir = r.add({ kind: 'directory', path: spec.etcd.data_dir, mode: '700', owner: 'etcd', group: 'etcd', after: [server] });
+  const restartEtcd = { unit: 'etcd.service', verb: 'try-restart', noBlock: true } as const;
+  const tlsDir = tls ? [r.add({ kind: 'directory', path: dirname(ETCD_MEMBER_TLS.cert), mode: '750', owner: 'root', group: 'etcd', after: [server] })] : [];
+  const memberFiles = tlsFiles(r, tls, ETCD_MEMBER_TLS, { owner: 'root', group: 'etcd', after: tlsDir, onChange: restartEtcd });
   const environment = r.add({
     kind: 'file',
     path: ETCD_ENVIRONMENT_PATH,
@@ -87,8 +105,8 @@ function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, facts: D
     mode: '644',
     owner: 'root',
     group: 'root',
-    after: [server],
-    onChange: { unit: 'etcd.service', verb: 'try-restart', noBlock: true },
+    after: [server, ...memberFiles],
+    onChange: restartEtcd,
   });
   const member = r.add({ kind: 'etcd_member', name: host.name, peerUrl: etcdPeerUrl(spec, host), stage: 'etcd' });
   r.add({ kind: 'service', unit: 'etcd.service', enabled: true, active: true, noBlock: true, stage: 'etcd', after: [server, dataDir, environment, member] });
@@ -118,7 +136,6 @@ function warnings(spec: ClusterSpec): string[] {
 }
 
 function unsupported(spec: ClusterSpec): string | undefined {
-  if (spec.etcd.tls) return 'etcd.tls';
   if (spec.etcd.auth) return 'etcd.auth';
   if (spec.agent.tls) return 'agent.tls';
   return undefined;
@@ -127,11 +144,12 @@ function unsupported(spec: ClusterSpec): string | undefined {
 export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: DesiredFacts): DesiredState {
   const missing = unsupported(spec);
   if (missing) throw new Error(`${missing} is not provisioned by pgha plan/apply yet`);
+  const tls = etcdTlsMaterial(spec, secrets);
   const resources: DesiredResource[] = [];
   for (const host of spec.hosts) {
     const r = new HostResources(host.name);
-    if (host.roles.includes('etcd')) etcdResources(r, spec, host, facts);
-    if (host.roles.includes('postgres')) postgresResources(r, spec, host, secrets, facts);
+    if (host.roles.includes('etcd')) etcdResources(r, spec, host, facts, tls);
+    if (host.roles.includes('postgres')) postgresResources(r, spec, host, secrets, facts, tls);
     if (host.roles.includes('haproxy')) haproxyResources(r, spec);
     resources.push(...r.list);
   }

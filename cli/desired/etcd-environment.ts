@@ -3,13 +3,25 @@
 // `existing` for a host that joins a running one; etcd reads it only when its data is empty.
 import type { ClusterSpec, Host } from '../../agent/contract/schema-types.js';
 import { hostsWithRole } from '../spec/host-roles.js';
+import { ETCD_MEMBER_TLS } from './etcd-tls.js';
 
 export const ETCD_ENVIRONMENT_PATH = '/etc/default/etcd';
 
 export type InitialClusterState = 'new' | 'existing';
 
+const scheme = (spec: ClusterSpec): string => (spec.etcd.tls ? 'https' : 'http');
+
 export function etcdPeerUrl(spec: ClusterSpec, host: Host): string {
-  return `http://${host.address}:${spec.etcd.peer_port}`;
+  return `${scheme(spec)}://${host.address}:${spec.etcd.peer_port}`;
+}
+
+/** Serve clients and peers with the member certificate; with a CA, ask them for certificates it signed. */
+function tlsLines(spec: ClusterSpec): string {
+  const tls = spec.etcd.tls;
+  if (!tls) return '';
+  const files = [`CERT_FILE=${ETCD_MEMBER_TLS.cert}`, `KEY_FILE=${ETCD_MEMBER_TLS.key}`];
+  if (tls.ca_file) files.push(`TRUSTED_CA_FILE=${ETCD_MEMBER_TLS.ca}`, 'CLIENT_CERT_AUTH=true');
+  return [...files.map((line) => `ETCD_${line}`), ...files.map((line) => `ETCD_PEER_${line}`)].join('\n') + '\n';
 }
 
 /** The state a host's current file records, so a member's file stays as it was written. */
@@ -19,7 +31,7 @@ export function recordedClusterState(content: string | undefined): InitialCluste
 }
 
 export function etcdEnvironmentFile(spec: ClusterSpec, host: Host, state: InitialClusterState): string {
-  const client = `http://${host.address}:${spec.etcd.client_port}`;
+  const client = `${scheme(spec)}://${host.address}:${spec.etcd.client_port}`;
   const initialCluster = hostsWithRole(spec, 'etcd')
     .map(({ host: h }) => `${h.name}=${etcdPeerUrl(spec, h)}`)
     .join(',');
@@ -27,7 +39,7 @@ export function etcdEnvironmentFile(spec: ClusterSpec, host: Host, state: Initia
 ETCD_NAME=${host.name}
 ETCD_DATA_DIR=${spec.etcd.data_dir}
 ETCD_LISTEN_PEER_URLS=${etcdPeerUrl(spec, host)}
-ETCD_LISTEN_CLIENT_URLS=${client},http://127.0.0.1:${spec.etcd.client_port}
+ETCD_LISTEN_CLIENT_URLS=${client},${scheme(spec)}://127.0.0.1:${spec.etcd.client_port}
 ETCD_INITIAL_ADVERTISE_PEER_URLS=${etcdPeerUrl(spec, host)}
 ETCD_ADVERTISE_CLIENT_URLS=${client}
 ETCD_INITIAL_CLUSTER=${initialCluster}
@@ -35,5 +47,5 @@ ETCD_INITIAL_CLUSTER_STATE=${state}
 ETCD_INITIAL_CLUSTER_TOKEN=pgha-${spec.metadata.name}
 ETCD_HEARTBEAT_INTERVAL=${spec.etcd.heartbeat_interval}
 ETCD_ELECTION_TIMEOUT=${spec.etcd.election_timeout}
-`;
+${tlsLines(spec)}`;
 }

@@ -32,11 +32,22 @@ export class Secrets {
   }
 
   private fromFile(file: string, where: string): string {
+    return this.read(file, where, 'secret file').replace(/\r?\n$/, '');
+  }
+
+  /** A file the spec names (TLS material), whole; a `secret` one (a private key) is masked like any secret. */
+  localFile(file: string, where: string, secret: boolean): string {
+    const content = this.read(file, where, 'file');
+    if (secret) this.values.add(content);
+    return content;
+  }
+
+  private read(file: string, where: string, what: string): string {
     const path = resolve(this.source.specDirectory, file);
     try {
-      return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+      return readFileSync(path, 'utf8');
     } catch (error) {
-      throw new UserError(`${where}: cannot read the secret file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      throw new UserError(`${where}: cannot read the ${what} ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
   }
 

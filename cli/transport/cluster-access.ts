@@ -1,12 +1,12 @@
 // The cluster-wide edges of a run: etcd (the DCS config, its members, the apply lock) and the
 // agents' REST API (the cluster's state, PATCH /config), reached directly, as patronictl does;
 // and the leader's PostgreSQL, reached through the SSH connection to its host.
-import { readFileSync } from 'node:fs';
 import { Etcd3, type IOptions } from 'etcd3';
 import { dcsLayout } from '../../agent/contract/dcs-layout.js';
 import { parseConfig } from '../../agent/contract/dcs-records.js';
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { hostsWithRole } from '../spec/host-roles.js';
+import { etcdTlsMaterial } from '../desired/etcd-tls.js';
 import type { Secrets } from '../desired/secrets.js';
 import { leaderPostgres, type Forwarder, type SqlSession } from './leader-postgres.js';
 
@@ -57,19 +57,16 @@ export interface ClusterWriter extends ClusterReader {
   close(): void;
 }
 
-function readPem(path: string | undefined): Buffer | undefined {
-  return path === undefined ? undefined : readFileSync(path);
-}
 
 export function clusterAccess(spec: ClusterSpec, secrets: Secrets, forward: Forwarder): ClusterWriter {
-  const tls = spec.etcd.tls;
+  const tls = etcdTlsMaterial(spec, secrets);
   const scheme = tls ? 'https' : 'http';
   const hosts = hostsWithRole(spec, 'etcd').map(({ host }) => `${scheme}://${host.address}:${spec.etcd.client_port}`);
   const options: IOptions = {
     hosts,
     dialTimeout: 2000,
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_DEADLINE_MS }),
-    ...(tls && { credentials: { rootCertificate: readPem(tls.ca_file) ?? Buffer.alloc(0), certChain: readPem(tls.cert_file), privateKey: readPem(tls.key_file) } }),
+    ...(tls && { credentials: { rootCertificate: Buffer.from(tls.ca ?? ''), certChain: Buffer.from(tls.cert), privateKey: Buffer.from(tls.key) } }),
     ...(spec.etcd.auth && { auth: { username: spec.etcd.auth.username, password: secrets.resolve(spec.etcd.auth.password, 'etcd.auth.password') } }),
   };
   let client: Etcd3 | undefined;

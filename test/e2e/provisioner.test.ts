@@ -1,44 +1,22 @@
 // The provisioner end to end on three bare lab hosts: plan, apply to a healthy cluster, no-op
 // plan, drift, DCS changes, saved plans, refusals, failover with the deployed units, and no
 // secret anywhere. Prints the figures the issue asks for (bare → healthy, plan, no-op apply).
-import { execFile } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import { canRunLab, LAB_INVENTORY, labAddress, labScript, onLabHost } from '../helpers/lab.js';
-import { projectPath } from '../helpers/paths.js';
+import { labMembers, runPgha, type CliRun, type Member } from '../helpers/lab-cli.js';
 import { loginAs } from '../helpers/postgres-login.js';
 
-const run = promisify(execFile);
 const SPEC = join(LAB_INVENTORY, 'cluster.yaml');
 const HOSTS = [1, 2, 3];
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
 /** Every output of every pgha run, for the secrets check at the end. */
 const outputs: string[] = [];
-
-async function pgha(...args: string[]): Promise<CliRun> {
-  const started = Date.now();
-  try {
-    const { stdout, stderr } = await run('node', [projectPath('bin/pgha.mjs'), ...args], { timeout: 400_000, maxBuffer: 64 * 1024 * 1024 });
-    outputs.push(stdout, stderr);
-    return { code: 0, stdout, stderr, ms: Date.now() - started };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    outputs.push(failed.stdout ?? '', failed.stderr ?? '');
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '', ms: Date.now() - started };
-  }
-}
+const pgha = (...args: string[]): Promise<CliRun> => runPgha(outputs, ...args);
 
 async function secretValues(): Promise<string[]> {
   const dir = join(LAB_INVENTORY, 'secrets');
@@ -52,23 +30,7 @@ async function variant(name: string, edit: (text: string) => string): Promise<st
   return path;
 }
 
-interface Member {
-  name: string;
-  role: string;
-  state: string;
-}
-
-async function members(): Promise<Member[]> {
-  for (const host of HOSTS) {
-    try {
-      const response = await fetch(`http://${labAddress(host)}:8008/cluster`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return ((await response.json()) as { members: Member[] }).members;
-    } catch {
-      // try the next host
-    }
-  }
-  return [];
-}
+const members = (): Promise<Member[]> => labMembers(HOSTS);
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -29,8 +29,19 @@ async function signed(dir: string, name: string, subject: string, extensions: st
   await run('openssl', ['x509', '-req', '-in', request, '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'), '-CAcreateserial', '-days', '2', '-out', join(dir, `${name}.crt`), '-extfile', extFile]);
 }
 
-export async function makeCertificates(dir: string): Promise<CertificateFiles> {
+async function makeAuthority(dir: string): Promise<void> {
   await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'), '-days', '2', '-subj', '/CN=pgha test CA']);
+}
+
+/** A CA and the one certificate etcd members at `addresses` serve, show their peers, and agents present. */
+export async function makeEtcdMemberCertificate(dir: string, addresses: readonly string[], subject = '/O=pgha'): Promise<{ caFile: string; certFile: string; keyFile: string }> {
+  await makeAuthority(dir);
+  await signed(dir, 'member', subject, `subjectAltName=${addresses.map((a) => `IP:${a}`).join(',')}\nextendedKeyUsage=serverAuth,clientAuth`);
+  return { caFile: join(dir, 'ca.crt'), certFile: join(dir, 'member.crt'), keyFile: join(dir, 'member.key') };
+}
+
+export async function makeCertificates(dir: string): Promise<CertificateFiles> {
+  await makeAuthority(dir);
   await signed(dir, 'server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth');
   await signed(dir, 'client', '/O=pgha', 'extendedKeyUsage=clientAuth');
   await signed(dir, 'named-client', '/CN=pgha-agent', 'extendedKeyUsage=clientAuth');
