@@ -14,8 +14,8 @@ import { hostsWithRole } from '../spec/host-roles.js';
 import type { ClusterReader } from '../transport/cluster-access.js';
 import { mapWithLimit } from './parallel.js';
 
-/** Reads run this many at a time on one host (sshd allows 10 sessions per connection). */
-const READS_PER_HOST = 4;
+/** Resources read at a time on one host; its connection queues commands beyond sshd's session limit. */
+const READS_PER_HOST = 8;
 
 export interface Refreshed {
   desired: DesiredState;

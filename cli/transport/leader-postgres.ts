@@ -24,11 +24,16 @@ export interface LeaderPostgres {
 
 export function leaderPostgres(spec: ClusterSpec, secrets: Secrets, forward: Forwarder): LeaderPostgres {
   const open: { client: pg.Client; tunnel: LocalForward }[] = [];
+  let closed = false;
   const { superuser } = spec.postgres.authentication;
   return {
     async open(mode, leader) {
       if (!leader) return undefined;
       const tunnel = await localForward(() => forward(leader, '127.0.0.1', spec.postgres.port));
+      if (closed) {
+        await tunnel.close();
+        throw new Error('the run is over: no new PostgreSQL session');
+      }
       const client = new pg.Client({
         host: '127.0.0.1',
         port: tunnel.port,
@@ -52,6 +57,7 @@ export function leaderPostgres(spec: ClusterSpec, secrets: Secrets, forward: For
       };
     },
     async close() {
+      closed = true;
       await Promise.all(open.splice(0).map(async ({ client, tunnel }) => {
         await client.end().catch(() => undefined);
         await tunnel.close();

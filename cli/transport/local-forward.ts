@@ -24,6 +24,8 @@ export async function localForward(open: () => Promise<Duplex>): Promise<LocalFo
     );
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  // Only its connections keep the process alive: a forward nobody closed never holds it open.
+  server.unref();
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>

@@ -44,7 +44,17 @@ async function readKnownHosts(file: string): Promise<string> {
   }
 }
 
+/** sshd's default MaxSessions is 10: beyond that it refuses to open a channel. */
+const MAX_SESSIONS = 8;
+/** sshd frees a finished session a moment after its channel closes, so a refusal is retried. */
+const OPEN_RETRIES = 20;
+const OPEN_RETRY_MS = 100;
+const isOpenRefusal = (error: Error): boolean => /Channel open failure/i.test(error.message);
+
 export class SshConnection {
+  private sessions = 0;
+  private readonly waiting: (() => void)[] = [];
+
   private constructor(
     private readonly client: Client,
     readonly target: SshTarget,
@@ -107,11 +117,39 @@ export class SshConnection {
     });
   }
 
+  /** Runs `work` once fewer than MAX_SESSIONS commands run on this connection. */
+  private async inSession<T>(work: () => Promise<T>): Promise<T> {
+    if (this.sessions < MAX_SESSIONS) this.sessions++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.sessions--;
+    }
+  }
+
   /** Runs `argv` on the host; `stdin`, when given, is written to the command's standard input. */
   exec(argv: readonly string[], stdin?: Buffer): Promise<ExecResult> {
+    return this.inSession(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.execNow(argv, stdin);
+        } catch (error) {
+          if (!(error instanceof Error) || !isOpenRefusal(error) || attempt === OPEN_RETRIES) {
+            throw new UserError(`host ${this.target.name}: cannot run ${argv[0]}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, OPEN_RETRY_MS));
+        }
+      }
+    });
+  }
+
+  private execNow(argv: readonly string[], stdin?: Buffer): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       this.client.exec(commandLine(argv), (error, stream) => {
-        if (error) return reject(new UserError(`host ${this.target.name}: cannot run ${argv[0]}: ${error.message}`));
+        if (error) return reject(error);
         stream.end(stdin);
         const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];

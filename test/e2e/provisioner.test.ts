@@ -45,6 +45,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 async function writeThroughHaproxy(host: number, value: string): Promise<string> {
   const password = (await readFile(join(LAB_INVENTORY, 'secrets/superuser-password'), 'utf8')).trim();
   const client = new pg.Client({ host: labAddress(host), port: 5000, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 3000 });
+  // A server that stops mid-query (a restart under test) also emits an error event.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('CREATE TABLE IF NOT EXISTS e2e_writes (via text, at timestamptz DEFAULT now())');

@@ -44,6 +44,18 @@ describe.skipIf(!canRunLab())('an SSH connection to a lab host', () => {
     }
   });
 
+  it("runs more commands at once than sshd's MaxSessions allows, queueing the rest", async () => {
+    const ssh = await SshConnection.open(target);
+    try {
+      const runs = Array.from({ length: 24 }, (_, i) => ssh.exec(['sh', '-c', `sleep 0.3; echo ${i}`]));
+      const results = await Promise.race([Promise.all(runs), new Promise<'stalled'>((resolve) => setTimeout(() => resolve('stalled'), 20_000))]);
+      expect(results).not.toBe('stalled');
+      expect((results as { stdout: string }[]).map((r) => r.stdout)).toEqual(Array.from({ length: 24 }, (_, i) => `${i}\n`));
+    } finally {
+      ssh.close();
+    }
+  }, 30_000);
+
   it('refuses a host whose key changed, naming the host, the file and the key it saw', async () => {
     const knownHostsFile = join(dir, 'changed');
     const recorded = (await readFile(target.knownHostsFile, 'utf8')).split(' ');

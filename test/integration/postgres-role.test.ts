@@ -20,6 +20,7 @@ describe('postgres_role on a real PostgreSQL', () => {
   let member: HarnessMember;
   let postgres: LeaderPostgres;
   let context: ApplyContext;
+  let openLeader: () => LeaderPostgres;
 
   const login = (user: string, password: string): Promise<string> => loginAs({ host: '127.0.0.1', port: member.source.port, user, password });
 
@@ -32,7 +33,8 @@ describe('postgres_role on a real PostgreSQL', () => {
     } as unknown as ClusterSpec;
     const secrets = new Secrets({ specDirectory: '/', env: { SUPERUSER: member.settings.superuser.password } });
     // Through a plain TCP connection instead of SSH: the same path from the tunnel on.
-    postgres = leaderPostgres(spec, secrets, async (_host, address, port) => connect(port, address));
+    openLeader = () => leaderPostgres(spec, secrets, async (_host, address, port) => connect(port, address));
+    postgres = openLeader();
     context = { cluster: { sql: () => postgres.open('read', 'pg1'), sqlWriter: () => postgres.open('write', 'pg1') } } as unknown as ApplyContext;
   }, 60_000);
 
@@ -53,6 +55,14 @@ describe('postgres_role on a real PostgreSQL', () => {
     expect(await login('by_pgha', "it's pgha")).toBe('by_pgha');
     expect(await login('by_pgha', 'wrong')).toMatch(/^refused: password authentication failed/);
   }, 30_000);
+
+  it('opens no session once closed, so nothing is left to keep the run alive', async () => {
+    const closing = openLeader();
+    const first = closing.open('read', 'pg1');
+    await closing.close();
+    await first.catch(() => undefined);
+    await expect(closing.open('read', 'pg1')).rejects.toThrow('the run is over: no new PostgreSQL session');
+  });
 
   it('plans in read-only sessions', async () => {
     const reader = (await postgres.open('read', 'pg1'))!;
