@@ -69,8 +69,10 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
         .example('$0 apply --auto-approve --ref origin/main cluster.yaml', 'From CI: apply main without asking')
         .example('$0 apply lab.plan', 'Carry out exactly a saved plan; refused when it is stale')
         .epilog(
-          'Apply holds a lock in etcd (/pgha/<cluster>/lock) while it runs. Order: packages, files and units on every host,\n' +
-            'then etcd, the agents (waiting for a leader and streaming replicas), HAProxy, and the DCS config (one PATCH /config).\n' +
+          'Apply holds a lock in etcd (/pgha/<cluster>/lock) while it runs.\n' +
+            'Order: packages, files and units on every host, then etcd, the agents (restarted one host at a time, the leader last, ' +
+            'when their config changed; then waiting for a leader and streaming replicas), HAProxy, the DCS config ' +
+            '(one PATCH /config), and the roles of postgres.users.\n' +
             'Exit status: 0 done (or nothing to do), 1 a change failed or the apply was refused.',
         ) as unknown as Argv<ApplyArgs>,
     handler: async (args) => {
