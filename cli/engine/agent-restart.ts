@@ -6,7 +6,7 @@
 import { AGENT_UNIT } from '../desired/agent-unit.js';
 import type { PlannedChange } from '../plan/plan.js';
 import { CLUSTER, type DesiredResource } from '../resources/desired-resource.js';
-import { runServiceAction } from '../resources/file.js';
+import { runServiceAction } from '../resources/service.js';
 import type { ApplyContext } from '../resources/resource-handler.js';
 import type { ObservedService } from '../resources/service.js';
 import { LEADER_ROLES } from '../transport/cluster-access.js';

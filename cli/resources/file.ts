@@ -2,8 +2,9 @@
 // resource has a check command, then renamed over it, so readers never see half a file.
 import { createTwoFilesPatch } from 'diff';
 import type { ObservedFile } from '../transport/transport.js';
-import { commandFailed, mustRun, outputTail, type ApplyContext, type ResourceHandler } from './resource-handler.js';
-import type { FileResource, ServiceAction } from './desired-resource.js';
+import { mustRun, outputTail, type ResourceHandler } from './resource-handler.js';
+import { runServiceAction } from './service.js';
+import type { FileResource } from './desired-resource.js';
 import { attributeChanges } from './file-attributes.js';
 
 const WRITE_SCRIPT = 'set -e; mkdir -p "$(dirname "$1")"; umask 077; cat >"$1"; chown "$2" "$1"; chmod "$3" "$1"';
@@ -14,15 +15,6 @@ function contentDiff(path: string, before: string, after: string): string {
     .slice(2)
     .join('\n')
     .trimEnd();
-}
-
-/** systemctl's exit status for a unit it does not know: nothing runs that a change could touch. */
-const UNIT_NOT_FOUND = 5;
-
-export async function runServiceAction(context: ApplyContext, host: string, action: ServiceAction): Promise<void> {
-  const argv = ['systemctl', action.verb, ...(action.noBlock ? ['--no-block'] : []), action.unit];
-  const result = await context.transport(host).run(argv);
-  if (result.exitCode !== 0 && result.exitCode !== UNIT_NOT_FOUND) throw commandFailed(host, `systemctl ${action.verb} ${action.unit}`, result);
 }
 
 export const fileHandler: ResourceHandler<FileResource, ObservedFile | null> = {

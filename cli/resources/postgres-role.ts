@@ -1,6 +1,7 @@
 // A login role of `postgres.users`, on the leader: its attributes compared with pg_authid, its
 // password checked against the stored SCRAM verifier, and both set with one CREATE or ALTER
 // ROLE that carries the password only as a new verifier.
+import pg from 'pg';
 import { attributeChanges, attributeClauses, type RoleAttributes } from '../desired/role-attributes.js';
 import { scramVerifier, verifierMatches } from '../desired/scram-verifier.js';
 import type { ResourceHandler } from './resource-handler.js';
@@ -13,9 +14,6 @@ export type ObservedRole =
 
 const READ_ROLE = `SELECT rolsuper, rolcreatedb, rolcreaterole, rolinherit, rolcanlogin, rolreplication, rolbypassrls, rolconnlimit, rolpassword
   FROM pg_authid WHERE rolname = $1`;
-
-const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-const quoteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 export const postgresRoleHandler: ResourceHandler<PostgresRoleResource, ObservedRole> = {
   async read(resource, context) {
@@ -54,7 +52,7 @@ export const postgresRoleHandler: ResourceHandler<PostgresRoleResource, Observed
     if (!session) throw new Error(`no leader runs, so role ${resource.name} cannot be written`);
     const exists = (await session.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [resource.name])).length > 0;
     const verb = exists ? 'ALTER' : 'CREATE';
-    await session.query(`${verb} ROLE ${quoteIdentifier(resource.name)} WITH ${attributeClauses(resource.attributes)} PASSWORD ${quoteLiteral(scramVerifier(resource.password))}`);
+    await session.query(`${verb} ROLE ${pg.escapeIdentifier(resource.name)} WITH ${attributeClauses(resource.attributes)} PASSWORD ${pg.escapeLiteral(scramVerifier(resource.password))}`);
     return `${verb.toLowerCase()} role on ${session.leader}`;
   },
 };

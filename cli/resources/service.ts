@@ -1,12 +1,22 @@
 // A systemd service: enabled at boot or not, running or not.
-import { mustRun, type ResourceHandler } from './resource-handler.js';
-import type { ServiceResource } from './desired-resource.js';
+import { commandFailed, mustRun, type ApplyContext, type ResourceHandler } from './resource-handler.js';
+import type { ServiceAction, ServiceResource } from './desired-resource.js';
 
 export interface ObservedService {
   /** `systemctl is-enabled`: enabled, disabled, static, masked, or not-found. */
   enabled: string;
   /** `systemctl is-active`: active, inactive, failed, activating... */
   active: string;
+}
+
+/** systemctl's exit status for a unit it does not know: nothing runs that a change could touch. */
+const UNIT_NOT_FOUND = 5;
+
+/** Restarts or reloads a service after a change to what it reads; a unit not installed yet is left alone. */
+export async function runServiceAction(context: ApplyContext, host: string, action: ServiceAction): Promise<void> {
+  const argv = ['systemctl', action.verb, ...(action.noBlock ? ['--no-block'] : []), action.unit];
+  const result = await context.transport(host).run(argv);
+  if (result.exitCode !== 0 && result.exitCode !== UNIT_NOT_FOUND) throw commandFailed(host, `systemctl ${action.verb} ${action.unit}`, result);
 }
 
 export const serviceHandler: ResourceHandler<ServiceResource, ObservedService> = {
