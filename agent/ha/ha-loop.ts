@@ -89,6 +89,7 @@ export class HaLoop {
       clock,
       log,
       memory: this.memory,
+      withdrawLeadership: () => this.withdrawLeadership(),
       cluster: () => this.cluster,
       ttlSeconds: () => this.settings().ttl,
       bootstrapConfig: bootstrap.dcs as unknown as Record<string, unknown>,
@@ -303,7 +304,8 @@ export class HaLoop {
       version: options.version,
       postgres,
       postgresState: postgresStateName(postgres, task),
-      leaderUntil: memory.leaderUntil,
+      // A demoting primary keeps its key until PostgreSQL is down, but no longer leads.
+      leaderUntil: task === 'demote' ? undefined : memory.leaderUntil,
       cluster: this.cluster,
       clusterReadAt: this.clusterReadAt,
       dcsLastSeen: this.dcsLastSeen,

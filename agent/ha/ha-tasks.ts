@@ -18,6 +18,8 @@ export interface TaskContext {
   clock: Clock;
   log: Logger;
   memory: LoopMemory;
+  /** Forgets this member's leadership and publishes that at once, before PostgreSQL stops. */
+  withdrawLeadership(): void;
   /** The latest cluster view. */
   cluster(): ClusterState | undefined;
   ttlSeconds(): number;
@@ -75,14 +77,17 @@ async function promote(context: TaskContext): Promise<void> {
 }
 
 async function demote(context: TaskContext, mode: keyof typeof DEMOTE_MODES): Promise<void> {
-  const { postgres, dcs, memory } = context;
+  const { postgres, dcs } = context;
   const plan = DEMOTE_MODES[mode];
-  memory.leaderUntil = undefined;
+  context.withdrawLeadership();
   await postgres.stop(plan.stop, { checkpointFirst: plan.checkpointFirst });
-  if (!plan.releaseLeader) return;
-  const { flushLsn } = await postgres.observe();
-  if (flushLsn !== undefined) await dcs.writeStatus({ optime: flushLsn }).catch(() => undefined);
-  await dcs.releaseLeader();
+  if (plan.releaseLeader) {
+    const { flushLsn } = await postgres.observe();
+    if (flushLsn !== undefined) await dcs.writeStatus({ optime: flushLsn }).catch(() => undefined);
+    await dcs.releaseLeader();
+  }
+  // The loop renews the key while PostgreSQL stops, which sets the lease belief again.
+  context.withdrawLeadership();
 }
 
 async function rewind(context: TaskContext, from: string): Promise<void> {

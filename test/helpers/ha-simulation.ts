@@ -160,6 +160,13 @@ export class Simulation {
     this.node(name).kv.reachable = reachable;
   }
 
+  /** What `POST /switchover` writes: the failover key, as an operator's request. */
+  async requestSwitchover(leader: string, candidate: string): Promise<void> {
+    const operator = new KvDcs({ kv: this.store.client(), layout: this.layout, name: 'operator', clock: this.clock, timing: () => ({ ttl: SIM_DCS.ttl, retry_timeout: SIM_DCS.retry_timeout }) });
+    if (!(await operator.writeFailover({ leader, member: candidate }))) throw new Error('the failover key was not written');
+    for (const node of this.nodes.values()) node.loop.wake();
+  }
+
   /** Members whose PostgreSQL takes writes and whose agent believes it leads: what HAProxy would route to. */
   writablePrimaries(): SimNode[] {
     const now = this.clock.now();

@@ -70,6 +70,30 @@ describe('HA simulation (in-memory etcd, simulated PostgreSQL, fake clock)', () 
     await runUntil(sim, () => old.state?.postgres.replicationState === 'streaming', 30_000);
   });
 
+  it('stops publishing leadership when a switchover starts to stop its PostgreSQL, though it renews the key meanwhile', async () => {
+    const sim = simulation();
+    await runUntil(sim, () => leaderOf(sim) !== undefined && [...sim.nodes.values()].every((n) => n.state?.postgres.replicationState === 'streaming' || n === leaderOf(sim)), 60_000);
+    const old = leaderOf(sim)!;
+    const candidate = [...sim.nodes.values()].find((n) => n !== old)!;
+    const stop = old.postgres.stop.bind(old.postgres);
+    let stopping = false;
+    let finishStop: () => void = () => undefined;
+    old.postgres.stop = async (mode) => {
+      stopping = true;
+      await new Promise<void>((resolve) => (finishStop = resolve));
+      return stop(mode);
+    };
+    await sim.requestSwitchover(old.name, candidate.name);
+    await runUntil(sim, () => stopping, 10_000);
+    for (let i = 0; i < (2 * LOOP_WAIT_MS) / STEP_MS; i++) {
+      await sim.tick(STEP_MS);
+      expect(old.state?.leaderUntil, 'GET /primary would answer 200 while PostgreSQL stops').toBeUndefined();
+    }
+    finishStop();
+    await runUntil(sim, () => leaderOf(sim) === candidate, 30_000);
+    expect(old.state?.leaderUntil, 'GET /primary would answer 200 on the old primary').toBeUndefined();
+  });
+
   it('keeps the invariants through 1,000 steps of random kills, freezes and etcd partitions', async () => {
     let seed = 20261123;
     const random = (): number => {
