@@ -19,6 +19,8 @@ export interface WriteRequest {
   target: RequestTarget;
   /** The JSON object body; when it is optional, a request without one reads as `{}`. */
   body(required: boolean): Promise<Validated<JsonObject>>;
+  /** A request header's value (the first, when sent twice); `name` in lower case. */
+  header(name: string): string | undefined;
   /** Aborted when the client goes away, so a long wait on its behalf can stop. */
   signal: AbortSignal;
 }

@@ -54,7 +54,11 @@ function send(response: ServerResponse, reply: ApiResponse): void {
 function writeRequest(request: IncomingMessage, response: ServerResponse, target: RequestTarget, maxBodyBytes: number): WriteRequest {
   const gone = new AbortController();
   response.on('close', () => gone.abort());
-  return { target, body: (required) => readJsonObject(request, required, maxBodyBytes), signal: gone.signal };
+  const header = (name: string): string | undefined => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return { target, body: (required) => readJsonObject(request, required, maxBodyBytes), header, signal: gone.signal };
 }
 
 function requestListener(context: ApiContext, options: ApiServerOptions): (request: IncomingMessage, response: ServerResponse) => void {

@@ -6,6 +6,7 @@ import type { ApiContext } from './api-context.js';
 import { jsonResponse, textResponse, type ApiResponse, type JsonObject, type WriteRequest } from './api-exchange.js';
 import { attemptWrite, readClusterNow, recentCluster } from './dcs-calls.js';
 import { patchConfig } from './config-patch.js';
+import { configEtag, requiredRevision } from './config-revision.js';
 
 const NO_CONFIG = 'the cluster has no configuration in etcd';
 
@@ -23,17 +24,25 @@ export async function getConfig(context: ApiContext): Promise<ApiResponse> {
   const read = await recentCluster(context);
   if (!read.ok) return read.response;
   const config = read.value.config;
-  return config ? jsonResponse(200, config.value) : textResponse(502, NO_CONFIG);
+  return config ? { ...jsonResponse(200, config.value), headers: { ETag: configEtag(config.modRevision) } } : textResponse(502, NO_CONFIG);
 }
 
-/** Merges the body into the current configuration; the write is a compare-and-set on the key's revision. */
+/**
+ * Merges the body into the current configuration; the write is a compare-and-set on the key's
+ * revision, which `If-Match` may also name (as `pgha apply` does with the revision it planned).
+ */
 export async function patchConfigEndpoint(request: WriteRequest, context: ApiContext): Promise<ApiResponse> {
+  const required = requiredRevision(request.header('if-match'));
+  if (!required.ok) return required.response;
   const body = await request.body(true);
   if (!body.ok) return body.response;
   const read = await readClusterNow(context);
   if (!read.ok) return read.response;
   const current = read.value.config;
   if (!current) return textResponse(503, NO_CONFIG);
+  if (required.value !== undefined && required.value !== current.modRevision) {
+    return textResponse(412, `the configuration is at revision ${current.modRevision}, not ${required.value}; read it again`);
+  }
   const { config, changed } = patchConfig(current.value, body.value);
   if (changed) {
     const refusal = await invalid(config);

@@ -123,21 +123,18 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, forward: Forw
       await etcd().cluster.memberAdd({ peerURLs: [peerUrl] });
     },
     async patchConfig(body, revision) {
-      const live = await etcd().get(layout.config).exec();
-      const now = live.kvs[0]?.mod_revision;
-      if (revision !== undefined && now !== revision) {
-        throw new Error(`the DCS config changed since the plan read it (revision ${revision}, now ${now ?? 'none'}); plan again`);
-      }
       const leader = await primary();
       if (!leader?.api_url) throw new Error('no leader answers, so the DCS config cannot be changed now');
       const url = new URL(leader.api_url);
       const response = await fetch(`${url.origin}/config`, {
         method: 'PATCH',
-        headers: { 'content-type': 'application/json', ...(authorization && { authorization }) },
+        headers: { 'content-type': 'application/json', ...(authorization && { authorization }), ...(revision !== undefined && { 'if-match': `"${revision}"` }) },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
       });
-      if (!response.ok) throw new Error(`PATCH /config on ${leader.name} answered ${response.status}: ${(await response.text()).trim()}`);
+      const answer = (await response.text()).trim();
+      if (response.status === 412) throw new Error(`the DCS config changed since the plan read it (${answer}); plan again`);
+      if (!response.ok) throw new Error(`PATCH /config on ${leader.name} answered ${response.status}: ${answer}`);
     },
     close: () => {
       client?.close();

@@ -314,6 +314,25 @@ describe('REST API server: configuration', () => {
     expect((await storedConfig())?.ttl).toBe(30);
   });
 
+  it('refuses a PATCH whose If-Match names a revision the configuration has left, with 412, and writes nothing', async () => {
+    env = await setUp();
+    env.primary.template = primaryState({ clusterReadAt: undefined });
+    const planned = (await http(`${env.pg1.url}/config`)).headers.etag;
+    expect(planned).toMatch(/^"\d+"$/);
+    const ifMatch = (etag: unknown, body: unknown) => http(`${env.pg1.url}/config`, { method: 'PATCH', headers: { ...AUTH, 'If-Match': String(etag) }, body });
+    await env.cluster.member('pg2').writeConfig({ ...INITIAL_CONFIG, ttl: 30 });
+    const stale = await ifMatch(planned, { ttl: 20 });
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatch(/^the configuration is at revision \d+, not \d+; read it again$/);
+    expect((await storedConfig())?.ttl).toBe(30);
+    expect(await ifMatch('42', { ttl: 20 })).toMatchObject({ status: 400, body: 'If-Match must be one entity tag from GET /config, like "42", not 42' });
+    const current = (await http(`${env.pg1.url}/config`)).headers.etag;
+    expect(current).not.toBe(planned);
+    expect((await ifMatch(current, { ttl: 20 })).status).toBe(200);
+    expect((await ifMatch('*', { loop_wait: 3 })).status).toBe(200);
+    expect(await storedConfig()).toMatchObject({ ttl: 20, loop_wait: 3 });
+  });
+
   it('answers 503 to a PATCH when the cluster has no configuration', async () => {
     env = await setUp();
     await env.cluster.store.client().txn([], [{ delete: { key: '/service/lab/config' } }], [], 1000);
