@@ -4,11 +4,11 @@ import type { AgentConfig, ClusterSpec, Host } from '../../agent/contract/schema
 import { dirname } from 'node:path';
 import { CLUSTER, resourceName, type DesiredResource, type ResourceDraft, type ServiceAction, type Stage } from '../resources/desired-resource.js';
 import { RELEASE_LINK } from '../resources/agent-release.js';
-import { isEtcdMember } from '../resources/etcd-member.js';
 import type { EtcdMember } from '../transport/cluster-access.js';
 import { agentConfigFile } from './agent-config.js';
 import { AGENT_CONFIG_PATH, AGENT_UNIT, agentUnitFile } from './agent-unit.js';
-import { ETCD_ENVIRONMENT_PATH, etcdEnvironmentFile, etcdPeerUrl, type InitialClusterState } from './etcd-environment.js';
+import { ETCD_ENVIRONMENT_PATH, etcdEnvironmentFile, etcdPeerUrl, type FirstStart } from './etcd-environment.js';
+import { etcdPlacements, type EtcdPlacement } from './etcd-first-start.js';
 import { AGENT_ETCD_TLS, ETCD_MEMBER_TLS, etcdTlsMaterial, type EtcdTlsMaterial, type TlsFiles } from './etcd-tls.js';
 import { HAPROXY_CONFIG_PATH, haproxyConfigFile } from './haproxy-config.js';
 import { roleAttributes } from './role-attributes.js';
@@ -19,8 +19,8 @@ import { SOFTDOG_FILES, softdogFiles } from './softdog.js';
 export interface DesiredFacts {
   release: { version: string; digest: string };
   etcdMembers: EtcdMember[] | 'unreachable';
-  /** The initial-cluster-state each etcd host's current /etc/default/etcd records. */
-  etcdRecordedState: ReadonlyMap<string, InitialClusterState | undefined>;
+  /** What each etcd host's current /etc/default/etcd records for etcd's first start. */
+  etcdRecordedFirstStart: ReadonlyMap<string, FirstStart | undefined>;
   /** Each postgres host's recorded bootstrap section, once the cluster exists (see recordedBootstrap). */
   recordedBootstrap: ReadonlyMap<string, AgentConfig['bootstrap'] | undefined>;
 }
@@ -56,12 +56,6 @@ function tlsFiles(
   return [...(tls.ca ? [file(paths.ca, tls.ca, '644')] : []), file(paths.cert, tls.cert, '644'), file(paths.key, tls.key, '640')];
 }
 
-function etcdState(host: Host, facts: DesiredFacts, spec: ClusterSpec): InitialClusterState {
-  if (facts.etcdMembers === 'unreachable') return facts.etcdRecordedState.get(host.name) ?? 'new';
-  const member = isEtcdMember({ name: host.name, peerUrl: etcdPeerUrl(spec, host) }, facts.etcdMembers);
-  return member ? (facts.etcdRecordedState.get(host.name) ?? 'existing') : 'existing';
-}
-
 function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secrets: Secrets, facts: DesiredFacts, tls: EtcdTlsMaterial | undefined): void {
   const noMainCluster = r.add({ kind: 'file', path: CREATECLUSTER_CONF, content: '# Written by pgha apply: only the pgha agent creates and starts PostgreSQL.\ncreate_main_cluster = false\n', mode: '644', owner: 'root', group: 'root' });
   const postgres = r.add({ kind: 'package', name: `postgresql-${spec.postgres.version}`, after: [noMainCluster] });
@@ -91,7 +85,7 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
   });
 }
 
-function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, facts: DesiredFacts, tls: EtcdTlsMaterial | undefined): void {
+function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, placement: EtcdPlacement, joinsAfter: string | undefined, tls: EtcdTlsMaterial | undefined): string {
   const server = r.add({ kind: 'package', name: 'etcd-server' });
   r.add({ kind: 'package', name: 'etcd-client' });
   const dataDir = r.add({ kind: 'directory', path: spec.etcd.data_dir, mode: '700', owner: 'etcd', group: 'etcd', after: [server] });
@@ -101,15 +95,17 @@ function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, facts: D
   const environment = r.add({
     kind: 'file',
     path: ETCD_ENVIRONMENT_PATH,
-    content: etcdEnvironmentFile(spec, host, etcdState(host, facts, spec)),
+    content: etcdEnvironmentFile(spec, host, placement.firstStart),
     mode: '644',
     owner: 'root',
     group: 'root',
     after: [server, ...memberFiles],
-    onChange: restartEtcd,
+    // A joining host's etcd starts with this file only once it has been added (see etcd-member).
+    ...(!placement.joining && { onChange: restartEtcd }),
   });
-  const member = r.add({ kind: 'etcd_member', name: host.name, peerUrl: etcdPeerUrl(spec, host), stage: 'etcd' });
+  const member = r.add({ kind: 'etcd_member', name: host.name, peerUrl: etcdPeerUrl(spec, host), stage: 'etcd', after: joinsAfter ? [joinsAfter] : [] });
   r.add({ kind: 'service', unit: 'etcd.service', enabled: true, active: true, noBlock: true, stage: 'etcd', after: [server, dataDir, environment, member] });
+  return member;
 }
 
 function haproxyResources(r: HostResources, spec: ClusterSpec): void {
@@ -146,9 +142,12 @@ export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: Desired
   if (missing) throw new Error(`${missing} is not provisioned by pgha plan/apply yet`);
   const tls = etcdTlsMaterial(spec, secrets);
   const resources: DesiredResource[] = [];
+  const placements = etcdPlacements(spec, facts.etcdMembers, facts.etcdRecordedFirstStart);
+  const memberIds = new Map<string, string>();
   for (const host of spec.hosts) {
     const r = new HostResources(host.name);
-    if (host.roles.includes('etcd')) etcdResources(r, spec, host, facts, tls);
+    const placement = placements.get(host.name);
+    if (placement) memberIds.set(host.name, etcdResources(r, spec, host, placement, placement.joinsAfter && memberIds.get(placement.joinsAfter), tls));
     if (host.roles.includes('postgres')) postgresResources(r, spec, host, secrets, facts, tls);
     if (host.roles.includes('haproxy')) haproxyResources(r, spec);
     resources.push(...r.list);

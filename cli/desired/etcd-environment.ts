@@ -1,6 +1,6 @@
-// /etc/default/etcd, read by Debian's etcd.service: this member's name and URLs, and the full
-// initial cluster. `initial-cluster-state` is `new` when the cluster forms in this run and
-// `existing` for a host that joins a running one; etcd reads it only when its data is empty.
+// /etc/default/etcd, read by Debian's etcd.service: this member's name and URLs, and what it
+// reads on its first start only: the initial cluster, `new` when the cluster forms in this run,
+// or `existing` with exactly the members at its turn for a host that joins a running one.
 import type { ClusterSpec, Host } from '../../agent/contract/schema-types.js';
 import { hostsWithRole } from '../spec/host-roles.js';
 import { ETCD_MEMBER_TLS } from './etcd-tls.js';
@@ -24,17 +24,33 @@ function tlsLines(spec: ClusterSpec): string {
   return [...files.map((line) => `ETCD_${line}`), ...files.map((line) => `ETCD_PEER_${line}`)].join('\n') + '\n';
 }
 
-/** The state a host's current file records, so a member's file stays as it was written. */
-export function recordedClusterState(content: string | undefined): InitialClusterState | undefined {
-  const state = content?.match(/^ETCD_INITIAL_CLUSTER_STATE=(new|existing)$/m)?.[1];
-  return state as InitialClusterState | undefined;
+/** What etcd reads only on its first start, while its data directory is empty. */
+export interface FirstStart {
+  state: InitialClusterState;
+  /** `name=peer-url` of each member, comma-separated. */
+  initialCluster: string;
 }
 
-export function etcdEnvironmentFile(spec: ClusterSpec, host: Host, state: InitialClusterState): string {
-  const client = `${scheme(spec)}://${host.address}:${spec.etcd.client_port}`;
-  const initialCluster = hostsWithRole(spec, 'etcd')
-    .map(({ host: h }) => `${h.name}=${etcdPeerUrl(spec, h)}`)
+/** What a host's current file records, so a member's file stays as it was written. */
+export function recordedFirstStart(content: string | undefined): FirstStart | undefined {
+  const state = content?.match(/^ETCD_INITIAL_CLUSTER_STATE=(new|existing)$/m)?.[1] as InitialClusterState | undefined;
+  const initialCluster = content?.match(/^ETCD_INITIAL_CLUSTER=(\S+)$/m)?.[1];
+  return state && initialCluster ? { state, initialCluster } : undefined;
+}
+
+export function initialClusterEntry(name: string, peerUrl: string): string {
+  return `${name}=${peerUrl}`;
+}
+
+/** Every etcd host of the spec, as a cluster formed from scratch lists them. */
+export function specInitialCluster(spec: ClusterSpec): string {
+  return hostsWithRole(spec, 'etcd')
+    .map(({ host }) => initialClusterEntry(host.name, etcdPeerUrl(spec, host)))
     .join(',');
+}
+
+export function etcdEnvironmentFile(spec: ClusterSpec, host: Host, firstStart: FirstStart): string {
+  const client = `${scheme(spec)}://${host.address}:${spec.etcd.client_port}`;
   return `# Written by pgha apply from the cluster spec.
 ETCD_NAME=${host.name}
 ETCD_DATA_DIR=${spec.etcd.data_dir}
@@ -42,8 +58,8 @@ ETCD_LISTEN_PEER_URLS=${etcdPeerUrl(spec, host)}
 ETCD_LISTEN_CLIENT_URLS=${client},${scheme(spec)}://127.0.0.1:${spec.etcd.client_port}
 ETCD_INITIAL_ADVERTISE_PEER_URLS=${etcdPeerUrl(spec, host)}
 ETCD_ADVERTISE_CLIENT_URLS=${client}
-ETCD_INITIAL_CLUSTER=${initialCluster}
-ETCD_INITIAL_CLUSTER_STATE=${state}
+ETCD_INITIAL_CLUSTER=${firstStart.initialCluster}
+ETCD_INITIAL_CLUSTER_STATE=${firstStart.state}
 ETCD_INITIAL_CLUSTER_TOKEN=pgha-${spec.metadata.name}
 ETCD_HEARTBEAT_INTERVAL=${spec.etcd.heartbeat_interval}
 ETCD_ELECTION_TIMEOUT=${spec.etcd.election_timeout}

@@ -1,7 +1,7 @@
 // Refresh: read every host and the cluster, read-only, then render what the spec wants of them.
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { desiredState, type DesiredState } from '../desired/desired-state.js';
-import { ETCD_ENVIRONMENT_PATH, recordedClusterState, type InitialClusterState } from '../desired/etcd-environment.js';
+import { ETCD_ENVIRONMENT_PATH, recordedFirstStart, type FirstStart } from '../desired/etcd-environment.js';
 import type { Secrets } from '../desired/secrets.js';
 import { recordedBootstrap } from '../desired/agent-config.js';
 import { AGENT_CONFIG_PATH } from '../desired/agent-unit.js';
@@ -61,7 +61,7 @@ export async function refresh(
     reading.cluster.dcsConfig(),
     mapWithLimit(hostsWithRole(spec, 'etcd'), parallelism, async ({ host }) => {
       const file = await reading.transport(host.name).readFile(ETCD_ENVIRONMENT_PATH);
-      return [host.name, recordedClusterState(file?.content)] as [string, InitialClusterState | undefined];
+      return [host.name, recordedFirstStart(file?.content)] as [string, FirstStart | undefined];
     }),
     mapWithLimit(hostsWithRole(spec, 'postgres'), parallelism, async ({ host }) => {
       const file = await reading.transport(host.name).readFile(AGENT_CONFIG_PATH);
@@ -72,7 +72,7 @@ export async function refresh(
   const desired = desiredState(spec, secrets, {
     release,
     etcdMembers,
-    etcdRecordedState: new Map(recorded),
+    etcdRecordedFirstStart: new Map(recorded),
     recordedBootstrap: new Map(clusterExists ? bootstraps : []),
   });
   const byHost = new Map<string, DesiredResource[]>();

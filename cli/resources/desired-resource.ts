@@ -21,8 +21,8 @@ interface ResourceBase {
 
 export interface ServiceAction {
   unit: string;
-  /** `try-restart` and `try-reload-or-restart` touch a service only when it runs. */
-  verb: 'try-restart' | 'try-reload-or-restart';
+  /** `try-restart` and `try-reload-or-restart` touch a service only when it runs; `restart` starts it either way. */
+  verb: 'try-restart' | 'try-reload-or-restart' | 'restart';
   /** Queue the job instead of waiting for it (etcd waits for its quorum when it starts). */
   noBlock?: boolean;
 }

@@ -80,7 +80,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
 
   afterAll(async () => {
     process.stderr.write(`\nprovisioner figures:\n${figures.map((f) => `  ${f}\n`).join('')}`);
-    await Promise.all(['dcs', 'stale', 'changed-key', 'unreachable', 'jump', 'agent-log'].map((n) => rm(join(LAB_INVENTORY, `${n}.test.yaml`), { force: true })));
+    await Promise.all(['dcs', 'stale', 'changed-key', 'unreachable', 'jump', 'agent-log', 'grow'].map((n) => rm(join(LAB_INVENTORY, `${n}.test.yaml`), { force: true })));
     await rm(join(LAB_INVENTORY, 'changed-key.test-known_hosts'), { force: true });
     await labScript('down.sh', '--purge');
   }, 300_000);
@@ -325,6 +325,29 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect(served).toBe(labAddress(Number(next.name.slice(1))));
     await waitFor(`${leader} streaming again`, async () => ((await members()).find((m) => m.name === leader)?.state === 'streaming' ? true : undefined), 120_000);
   }, 240_000);
+
+  it('grows by a PostgreSQL host and two etcd hosts, which join one at a time, leaving the running etcd members alone', async () => {
+    await labScript('up.sh', '5');
+    const grown = await variant('grow', (text) =>
+      text.replace(/^( {2}- \{ name: c3, .*)$/m, `$1\n  - { name: c4, address: ${labAddress(4)}, roles: [postgres, etcd, haproxy] }\n  - { name: c5, address: ${labAddress(5)}, roles: [etcd] }`),
+    );
+    const plan = await pgha('plan', '--detailed-exitcode', grown);
+    expect(plan.code, plan.stderr).toBe(2);
+    expect(plan.stdout).toContain(`etcd member add c4 http://${labAddress(4)}:2380 (joins the running cluster), then etcd restarts on c4`);
+    expect(plan.stdout).toContain(`etcd member add c5 http://${labAddress(5)}:2380 (joins the running cluster), then etcd restarts on c5`);
+    const running = changeLines(plan.stdout).filter((line) => /^ +~ c[123]: /.test(line)).map((line) => line.trim()).sort();
+    expect(running).toEqual(HOSTS.flatMap((h) => [`~ c${h}: file /etc/haproxy/haproxy.cfg`, `~ c${h}: file /etc/pgha/agent.yaml`]));
+    const apply = await pgha('apply', '--auto-approve', grown);
+    expect(apply.code, apply.stderr.slice(-3000)).toBe(0);
+    figures.push(`growing by a PostgreSQL host and two etcd hosts: ${(apply.ms / 1000).toFixed(1)} s`);
+    const etcd = (await onLabHost(1, 'etcdctl --endpoints=http://127.0.0.1:2379 member list')).trim().split('\n');
+    expect(etcd.map((line) => line.split(', ').slice(1, 3).join(' ')).sort()).toEqual([1, 2, 3, 4, 5].map((h) => `started c${h}`));
+    const state = await members();
+    const leader = state.find((m) => m.role === 'leader' && m.state === 'running')!;
+    expect(state.filter((m) => m.state === 'streaming').map((m) => m.name).sort()).toEqual(['c1', 'c2', 'c3', 'c4'].filter((n) => n !== leader.name));
+    expect(await writeThroughHaproxy(4, 'through c4')).toBe(labAddress(Number(leader.name.slice(1))));
+    expect((await pgha('plan', '--detailed-exitcode', grown)).code).toBe(0);
+  }, 600_000);
 
   it('never shows a secret in plan output, JSON plans, saved plans or logs', async () => {
     const journals = await Promise.all(HOSTS.map((h) => onLabHost(h, 'journalctl --no-pager -u pgha-agent -u etcd -u haproxy')));

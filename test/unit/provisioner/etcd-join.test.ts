@@ -1,31 +1,75 @@
 import { describe, expect, it } from 'vitest';
+import type { DesiredFacts } from '../../../cli/desired/desired-state.js';
 import { etcdMemberHandler } from '../../../cli/resources/etcd-member.js';
-import type { EtcdMemberResource, FileResource } from '../../../cli/resources/desired-resource.js';
+import type { DesiredResource, EtcdMemberResource, FileResource } from '../../../cli/resources/desired-resource.js';
 import { BARE_FACTS, labDesired, labSecrets, labSpec } from './lab-desired.js';
 
-const RUNNING = [
-  { name: 'c1', peerUrls: ['http://10.213.7.11:2380'] },
-  { name: 'c2', peerUrls: ['http://10.213.7.12:2380'] },
-];
+const member = (n: number) => ({ name: `c${n}`, peerUrls: [`http://10.213.7.1${n}:2380`] });
+const FORMED = 'c1=http://10.213.7.11:2380,c2=http://10.213.7.12:2380,c3=http://10.213.7.13:2380';
+const GROWN = (text: string): string =>
+  text.replace(/^( {2}- \{ name: c3, .*)$/m, '$1\n  - { name: c4, address: 10.213.7.14, roles: [postgres, etcd] }\n  - { name: c5, address: 10.213.7.15, roles: [etcd] }');
 
-function etcdEnvironment(host: string, facts = BARE_FACTS): string {
-  const file = labDesired(labSpec(), labSecrets(), facts).resources.find((r): r is FileResource => r.kind === 'file' && r.host === host && r.path === '/etc/default/etcd');
-  return file!.content;
+function running(count: number): DesiredFacts {
+  const names = Array.from({ length: count }, (_, i) => `c${i + 1}`);
+  return {
+    ...BARE_FACTS,
+    etcdMembers: names.map((_, i) => member(i + 1)),
+    etcdRecordedFirstStart: new Map(names.map((name) => [name, { state: 'new' as const, initialCluster: names.map((n, i) => `${n}=http://10.213.7.1${i + 1}:2380`).join(',') }])),
+  };
 }
+
+function resources(facts: DesiredFacts, edit?: (text: string) => string): DesiredResource[] {
+  return labDesired(labSpec(edit), labSecrets(), facts).resources;
+}
+
+const environment = (all: DesiredResource[], host: string) => all.find((r): r is FileResource => r.kind === 'file' && r.host === host && r.path === '/etc/default/etcd')!;
+const memberOf = (all: DesiredResource[], host: string) => all.find((r): r is EtcdMemberResource => r.kind === 'etcd_member' && r.host === host)!;
 
 describe('etcd membership', () => {
   it('forms a new cluster from the full initial cluster when no etcd runs', () => {
-    expect(etcdEnvironment('c3')).toContain('ETCD_INITIAL_CLUSTER_STATE=new\n');
-    expect(etcdEnvironment('c3')).toContain('ETCD_INITIAL_CLUSTER=c1=http://10.213.7.11:2380,c2=http://10.213.7.12:2380,c3=http://10.213.7.13:2380\n');
+    const file = environment(resources(BARE_FACTS), 'c3');
+    expect(file.content).toContain('ETCD_INITIAL_CLUSTER_STATE=new\n');
+    expect(file.content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED}\n`);
+    expect(file.onChange).toEqual({ unit: 'etcd.service', verb: 'try-restart', noBlock: true });
   });
 
-  it('joins a host missing from a running cluster as existing, after a member add', () => {
-    const facts = { ...BARE_FACTS, etcdMembers: RUNNING, etcdRecordedState: new Map([['c1', 'new' as const], ['c2', 'new' as const]]) };
-    expect(etcdEnvironment('c3', facts)).toContain('ETCD_INITIAL_CLUSTER_STATE=existing\n');
-    expect(etcdEnvironment('c1', facts)).toContain('ETCD_INITIAL_CLUSTER_STATE=new\n');
-    const member = labDesired(labSpec(), labSecrets(), facts).resources.find((r): r is EtcdMemberResource => r.kind === 'etcd_member' && r.host === 'c3')!;
-    expect(etcdMemberHandler.diff(member, RUNNING, (t) => t)).toEqual({ action: 'create', details: ['etcd member add c3 http://10.213.7.13:2380 (joins the running cluster)'] });
-    expect(etcdMemberHandler.diff(member, [...RUNNING, { name: 'c3', peerUrls: ['http://10.213.7.13:2380'] }], (t) => t)).toBeUndefined();
-    expect(etcdMemberHandler.diff(member, 'unreachable', (t) => t)).toBeUndefined();
+  it('joins a host missing from a running cluster with exactly the members at its turn, after a member add', () => {
+    const facts = running(2);
+    const all = resources(facts);
+    const joining = environment(all, 'c3');
+    expect(joining.content).toContain('ETCD_INITIAL_CLUSTER_STATE=existing\n');
+    expect(joining.content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED}\n`);
+    expect(joining.onChange, 'a joining host must not start etcd before it is added').toBeUndefined();
+    expect(environment(all, 'c1').content).toContain('ETCD_INITIAL_CLUSTER=c1=http://10.213.7.11:2380,c2=http://10.213.7.12:2380\nETCD_INITIAL_CLUSTER_STATE=new\n');
+    const c3 = memberOf(all, 'c3');
+    expect(etcdMemberHandler.diff(c3, [member(1), member(2)], (t) => t)).toEqual({
+      action: 'create',
+      details: ['etcd member add c3 http://10.213.7.13:2380 (joins the running cluster), then etcd restarts on c3'],
+    });
+    expect(etcdMemberHandler.diff(c3, [member(1), member(2), { name: '', peerUrls: ['http://10.213.7.13:2380'] }], (t) => t)).toEqual({
+      action: 'update',
+      details: ['restart etcd on c3: it was added to the cluster but has not started as a member'],
+    });
+    expect(etcdMemberHandler.diff(c3, [member(1), member(2), member(3)], (t) => t)).toBeUndefined();
+    expect(etcdMemberHandler.diff(c3, 'unreachable', (t) => t)).toBeUndefined();
+  });
+
+  it('adds two hosts one after the other, and leaves the running members files as they were', () => {
+    const facts = running(3);
+    const before = resources(facts);
+    const after = resources(facts, GROWN);
+    for (const host of ['c1', 'c2', 'c3']) expect(environment(after, host).content).toBe(environment(before, host).content);
+    expect(environment(after, 'c4').content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED},c4=http://10.213.7.14:2380\nETCD_INITIAL_CLUSTER_STATE=existing\n`);
+    expect(environment(after, 'c5').content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED},c4=http://10.213.7.14:2380,c5=http://10.213.7.15:2380\nETCD_INITIAL_CLUSTER_STATE=existing\n`);
+    expect(memberOf(after, 'c4').after).toEqual([]);
+    expect(memberOf(after, 'c5').after).toEqual([memberOf(after, 'c4').id]);
+  });
+
+  it('names a member that was added but never started after the spec host it belongs to', () => {
+    const facts = { ...running(3), etcdMembers: [member(1), member(2), member(3), { name: '', peerUrls: ['http://10.213.7.14:2380'] }] };
+    const all = resources(facts, GROWN);
+    expect(environment(all, 'c5').content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED},c4=http://10.213.7.14:2380,c5=http://10.213.7.15:2380\n`);
+    expect(memberOf(all, 'c5').after).toEqual([]);
+    expect(environment(all, 'c4').content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED},c4=http://10.213.7.14:2380\nETCD_INITIAL_CLUSTER_STATE=existing\n`);
   });
 });

@@ -34,7 +34,7 @@ export function labSecrets(): Secrets {
 export const BARE_FACTS: DesiredFacts = {
   release: { version: '0.1.0', digest: 'a'.repeat(64) },
   etcdMembers: 'unreachable',
-  etcdRecordedState: new Map(),
+  etcdRecordedFirstStart: new Map(),
   recordedBootstrap: new Map(),
 };
 
