@@ -6,6 +6,7 @@ import type { ClusterSpec, Host } from '../../agent/contract/schema-types.js';
 
 export const AGENT_UNIT = 'pgha-agent.service';
 export const AGENT_CONFIG_PATH = '/etc/pgha/agent.yaml';
+export const AGENT_UNIT_PATH = `/etc/systemd/system/${AGENT_UNIT}`;
 
 export function agentUnitFile(spec: ClusterSpec, host: Host, releaseLink: string): string {
   return `# Written by pgha apply.

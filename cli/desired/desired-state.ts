@@ -6,7 +6,7 @@ import { CLUSTER, resourceName, type DesiredResource, type ResourceDraft, type S
 import { RELEASE_LINK } from '../resources/agent-release.js';
 import type { EtcdMember } from '../transport/cluster-access.js';
 import { agentConfigFile } from './agent-config.js';
-import { AGENT_CONFIG_PATH, AGENT_UNIT, agentUnitFile } from './agent-unit.js';
+import { AGENT_CONFIG_PATH, AGENT_UNIT, AGENT_UNIT_PATH, agentUnitFile } from './agent-unit.js';
 import { ETCD_ENVIRONMENT_PATH, etcdEnvironmentFile, etcdPeerUrl, type FirstStart } from './etcd-environment.js';
 import { etcdPlacements, type EtcdPlacement } from './etcd-first-start.js';
 import { AGENT_ETCD_TLS, ETCD_MEMBER_TLS, etcdTlsMaterial, type EtcdTlsMaterial, type TlsFiles } from './etcd-tls.js';
@@ -66,7 +66,7 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
   const release = r.add({ kind: 'agent_release', ...facts.release, restartsAgent: true });
   const config = r.add({ kind: 'file', path: AGENT_CONFIG_PATH, content: agentConfigFile(spec, host, secrets, facts.recordedBootstrap.get(host.name)), mode: '600', owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
   const etcdClientFiles = tlsFiles(r, tls, AGENT_ETCD_TLS, { owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
-  const unit = r.add({ kind: 'file', path: `/etc/systemd/system/${AGENT_UNIT}`, content: agentUnitFile(spec, host, RELEASE_LINK), mode: '644', owner: 'root', group: 'root', daemonReload: true, restartsAgent: true });
+  const unit = r.add({ kind: 'file', path: AGENT_UNIT_PATH, content: agentUnitFile(spec, host, RELEASE_LINK), mode: '644', owner: 'root', group: 'root', daemonReload: true, restartsAgent: true });
   const watchdog: string[] = [];
   if (spec.watchdog.mode !== 'off') {
     const files = softdogFiles(spec.watchdog.soft_margin);
@@ -82,6 +82,7 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
     active: true,
     stage: 'agent',
     after: [postgres, node, distroService, distroClusters, release, config, unit, ...etcdClientFiles, ...watchdog],
+    readsAtStart: [AGENT_CONFIG_PATH, AGENT_UNIT_PATH, RELEASE_LINK, ...(tls ? [AGENT_ETCD_TLS.cert, AGENT_ETCD_TLS.key, ...(tls.ca ? [AGENT_ETCD_TLS.ca] : [])] : [])],
   });
 }
 

@@ -14,14 +14,23 @@ import { digestOf } from './digest.js';
 
 export const AGENT_RESTART_ID = `${CLUSTER}/agent_restart/${AGENT_UNIT}`;
 
-/** The rolling restart the planned changes call for, if any agent they touch runs now. Pure. */
+/**
+ * The rolling restart the planned changes call for, if any agent they touch runs now; also for an
+ * agent that runs on files changed since it started (say, an apply that stopped before its
+ * restart). Pure.
+ */
 export function agentRestartChange(changes: readonly PlannedChange[], desired: readonly DesiredResource[], observed: ReadonlyMap<string, unknown>): PlannedChange | undefined {
   const restarting = new Set(desired.filter((r) => (r.kind === 'file' || r.kind === 'agent_release') && r.restartsAgent).map((r) => r.id));
   const triggers = changes.filter((c) => restarting.has(c.id));
-  const running = (host: string): boolean => (observed.get(`${host}/service/${AGENT_UNIT}`) as ObservedService | undefined)?.active === 'active';
-  const hosts = [...new Set(triggers.map((c) => c.host))].filter(running).sort();
+  const agent = (host: string): ObservedService | undefined => observed.get(`${host}/service/${AGENT_UNIT}`) as ObservedService | undefined;
+  const running = (host: string): boolean => agent(host)?.active === 'active';
+  const stale = desired.filter((r) => r.kind === 'service' && r.unit === AGENT_UNIT && (agent(r.host)?.changedSinceStart?.length ?? 0) > 0).map((r) => r.host);
+  const hosts = [...new Set([...triggers.map((c) => c.host), ...stale])].filter(running).sort();
   if (hosts.length === 0) return undefined;
-  const because = triggers.filter((c) => hosts.includes(c.host)).map((c) => `${c.host}: ${c.kind.replace('_', ' ')} ${c.name}`);
+  const because = [
+    ...triggers.filter((c) => hosts.includes(c.host)).map((c) => `${c.host}: ${c.kind.replace('_', ' ')} ${c.name}`),
+    ...stale.filter((host) => hosts.includes(host)).map((host) => `${host}: the agent started before ${agent(host)!.changedSinceStart!.join(', ')} changed`),
+  ];
   return {
     id: AGENT_RESTART_ID,
     host: CLUSTER,
@@ -48,7 +57,7 @@ export async function restartAgentsInTurn(hosts: readonly string[], context: App
   for (const [index, host] of order.entries()) {
     if (!(await waitHealthy(`before restarting pgha-agent on ${host}`))) {
       const left = order.slice(index).join(', ');
-      throw new Error(`the cluster was not healthy, so the agent was not restarted on ${left}; the new config takes effect there when it next starts`);
+      throw new Error(`the cluster was not healthy, so the agent was not restarted on ${left}; the next plan shows that restart again`);
     }
     await runServiceAction(context, host, { unit: AGENT_UNIT, verb: 'try-restart' });
   }

@@ -64,6 +64,8 @@ export interface ServiceResource extends ResourceBase {
   enabled: boolean;
   active: boolean;
   noBlock?: boolean;
+  /** Files the service reads only when it starts: one changed since, and it runs stale. */
+  readsAtStart?: string[];
 }
 
 export interface KernelModuleResource extends ResourceBase {

@@ -7,6 +7,23 @@ export interface ObservedService {
   enabled: string;
   /** `systemctl is-active`: active, inactive, failed, activating... */
   active: string;
+  /** Of the files it reads only at start, those changed after its process started. */
+  changedSinceStart?: string[];
+}
+
+/**
+ * The files whose modification time (`stat -c '%n %.9Y'`) is later than the process start
+ * (`systemctl show --timestamp=us+utc -p ExecMainStartTimestamp --value`); none when it does not run.
+ */
+export function changedSinceStart(startTimestamp: string, fileTimes: string): string[] {
+  const start = /(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)? UTC$/.exec(startTimestamp.trim());
+  if (!start) return [];
+  const startedAt = Date.parse(`${start[1]}T${start[2]}Z`) / 1000 + Number(start[3] ?? 0);
+  return fileTimes
+    .split('\n')
+    .map((line) => /^(\S+) (\d+(?:\.\d+)?)$/.exec(line.trim()))
+    .filter((match): match is RegExpExecArray => match !== null && Number(match[2]) > startedAt)
+    .map((match) => match[1]!);
 }
 
 /** systemctl's exit status for a unit it does not know: nothing runs that a change could touch. */
@@ -22,11 +39,16 @@ export async function runServiceAction(context: ApplyContext, host: string, acti
 export const serviceHandler: ResourceHandler<ServiceResource, ObservedService> = {
   async read(resource, context) {
     const transport = context.transport(resource.host);
-    const [enabled, active] = await Promise.all([
+    const paths = resource.readsAtStart ?? [];
+    const [enabled, active, started, fileTimes] = await Promise.all([
       transport.query(['systemctl', 'is-enabled', resource.unit]),
       transport.query(['systemctl', 'is-active', resource.unit]),
+      paths.length > 0 ? transport.query(['systemctl', 'show', '--timestamp=us+utc', '-p', 'ExecMainStartTimestamp', '--value', resource.unit]) : undefined,
+      paths.length > 0 ? transport.query(['stat', '-c', '%n %.9Y', ...paths]) : undefined,
     ]);
-    return { enabled: enabled.stdout.trim() || 'not-found', active: active.stdout.trim() || 'unknown' };
+    const observed: ObservedService = { enabled: enabled.stdout.trim() || 'not-found', active: active.stdout.trim() || 'unknown' };
+    if (started && fileTimes && observed.active === 'active') observed.changedSinceStart = changedSinceStart(started.stdout, fileTimes.stdout);
+    return observed;
   },
 
   diff(resource, observed) {

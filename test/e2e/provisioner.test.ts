@@ -312,6 +312,18 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
   }, 300_000);
 
+  it('restarts an agent that runs on a config written after it started, as an apply cut short leaves it', async () => {
+    await onLabHost(2, 'touch /etc/pgha/agent.yaml');
+    const plan = await pgha('plan', '--detailed-exitcode', SPEC);
+    expect(plan.code, plan.stderr).toBe(2);
+    expect(changeLines(plan.stdout).map((line) => line.trim())).toEqual(['~ cluster: agent restart pgha-agent.service']);
+    expect(plan.stdout).toContain('because of: c2: the agent started before /etc/pgha/agent.yaml changed');
+    const apply = await pgha('apply', '--auto-approve', SPEC);
+    expect(apply.code, apply.stderr.slice(-3000)).toBe(0);
+    expect(apply.stderr).toMatch(/restarted in this order: c2( \(leader\))?\)$/m);
+    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+  }, 240_000);
+
   it('fails over when the primary host loses its agent and PostgreSQL, with HAProxy following', async () => {
     const leader = (await members()).find((m) => m.role === 'leader')!.name;
     const old = Number(leader.slice(1));

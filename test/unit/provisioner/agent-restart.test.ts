@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { restartAgentsInTurn } from '../../../cli/engine/agent-restart.js';
+import { agentRestartChange, restartAgentsInTurn } from '../../../cli/engine/agent-restart.js';
 import type { ApplyContext } from '../../../cli/resources/resource-handler.js';
+import { changedSinceStart, type ObservedService } from '../../../cli/resources/service.js';
 import type { ClusterMember } from '../../../cli/transport/cluster-access.js';
+import { labDesired } from './lab-desired.js';
 
 function recordingContext(members: ClusterMember[]) {
   const commands: string[] = [];
@@ -41,8 +43,33 @@ describe('restartAgentsInTurn', () => {
     const { context, commands } = recordingContext(MEMBERS);
     let checks = 0;
     await expect(restartAgentsInTurn(['c1', 'c2', 'c3'], context, async () => ++checks < 2)).rejects.toThrow(
-      'the cluster was not healthy, so the agent was not restarted on c3, c2; the new config takes effect there when it next starts',
+      'the cluster was not healthy, so the agent was not restarted on c3, c2; the next plan shows that restart again',
     );
     expect(commands).toEqual(['c1: systemctl try-restart pgha-agent.service']);
+  });
+});
+
+describe('agents running on files changed since they started', () => {
+  it('finds the files modified after the process started, to the fraction of a second', () => {
+    const started = 'Mon 2026-11-23 21:51:45.500000 UTC';
+    const at = Date.parse('2026-11-23T21:51:45Z') / 1000;
+    const times = `/etc/pgha/agent.yaml ${at + 0.7}\n/etc/systemd/system/pgha-agent.service ${at + 0.2}\n/opt/pgha/agent ${at - 60}\n`;
+    expect(changedSinceStart(started, times)).toEqual(['/etc/pgha/agent.yaml']);
+    expect(changedSinceStart('', times)).toEqual([]);
+    expect(changedSinceStart('n/a', times)).toEqual([]);
+  });
+
+  it('restarts an agent whose config changed after it started, though no file changes now', () => {
+    const desired = labDesired().resources;
+    const service = (changed: string[]): ObservedService => ({ enabled: 'enabled', active: 'active', changedSinceStart: changed });
+    const observed = new Map<string, unknown>([
+      ['c1/service/pgha-agent.service', service([])],
+      ['c2/service/pgha-agent.service', service(['/etc/pgha/agent.yaml'])],
+      ['c3/service/pgha-agent.service', { enabled: 'enabled', active: 'inactive' }],
+    ]);
+    const change = agentRestartChange([], desired, observed);
+    expect(change?.hosts).toEqual(['c2']);
+    expect(change?.details).toContain('because of: c2: the agent started before /etc/pgha/agent.yaml changed');
+    expect(agentRestartChange([], desired, new Map([['c2/service/pgha-agent.service', service([])]]))).toBeUndefined();
   });
 });
