@@ -2,7 +2,7 @@
 // about (packages → files → units → services per host; etcd → agents → HAProxy → DCS config → roles).
 import type { AgentConfig, ClusterSpec, Host } from '../../agent/contract/schema-types.js';
 import { dirname } from 'node:path';
-import { CLUSTER, resourceName, type DesiredResource, type ResourceDraft, type ServiceAction, type Stage } from '../resources/desired-resource.js';
+import { CLUSTER, readByAgentAtStart, resourceName, type DesiredResource, type ResourceDraft, type ServiceAction, type Stage } from '../resources/desired-resource.js';
 import { RELEASE_LINK } from '../resources/agent-release.js';
 import type { EtcdMember } from '../transport/cluster-access.js';
 import { agentConfigFile } from './agent-config.js';
@@ -82,7 +82,7 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
     active: true,
     stage: 'agent',
     after: [postgres, node, distroService, distroClusters, release, config, unit, ...etcdClientFiles, ...watchdog],
-    readsAtStart: [AGENT_CONFIG_PATH, AGENT_UNIT_PATH, RELEASE_LINK, ...(tls ? [AGENT_ETCD_TLS.cert, AGENT_ETCD_TLS.key, ...(tls.ca ? [AGENT_ETCD_TLS.ca] : [])] : [])],
+    readsAtStart: r.list.filter(readByAgentAtStart).map((x) => (x.kind === 'file' ? x.path : RELEASE_LINK)),
   });
 }
 

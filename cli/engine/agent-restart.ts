@@ -5,7 +5,7 @@
 // stops, so a replica takes over), each only once the cluster is healthy again.
 import { AGENT_UNIT } from '../desired/agent-unit.js';
 import type { PlannedChange } from '../plan/plan.js';
-import { CLUSTER, type DesiredResource } from '../resources/desired-resource.js';
+import { CLUSTER, readByAgentAtStart, type DesiredResource } from '../resources/desired-resource.js';
 import { runServiceAction } from '../resources/service.js';
 import type { ApplyContext } from '../resources/resource-handler.js';
 import type { ObservedService } from '../resources/service.js';
@@ -20,7 +20,7 @@ export const AGENT_RESTART_ID = `${CLUSTER}/agent_restart/${AGENT_UNIT}`;
  * restart). Pure.
  */
 export function agentRestartChange(changes: readonly PlannedChange[], desired: readonly DesiredResource[], observed: ReadonlyMap<string, unknown>): PlannedChange | undefined {
-  const restarting = new Set(desired.filter((r) => (r.kind === 'file' || r.kind === 'agent_release') && r.restartsAgent).map((r) => r.id));
+  const restarting = new Set(desired.filter(readByAgentAtStart).map((r) => r.id));
   const triggers = changes.filter((c) => restarting.has(c.id));
   const agent = (host: string): ObservedService | undefined => observed.get(`${host}/service/${AGENT_UNIT}`) as ObservedService | undefined;
   const running = (host: string): boolean => agent(host)?.active === 'active';

@@ -23,7 +23,6 @@ export interface GateOptions {
   onEtcdReady?: () => Promise<void>;
 }
 
-
 export function clusterHealth(spec: ClusterSpec, members: readonly ClusterMember[] | undefined): { ok: boolean; detail: string } {
   if (!members) return { ok: false, detail: 'no agent answers GET /cluster' };
   const leader = members.find((m) => LEADER_ROLES.has(m.role) && m.state === 'running');

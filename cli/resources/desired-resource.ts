@@ -128,6 +128,11 @@ export type ResourceDraft = DesiredResource extends infer R
     : never
   : never;
 
+/** A file or release the agent reads only when it starts: a change to it restarts the agent. */
+export function readByAgentAtStart(resource: DesiredResource): resource is FileResource | AgentReleaseResource {
+  return (resource.kind === 'file' || resource.kind === 'agent_release') && resource.restartsAgent === true;
+}
+
 export function resourceName(resource: ResourceDraft): string {
   switch (resource.kind) {
     case 'package':

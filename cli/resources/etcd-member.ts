@@ -14,11 +14,20 @@ export type ObservedEtcdMembers = EtcdMember[] | 'unreachable';
 const POLL_MS = 1000;
 const WAIT_POLLS = 90;
 
+function memberFor(resource: Pick<EtcdMemberResource, 'name' | 'peerUrl'>, members: readonly EtcdMember[]): EtcdMember | undefined {
+  return members.find((m) => m.name === resource.name || m.peerUrls.includes(resource.peerUrl));
+}
+
 export function isEtcdMember(resource: Pick<EtcdMemberResource, 'name' | 'peerUrl'>, members: readonly EtcdMember[]): boolean {
-  return members.some((m) => m.name === resource.name || m.peerUrls.includes(resource.peerUrl));
+  return memberFor(resource, members) !== undefined;
 }
 
 const hasStarted = (member: EtcdMember): boolean => member.name !== '';
+
+function hasJoined(resource: EtcdMemberResource, members: readonly EtcdMember[]): boolean {
+  const member = memberFor(resource, members);
+  return member !== undefined && hasStarted(member);
+}
 
 async function waitForMembers(cluster: ClusterWriter, resource: EtcdMemberResource, what: string, done: (members: EtcdMember[]) => boolean): Promise<EtcdMember[]> {
   let last: ObservedEtcdMembers = 'unreachable';
@@ -62,7 +71,7 @@ export const etcdMemberHandler: ResourceHandler<EtcdMemberResource, ObservedEtcd
 
   diff(resource, observed) {
     if (observed === 'unreachable') return undefined;
-    const member = observed.find((m) => isEtcdMember(resource, [m]));
+    const member = memberFor(resource, observed);
     if (!member) return { action: 'create', details: [`etcd member add ${resource.name} ${resource.peerUrl} (joins the running cluster), then etcd restarts on ${resource.host}`] };
     if (!hasStarted(member)) return { action: 'update', details: [`restart etcd on ${resource.host}: it was added to the cluster but has not started as a member`] };
     return undefined;
@@ -70,10 +79,10 @@ export const etcdMemberHandler: ResourceHandler<EtcdMemberResource, ObservedEtcd
 
   async apply(resource, _observed, context) {
     const { cluster } = context;
-    const members = await waitForMembers(cluster, resource, 'every etcd member to start before another joins', (all) => all.every((m) => hasStarted(m) || isEtcdMember(resource, [m])));
+    const members = await waitForMembers(cluster, resource, 'every etcd member to start before another joins', (all) => all.every((m) => hasStarted(m) || m === memberFor(resource, all)));
     if (!isEtcdMember(resource, members)) await addWhenHealthy(cluster, resource);
     await runServiceAction(context, resource.host, { unit: 'etcd.service', verb: 'restart', noBlock: true });
-    const joined = await waitForMembers(cluster, resource, `${resource.name} to start as an etcd member`, (all) => all.some((m) => isEtcdMember(resource, [m]) && hasStarted(m)));
+    const joined = await waitForMembers(cluster, resource, `${resource.name} to start as an etcd member`, (all) => hasJoined(resource, all));
     return `${joined.filter(hasStarted).length} of ${joined.length} etcd members started`;
   },
 };

@@ -57,7 +57,6 @@ export interface ClusterWriter extends ClusterReader {
   close(): void;
 }
 
-
 export function clusterAccess(spec: ClusterSpec, secrets: Secrets, forward: Forwarder): ClusterWriter {
   const tls = etcdTlsMaterial(spec, secrets);
   const scheme = tls ? 'https' : 'http';
