@@ -6,7 +6,7 @@
 import { readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readIfPresent, removeFileIfPresent } from './owned-file.js';
-import { postmasterProcess, type PostmasterPidFile } from './postmaster-liveness.js';
+import { postmasterProcess, processGone, type PostmasterPidFile } from './postmaster-liveness.js';
 
 const DEFAULT_SOCKET_DIRECTORY = '/var/run/postgresql';
 
@@ -23,16 +23,18 @@ export function socketDirectories(setting: string | number | boolean | undefined
 async function processWorksIn(dataDir: string): Promise<boolean> {
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let cwd: string;
+    let stat: string;
     try {
-      cwd = await readlink(`/proc/${entry}/cwd`);
-    } catch {
-      continue; // gone meanwhile, a zombie, or another user's process (which cannot be one of ours)
+      if ((await readlink(`/proc/${entry}/cwd`)) !== dataDir) continue;
+      stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+    } catch (error) {
+      // Gone meanwhile, a zombie (it has no cwd), or another user's process, which cannot be one
+      // of ours. Any other failure leaves open whether the instance still runs.
+      if (processGone(error) || (error as NodeJS.ErrnoException).code === 'EACCES') continue;
+      throw error;
     }
-    if (cwd !== dataDir) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (state !== '' && state !== 'Z' && state !== 'X') return true;
+    if (state !== 'Z' && state !== 'X') return true;
   }
   return false;
 }

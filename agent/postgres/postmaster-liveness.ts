@@ -38,12 +38,24 @@ export async function readPostmasterPidFile(dataDir: string): Promise<Postmaster
   };
 }
 
-export async function postmasterProcess(pid: number): Promise<PostmasterProcess> {
+/**
+ * Whether reading a `/proc/<pid>` file failed because the process is gone: ENOENT when the file
+ * is opened after the process was reaped, ESRCH when it is read after that. EACCES is not one of
+ * them: that process may well run, and only this program cannot look.
+ */
+export function processGone(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ESRCH';
+}
+
+const readText = (path: string): Promise<string> => readFile(path, 'utf8');
+
+export async function postmasterProcess(pid: number, read: (path: string) => Promise<string> = readText): Promise<PostmasterProcess> {
   let stat: string;
   try {
-    stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    stat = await read(`/proc/${pid}/stat`);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    if (processGone(error)) return 'gone';
     throw error;
   }
   // "pid (comm) state ...": comm may itself contain spaces and parentheses.

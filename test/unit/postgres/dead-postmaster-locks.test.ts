@@ -1,5 +1,5 @@
 // The lock files of a killed, unreaped postmaster, with real processes: a zombie named `postgres`
-// (a copy of /bin/true whose parent never waits for it) and a process working in the data directory.
+// (a copy of /bin/cat whose parent never waits for it) and a process working in the data directory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,21 +7,37 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearLocksOfDeadPostmaster, socketDirectories } from '../../../agent/postgres/dead-postmaster-locks.js';
 import { postmasterProcess } from '../../../agent/postgres/postmaster-liveness.js';
+import { waitFor } from '../../helpers/child-process.js';
 
 const PORT = 5999;
+/** Bound on each step of the zombie fixture: ample on a loaded machine, and within the test's timeout. */
+const FIXTURE_STEP_MS = 2_000;
 let root: string;
 let dataDir: string;
 let socketDir: string;
 const started: ChildProcess[] = [];
 
-/** A zombie whose command is `postgres`: its parent, `sleep`, never reaps it. Resolves its PID. */
+async function commandOf(pid: number): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+}
+
+/**
+ * A zombie whose command is `postgres`: its parent, `sleep`, never reaps it. Resolves its PID.
+ * The shell would reap a child that ended before `exec sleep` replaced it, so the child, a `cat`,
+ * reads fd 3 and ends only when this closes that, once the shell has become `sleep`.
+ */
 async function zombiePostgres(): Promise<number> {
   const fakePostgres = join(root, 'postgres');
-  await copyFile('/bin/true', fakePostgres);
-  const parent = spawn('sh', ['-c', `"${fakePostgres}" & echo $!; exec sleep 30`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await copyFile('/bin/cat', fakePostgres);
+  const parent = spawn('sh', ['-c', `"${fakePostgres}" <&3 3<&- >/dev/null & echo $!; exec sleep 30 3<&-`], {
+    stdio: ['ignore', 'pipe', 'ignore', 'pipe'],
+  });
   started.push(parent);
   const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))));
-  for (let i = 0; i < 100 && (await postmasterProcess(pid)) !== 'zombie'; i++) await new Promise((r) => setTimeout(r, 20));
+  await waitFor(`the shell ${parent.pid} to become sleep`, async () => (await commandOf(parent.pid!)) === 'sleep', FIXTURE_STEP_MS, 5);
+  parent.stdio[3]!.destroy();
+  await waitFor(`postgres ${pid} to become a zombie`, async () => (await postmasterProcess(pid)) === 'zombie', FIXTURE_STEP_MS, 5);
   return pid;
 }
 
@@ -41,7 +57,10 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const child of started.splice(0)) child.kill('SIGKILL');
+  for (const child of started.splice(0)) {
+    child.kill('SIGKILL');
+    child.stdio[3]?.destroy();
+  }
   await rm(root, { recursive: true, force: true });
 });
 
