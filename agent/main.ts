@@ -49,16 +49,8 @@ async function main(args: string[]): Promise<number> {
     process.stdout.write(`${file}: valid: member ${config.name} of cluster ${config.scope} (namespace ${config.namespace})\n`);
     return 0;
   }
-  if (config.watchdog.mode === 'required') {
-    // A member that needs a watchdog must never lead without one, and this version drives none.
-    process.stderr.write(`${file}: watchdog.mode "required" is not supported by pgha-agent ${packageJson.version} yet; use "automatic" or "off"\n`);
-    return EXIT_BAD_CONFIG;
-  }
   const log = streamLogger((line) => process.stderr.write(line), config.log.level);
   if (config.watchdog.mode === 'automatic') log.log('info', 'running without a watchdog: this version does not drive one yet');
-  if (config.postgresql.callbacks && Object.keys(config.postgresql.callbacks).length > 0) {
-    log.log('warn', 'postgresql.callbacks are not run by this version yet');
-  }
   try {
     await runAgent(config, packageJson.version, log);
     return 0;

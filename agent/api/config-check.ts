@@ -1,17 +1,18 @@
 // What a new dynamic configuration must satisfy before it is written to the `config` key: the
-// schema a cluster spec's `dcs` section obeys, and the timing rule every member relies on.
+// schema a cluster spec's `dcs` section obeys, the timing rule every member relies on, and no
+// setting this version does not honour yet.
 import commonSchema from '../../schemas/common.schema.json' with { type: 'json' };
 import dcsSchema from '../../schemas/dcs.schema.json' with { type: 'json' };
 import { createValueValidator } from '../contract/document/value-validator.js';
 import { timingProblem, type LoopTiming } from '../contract/timing.js';
+import { unsupportedDynamicSettings } from '../contract/unsupported-settings.js';
 import type { JsonObject } from './api-exchange.js';
 
 const validateDynamicConfig = createValueValidator(dcsSchema, [commonSchema]);
 
 /**
  * Every problem with `config`, in sentences. `pause` is checked here rather than by the schema:
- * it is not part of a spec (`pgha` pauses through the API, as patronictl does), but it lives in
- * the same key.
+ * it is not part of a spec (patronictl pauses through the API), but it lives in the same key.
  */
 export function dynamicConfigProblems(config: JsonObject): string[] {
   const { pause, ...rest } = config;
@@ -24,5 +25,6 @@ export function dynamicConfigProblems(config: JsonObject): string[] {
     const timing = timingProblem(check.withDefaults as LoopTiming, '');
     if (timing !== undefined) problems.push(timing);
   }
+  problems.push(...unsupportedDynamicSettings(config));
   return problems;
 }

@@ -1,6 +1,6 @@
 // `GET /config`, `PATCH /config` and `PUT /config`: the dynamic configuration in the DCS
-// `config` key. Writes are checked first (schema and timing rule), then wake the HA loop,
-// which applies the new settings in its next cycle.
+// `config` key. Writes are checked first (schema, timing rule, settings not supported yet), then
+// wake the HA loop, which applies the new settings in its next cycle.
 import { isDeepStrictEqual } from 'node:util';
 import type { ApiContext } from './api-context.js';
 import { jsonResponse, textResponse, type ApiResponse, type JsonObject, type WriteRequest } from './api-exchange.js';

@@ -1,6 +1,6 @@
 // The few dynamic-configuration switches the REST API reads, read as leniently as Patroni reads
 // them (`pause: "on"` is true), from whatever another tool may have written into the key.
-import { parseLenientBool } from './lenient-bool.js';
+import { parseLenientBool } from '../contract/lenient-bool.js';
 
 export type DynamicConfigValue = Record<string, unknown> | undefined;
 

@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Credentials } from '../contract/schema-types.js';
 import type { PeerSource } from '../ha/peer-source.js';
 import type { PeerStatus } from '../ha/snapshot.js';
-import { parseLenientBool } from './lenient-bool.js';
+import { parseLenientBool } from '../contract/lenient-bool.js';
 
 /** A peer's status document as it came over the wire: any JSON object, read defensively. */
 export type PeerDocument = Record<string, unknown>;

@@ -3,7 +3,7 @@
 import type { ApiContext } from './api-context.js';
 import { textResponse, type ApiResponse, type WriteRequest } from './api-exchange.js';
 import { readClusterNow } from './dcs-calls.js';
-import { parseLenientBool } from './lenient-bool.js';
+import { parseLenientBool } from '../contract/lenient-bool.js';
 
 export async function reinitializeEndpoint(http: WriteRequest, context: ApiContext): Promise<ApiResponse> {
   const body = await http.body(false);

@@ -27,7 +27,6 @@ export interface DesiredFacts {
 
 export interface DesiredState {
   resources: DesiredResource[];
-  warnings: string[];
 }
 
 const CREATECLUSTER_CONF = '/etc/postgresql-common/createcluster.conf';
@@ -126,21 +125,7 @@ function haproxyResources(r: HostResources, spec: ClusterSpec): void {
   r.add({ kind: 'service', unit: 'haproxy.service', enabled: true, active: true, stage: 'haproxy', after: [haproxy, config] });
 }
 
-function warnings(spec: ClusterSpec): string[] {
-  const found: string[] = [];
-  if (spec.watchdog.mode === 'required') found.push('watchdog.mode is required, but this pgha-agent drives no watchdog yet and refuses to start with it; use automatic');
-  return found;
-}
-
-function unsupported(spec: ClusterSpec): string | undefined {
-  if (spec.etcd.auth) return 'etcd.auth';
-  if (spec.agent.tls) return 'agent.tls';
-  return undefined;
-}
-
 export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: DesiredFacts): DesiredState {
-  const missing = unsupported(spec);
-  if (missing) throw new Error(`${missing} is not provisioned by pgha plan/apply yet`);
   const tls = etcdTlsMaterial(spec, secrets);
   const resources: DesiredResource[] = [];
   const placements = etcdPlacements(spec, facts.etcdMembers, facts.etcdRecordedFirstStart);
@@ -161,7 +146,7 @@ export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: Desired
     cluster.add({ kind: 'postgres_role', name, attributes: parsed.attributes, password: secrets.resolve(user.password, `postgres.users.${name}.password`), stage: 'roles' });
   }
   resources.push(...cluster.list);
-  return { resources: withStageOrder(resources), warnings: warnings(spec) };
+  return { resources: withStageOrder(resources) };
 }
 
 /** Each stage's services follow every service of the stages before it, on every host. */

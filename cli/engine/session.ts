@@ -80,7 +80,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   };
   const plan = async (): Promise<{ refreshed: Refreshed; plan: Plan }> => {
     const refreshed = await refresh(spec, secrets, release, { transport: reader, cluster }, options.parallelism);
-    const built = buildPlan({ ...header, created_at: options.now().toISOString(), warnings: refreshed.desired.warnings }, refreshed.desired.resources, refreshed.observed, (text) => secrets.mask(text));
+    const built = buildPlan({ ...header, created_at: options.now().toISOString(), warnings: [] }, refreshed.desired.resources, refreshed.observed, (text) => secrets.mask(text));
     return { refreshed, plan: built };
   };
   const close = (): void => {

@@ -34,15 +34,18 @@ describe('pgha-agent binary', () => {
     }
   });
 
-  it('refuses to run with a watchdog it cannot drive', () => {
+  it('refuses a setting it does not support yet, whether checking the file or starting with it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pgha-agent-'));
     try {
       const file = join(dir, 'agent.yaml');
       writeFileSync(file, `${readFileSync(projectPath('test/fixtures/agent/valid.yaml'), 'utf8')}watchdog:\n  mode: required\n`);
-      expect(agent('--config', file)).toMatchObject({
+      const refusal = {
         status: 2,
-        stderr: `${file}: watchdog.mode "required" is not supported by pgha-agent 0.1.0 yet; use "automatic" or "off"\n`,
-      });
+        stdout: '',
+        stderr: `${file}:24:3: watchdog.mode: a required watchdog is not supported by this version of pgha yet; use automatic or off [unsupported]\n`,
+      };
+      expect(agent('--validate-config', file)).toEqual(refusal);
+      expect(agent('--config', file)).toEqual(refusal);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

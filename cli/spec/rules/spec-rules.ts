@@ -13,6 +13,7 @@ import type { SpecRule } from './spec-rule.js';
 import { synchronousMode } from './synchronous-mode.js';
 import { timing } from './timing.js';
 import { uniqueHosts } from './unique-hosts.js';
+import { unsupportedSettings } from './unsupported-settings.js';
 import { watchdogTiming } from './watchdog-timing.js';
 
 export const SPEC_RULES: readonly SpecRule[] = [
@@ -27,6 +28,7 @@ export const SPEC_RULES: readonly SpecRule[] = [
   timing,
   watchdogTiming,
   synchronousMode,
+  unsupportedSettings,
   protectedParameters,
   parameterPrecedence,
   postgresUsers,

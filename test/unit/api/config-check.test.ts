@@ -2,10 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { dynamicConfigProblems } from '../../../agent/api/config-check.js';
 
 describe('checking a new dynamic configuration', () => {
-  it('accepts a configuration that follows the schema and the timing rule, with or without pause', () => {
+  it('accepts a configuration that follows the schema and the timing rule, unpaused', () => {
     expect(dynamicConfigProblems({ ttl: 30, loop_wait: 10, retry_timeout: 10, postgresql: { parameters: { max_connections: 100 } } })).toEqual([]);
     expect(dynamicConfigProblems({})).toEqual([]);
-    expect(dynamicConfigProblems({ pause: true })).toEqual([]);
+    expect(dynamicConfigProblems({ pause: false })).toEqual([]);
+  });
+
+  it('refuses pause and every other setting not supported yet, after the schema problems', () => {
+    expect(dynamicConfigProblems({ pause: true, synchronous_mode: true, tll: 30 })).toEqual([
+      'unknown key "tll" at the top level; did you mean "ttl"?',
+      'synchronous_mode: synchronous replication is not supported by this version of pgha yet; remove it or set it to false',
+      'pause: pausing automatic failover (maintenance mode) is not supported by this version of pgha yet; remove it or set it to false',
+    ]);
   });
 
   it('names unknown keys, wrong types and broken formats', () => {
@@ -14,7 +22,7 @@ describe('checking a new dynamic configuration', () => {
       'ttl must be an integer, got the string "long"',
       'maximum_lag_on_failover must be a size: bytes as an integer, or a number with a unit B, kB, MB, GB or TB (e.g. "1MB"), got the string "1 megabyte"',
     ]);
-    expect(dynamicConfigProblems({ pause: 'yes' })).toEqual(['pause must be true or false, got "yes"']);
+    expect(dynamicConfigProblems({ pause: 'maybe' })).toEqual(['pause must be true or false, got "maybe"']);
   });
 
   it('applies the timing rule to the configuration with its defaults', () => {

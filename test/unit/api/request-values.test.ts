@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLenientBool } from '../../../agent/api/lenient-bool.js';
+import { parseLenientBool } from '../../../agent/contract/lenient-bool.js';
 import { postgresVersionNumber } from '../../../agent/api/postgres-version.js';
 import { parseRequestTarget } from '../../../agent/api/request-target.js';
 

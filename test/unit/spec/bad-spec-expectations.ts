@@ -79,6 +79,7 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
     '18:3: unknown key "master_start_timeout" in dcs; it is called "primary_start_timeout" now [unknown-key]',
   ],
   'replicatefrom-unknown': [
+    '8:79: hosts[1].tags.replicatefrom: cascading replication is not supported by this version of pgha yet; remove it [unsupported]',
     '8:94: replicatefrom names "db9", which is not a postgres host of this spec [member-reference]',
   ],
   'safety-margin': [
@@ -94,9 +95,12 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
     '7:44: only one host has the etcd role; use 3 (or 5) members, or set etcd.allow_single_etcd: true to accept a single point of failure [etcd-members]',
   ],
   'strict-without-sync': [
+    '18:3: dcs.synchronous_mode_strict: synchronous replication is not supported by this version of pgha yet; remove it or set it to false [unsupported]',
     '18:28: dcs.synchronous_mode_strict needs dcs.synchronous_mode: true (or quorum) [synchronous-mode]',
   ],
   'sync-node-count': [
+    '18:3: dcs.synchronous_mode: synchronous replication is not supported by this version of pgha yet; remove it or set it to false [unsupported]',
+    '19:3: dcs.synchronous_node_count: synchronous replication is not supported by this version of pgha yet; remove it or set it to 1 [unsupported]',
     '19:27: dcs.synchronous_node_count (3) must be smaller than the number of postgres hosts (3): the primary cannot be its own standby [synchronous-mode]',
   ],
   'tag-typo': [
@@ -121,6 +125,20 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
   'unknown-top-level-key': [
     '2:1: missing required key "postgres" [required]',
     '10:1: unknown key "postgress" at the top level; did you mean "postgres"? [unknown-key]',
+  ],
+  'unsupported-cluster-settings': [
+    '8:79: hosts[1].tags.nostream: replicas that restore from the WAL archive without streaming are not supported by this version of pgha yet; remove it or set it to false [unsupported]',
+    '15:3: etcd.auth: etcd authentication is not supported by this version of pgha yet; remove it [unsupported]',
+    "17:3: agent.tls: HTTPS for the agents' REST API is not supported by this version of pgha yet; remove it [unsupported]",
+    '19:3: watchdog.mode: a required watchdog is not supported by this version of pgha yet; use automatic or off [unsupported]',
+  ],
+  'unsupported-dcs-settings': [
+    '18:3: dcs.synchronous_mode: synchronous replication is not supported by this version of pgha yet; remove it or set it to false [unsupported]',
+    '19:3: dcs.failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false [unsupported]',
+    '20:3: dcs.slots: permanent replication slots are not supported by this version of pgha yet; remove them [unsupported]',
+    '22:3: dcs.standby_cluster: standby clusters are not supported by this version of pgha yet; remove it [unsupported]',
+    '24:5: dcs.postgresql.use_slots: replication without a slot per member is not supported by this version of pgha yet; remove it or set it to true [unsupported]',
+    '25:5: dcs.postgresql.pg_ident: pg_ident.conf lines are not supported by this version of pgha yet; remove them [unsupported]',
   ],
   'unsupported-version': [
     '11:12: postgres.version must be one of 13, 14, 15, 16, 17, got 12 [enum]',

@@ -1,0 +1,41 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadAgentConfig } from '../../../agent/config/load-agent-config.js';
+import { projectPath } from '../../helpers/paths.js';
+
+const VALID = readFileSync(projectPath('test/fixtures/agent/valid.yaml'), 'utf8');
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'pgha-agent-config-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function load(text: string): () => unknown {
+  const file = join(dir, 'agent.yaml');
+  writeFileSync(file, text);
+  return () => loadAgentConfig(file);
+}
+
+describe('loading the agent configuration', () => {
+  it('refuses settings not supported yet, each as FILE:LINE:COL: sentence', () => {
+    const text = `${VALID.replace('  bin_dir: /usr/lib/postgresql/15/bin\n', '  bin_dir: /usr/lib/postgresql/15/bin\n  callbacks: { on_role_change: /usr/local/bin/move-vip }\n')}watchdog:\n  mode: required\n`;
+    const file = join(dir, 'agent.yaml');
+    expect(load(text)).toThrow(ConfigError);
+    expect(load(text)).toThrow(
+      `${file}:13:3: postgresql.callbacks: callbacks are not supported by this version of pgha yet; remove them [unsupported]\n` +
+        `${file}:25:3: watchdog.mode: a required watchdog is not supported by this version of pgha yet; use automatic or off [unsupported]`,
+    );
+  });
+
+  it('refuses them in bootstrap.dcs too', () => {
+    const file = join(dir, 'agent.yaml');
+    expect(load(VALID.replace('    retry_timeout: 4\n', '    retry_timeout: 4\n    failsafe_mode: true\n'))).toThrow(
+      `${file}:21:5: bootstrap.dcs.failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false [unsupported]`,
+    );
+  });
+
+  it('loads the same file without them', () => {
+    expect(load(`${VALID}watchdog:\n  mode: automatic\n`)()).toMatchObject({ config: { watchdog: { mode: 'automatic' } }, warnings: [] });
+  });
+});
