@@ -43,11 +43,7 @@ export class OperatorRequests {
     const running = this.loop.runningTask;
     if (running && !request.force) return { kind: 'busy', action: running.kind };
     if (running) await this.loop.cancelTask();
-    const postgres = this.postgres;
-    void this.loop.runOperatorTask('reinitialize', async () => {
-      if ((await postgres.observe()).process !== 'stopped') await postgres.stop('immediate');
-      await postgres.removeDataDirectory();
-    });
+    void this.loop.runOperatorTask('reinitialize', this.loop.workFor({ kind: 'reinitialize', from: request.from }));
     return { kind: 'started' };
   }
 

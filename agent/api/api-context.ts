@@ -29,8 +29,8 @@ export type ReinitializeOutcome = { kind: 'started' } | { kind: 'busy'; action: 
 export interface ReinitializeRequest {
   /** Cancel a long action in progress first. */
   force: boolean;
-  /** Clone from the leader even when a `clonefrom` member exists. */
-  fromLeader: boolean;
+  /** The member to copy from: the leader, or a `clonefrom` member unless `from_leader` was asked. */
+  from: string;
 }
 
 export interface ApiContext {

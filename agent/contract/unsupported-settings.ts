@@ -54,11 +54,6 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
     refuses: (v) => parseLenientBool(v) === false,
     reason: 'replication without a slot per member is not supported by this version of pgha yet; remove it or set it to true',
   },
-  {
-    dcs: ['postgresql', 'remove_data_directory_on_diverged_timelines'],
-    refuses: isTrue,
-    reason: 'cloning a member again because its timeline diverged is not supported by this version of pgha yet; remove it or set it to false',
-  },
   { dcs: ['postgresql', 'pg_ident'], refuses: isNotEmpty, reason: 'pg_ident.conf lines are not supported by this version of pgha yet; remove them' },
   { dcs: ['postgresql', 'recovery_conf'], refuses: isNotEmpty, reason: 'extra recovery settings are not supported by this version of pgha yet; remove them' },
   { agent: ['postgresql', 'callbacks'], refuses: isNotEmpty, reason: 'callbacks are not supported by this version of pgha yet; remove them' },

@@ -2,13 +2,15 @@
 // shown in `GET /patroni` (`pgha.last_decision`).
 import type { DemoteMode } from './demote-modes.js';
 
-/** Actions that only talk to etcd or to peers; the loop carries them out and decides again. */
+/** Actions that only talk to etcd or ask other members; the loop carries them out and decides again. */
 export type DcsAction =
   | { kind: 'renew-leader' }
   | { kind: 'acquire-leader' }
   | { kind: 'release-leader' }
   | { kind: 'gather-peers' }
-  | { kind: 'clear-failover' };
+  | { kind: 'clear-failover' }
+  /** Ask the leader's PostgreSQL for its timeline and history, to settle a suspected divergence. */
+  | { kind: 'inspect-leader' };
 
 /** Actions on PostgreSQL; long ones run as a task off the loop. */
 export type PostgresAction =
@@ -33,7 +35,7 @@ export interface Decision {
 }
 
 export function isDcsAction(action: Action): action is DcsAction {
-  return ['renew-leader', 'acquire-leader', 'release-leader', 'gather-peers', 'clear-failover'].includes(action.kind);
+  return ['renew-leader', 'acquire-leader', 'release-leader', 'gather-peers', 'clear-failover', 'inspect-leader'].includes(action.kind);
 }
 
 export const NONE: Action = { kind: 'none' };

@@ -14,7 +14,8 @@ import { taskFor, type TaskContext } from './ha-tasks.js';
 import { freshMemory, type LoopMemory } from './loop-memory.js';
 import { memberRecord, postgresStateName, type MemberAddresses } from './member-record.js';
 import type { PeerSource } from './peer-source.js';
-import { isRunningPrimary, type PeerStatus, type Snapshot, type TaskKind } from './snapshot.js';
+import { replicationSource } from './replication-source.js';
+import { isRunningPrimary, type LeaderTimeline, type PeerStatus, type Snapshot, type TaskKind } from './snapshot.js';
 import { TaskRunner, type TaskWork } from './task-runner.js';
 
 export interface HaLoopOptions {
@@ -53,6 +54,14 @@ const WAKING_KEYS = new Set(['leader', 'config', 'failover', 'initialize', 'sync
 
 export function wakesTheLoop(key: string): boolean {
   return !key.includes('/members/') && WAKING_KEYS.has(key.slice(key.lastIndexOf('/') + 1));
+}
+
+/** What this cycle's steps learnt, for the next decision. */
+interface CycleSteps {
+  renewed: boolean;
+  renewalFailed: boolean;
+  peers: PeerStatus[] | undefined;
+  leaderTimeline: LeaderTimeline | undefined;
 }
 
 export class HaLoop {
@@ -114,6 +123,11 @@ export class HaLoop {
     return 'done';
   }
 
+  /** The work of a PostgreSQL action, for one an operator asked for. */
+  workFor(action: PostgresAction): TaskWork {
+    return taskFor(action, this.taskContext()).work;
+  }
+
   /** Stops the running task (bounded wait), for a forced reinitialize. */
   cancelTask(): Promise<void> {
     return this.tasks.cancel(CANCEL_TIMEOUT_MS);
@@ -165,6 +179,8 @@ export class HaLoop {
     const now = this.options.clock.now();
     // A data directory without standby.signal was a primary's, even if it is down right now.
     if (postgres.dataDirectory === 'initialized' && postgres.inRecovery === false) this.memory.wasPrimary = true;
+    // Streaming proves that our WAL is a prefix of the upstream's: nothing to rewind any more.
+    if (postgres.inRecovery === true && postgres.replicationState === 'streaming') this.memory.wasPrimary = false;
     const leads = this.cluster?.leader?.name === this.options.name;
     const down = postgres.process === 'stopped' || postgres.process === 'crashed';
     if (leads && down) this.memory.primaryDownSince ??= now;
@@ -175,7 +191,7 @@ export class HaLoop {
     else this.memory.switchoverPendingSince = undefined;
   }
 
-  private snapshot(postgres: PostgresObservation, step: { renewed: boolean; renewalFailed: boolean; peers: PeerStatus[] | undefined }): Snapshot {
+  private snapshot(postgres: PostgresObservation, step: CycleSteps): Snapshot {
     const { clock, name, tags } = this.options;
     const leaderUntil = this.memory.leaderUntil;
     return {
@@ -190,6 +206,7 @@ export class HaLoop {
       postgres,
       task: this.tasks.running,
       peers: step.peers,
+      leaderTimeline: step.leaderTimeline,
       primaryDownSince: this.memory.primaryDownSince,
       switchoverPendingSince: this.memory.switchoverPendingSince,
       wasPrimary: this.memory.wasPrimary,
@@ -198,7 +215,7 @@ export class HaLoop {
   }
 
   /** Carries out a step on etcd; returns what the next decision must know. */
-  private async step(action: DcsAction, state: { renewed: boolean; renewalFailed: boolean; peers: PeerStatus[] | undefined }): Promise<void> {
+  private async step(action: DcsAction, state: CycleSteps): Promise<void> {
     const { dcs } = this.options;
     const ttlMs = this.settings().ttl * 1000;
     switch (action.kind) {
@@ -234,6 +251,9 @@ export class HaLoop {
         state.peers = await this.options.peers.gather(others, Math.min(2000, this.settings().retry_timeout * 1000));
         return;
       }
+      case 'inspect-leader':
+        state.leaderTimeline = await this.inspectLeader();
+        return;
     }
   }
 
@@ -255,7 +275,7 @@ export class HaLoop {
     let postgres = await this.options.postgres.observe();
     this.trackPrimary(postgres);
     await this.applyPostgresSettings(postgres).catch((error: unknown) => log.log('warn', `applying PostgreSQL settings failed: ${String(error)}`));
-    const state = { renewed: false, renewalFailed: false, peers: undefined as PeerStatus[] | undefined };
+    const state: CycleSteps = { renewed: false, renewalFailed: false, peers: undefined, leaderTimeline: undefined };
     let decision = decide(this.snapshot(postgres, state));
     for (let steps = 0; isDcsAction(decision.action) && steps < MAX_STEPS; steps++) {
       log.log('debug', `${decision.rule}: ${decision.reason}`);
@@ -269,6 +289,22 @@ export class HaLoop {
     this.lastCycleAt = clock.now();
     await this.publish(postgres);
     return decision;
+  }
+
+  /** The leader's timeline from its PostgreSQL; not answered while it does not run as a primary. */
+  private async inspectLeader(): Promise<LeaderTimeline> {
+    const leader = this.cluster?.leader?.name ?? '';
+    const record = this.cluster?.members.find((m) => m.name === leader)?.record;
+    const source = replicationSource(this.cluster, leader);
+    if (!source) return { leader, answered: false, reason: `${leader} publishes no usable conn_url` };
+    if ((record?.role !== 'primary' && record?.role !== 'master') || record.state !== 'running') {
+      return { leader, answered: false, reason: `${leader} does not run as a primary yet` };
+    }
+    try {
+      return { leader, answered: true, ...(await this.options.postgres.sourceTimeline(source)) };
+    } catch (error) {
+      return { leader, answered: false, reason: `${leader}'s PostgreSQL does not answer (${error instanceof Error ? error.message : String(error)})` };
+    }
   }
 
   /** A slot per member on the primary: when the members change, and at least every SLOT_SYNC_MS against drift. */

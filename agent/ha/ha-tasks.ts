@@ -94,10 +94,12 @@ async function rewind(context: TaskContext, from: string): Promise<void> {
   const { postgres, memory, log } = context;
   // A running replica that diverged is stopped first: pg_rewind needs a cleanly stopped instance.
   if ((await postgres.observe()).process === 'running') await postgres.stop('fast');
-  const ok = await postgres.rewindFrom(sourceOf(context, from));
-  memory.rewindFailed = !ok;
-  if (ok) memory.wasPrimary = false;
-  else log.log('warn', `pg_rewind from ${from} failed`);
+  const outcome = await postgres.rewindFrom(sourceOf(context, from));
+  // Only a run that reached the source and failed says anything about our data.
+  memory.rewindFailed = outcome === 'failed';
+  if (outcome === 'rewound') memory.wasPrimary = false;
+  else if (outcome === 'failed') log.log('warn', `pg_rewind from ${from} failed`);
+  else log.log('warn', `pg_rewind could not reach a primary at ${from}; the data is as it was`);
 }
 
 async function clone(context: TaskContext, from: string, signal: AbortSignal): Promise<void> {
@@ -110,10 +112,11 @@ async function clone(context: TaskContext, from: string, signal: AbortSignal): P
   await postgres.startReplica(leader ? (replicationSource(context.cluster(), leader) ?? null) : null);
 }
 
-async function reinitialize(context: TaskContext): Promise<void> {
+async function reinitialize(context: TaskContext, from: string): Promise<void> {
   const { postgres, memory } = context;
+  const source = sourceOf(context, from);
   if ((await postgres.observe()).process !== 'stopped') await postgres.stop('immediate');
-  await postgres.removeDataDirectory();
+  await postgres.recloneFrom(source);
   memory.wasPrimary = false;
   memory.rewindFailed = false;
 }
@@ -137,7 +140,7 @@ export function taskFor(action: PostgresAction, context: TaskContext): { kind: T
     case 'rewind':
       return { kind: 'rewind', work: () => rewind(context, action.from) };
     case 'reinitialize':
-      return { kind: 'reinitialize', work: () => reinitialize(context) };
+      return { kind: 'reinitialize', work: () => reinitialize(context, action.from) };
     case 'follow':
       return { kind: 'follow', work: () => postgres.follow(sourceOf(context, action.leader)) };
   }

@@ -3,6 +3,7 @@
 import type { Tags } from '../contract/schema-types.js';
 import type { ClusterState } from '../dcs/dcs.js';
 import type { PostgresObservation } from '../postgres/postgres-controller.js';
+import type { TimelineSwitch } from '../postgres/timeline-history.js';
 import type { HaSettings } from './ha-settings.js';
 
 /** A peer's answer to `GET /patroni`, as far as the leader race needs it. */
@@ -17,6 +18,11 @@ export interface PeerStatus {
   nofailover: boolean;
   failoverPriority: number;
 }
+
+/** What the leader's PostgreSQL said of its own WAL, over a replication connection. */
+export type LeaderTimeline =
+  | { leader: string; answered: true; timeline: number; history: TimelineSwitch[] }
+  | { leader: string; answered: false; reason: string };
 
 /** Long actions run off the loop, one at a time, while the loop keeps renewing. */
 export type TaskKind = 'bootstrap' | 'clone' | 'promote' | 'demote' | 'start' | 'follow' | 'rewind' | 'restart' | 'reinitialize';
@@ -43,6 +49,8 @@ export interface Snapshot {
   task: { kind: TaskKind; since: number } | undefined;
   /** Peers' status, gathered only when a leader race needs it. */
   peers: PeerStatus[] | undefined;
+  /** The leader's timeline, asked only when this member may have diverged from it. */
+  leaderTimeline: LeaderTimeline | undefined;
   /** When our PostgreSQL was first seen down while we led; for primary_start_timeout. */
   primaryDownSince: number | undefined;
   /** When we first saw, while leading, a switchover request that was due: for the hand-over's wait. */

@@ -79,8 +79,23 @@ export function renderPostgresqlConf(settings: PostgresSettings, hbaFile: string
   return [MANAGED_HEADER, `include ${quoteConfString(BASE_CONF)}`, ...lines, ''].join('\n');
 }
 
-export function renderPgHba(lines: string[]): string {
-  return ['# Written by pgha from the cluster configuration; every change here is overwritten.', ...lines, ''].join('\n');
+/** A role name in pg_hba.conf, quoted so that one called `all` or `replication` is not read as a keyword. */
+function hbaRoleName(name: string): string {
+  if (/["\n\r\0]/.test(name)) throw new Error(`a role name in pg_hba.conf cannot contain a double quote or a line break: ${JSON.stringify(name)}`);
+  return `"${name}"`;
+}
+
+/**
+ * The configured lines, after one of the agent's own: the replication role may open a replication
+ * connection over the local socket, over which a standby tells the agent which timeline it replays.
+ */
+export function renderPgHba(lines: string[], replicationRole: string): string {
+  return [
+    '# Written by pgha from the cluster configuration; every change here is overwritten.',
+    `local replication ${hbaRoleName(replicationRole)} scram-sha-256`,
+    ...lines,
+    '',
+  ].join('\n');
 }
 
 /** The host and port of the primary_conninfo in a postgresql.conf this module rendered. */

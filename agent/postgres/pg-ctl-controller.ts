@@ -22,13 +22,18 @@ import {
   type PostgresObservation,
   type PostgresSettings,
   type ReplicationSource,
+  type RewindOutcome,
+  type SourceTimeline,
   type StopMode,
 } from './postgres-controller.js';
 import { describeExit, ProcessError, type RunAs } from './process-runner.js';
+import { finishReplacement, markNewCopyComplete, newCopyDirectory, replacementLeftBehind } from './replacement-copy.js';
+import { identifySystem, timelineHistory } from './replication-commands.js';
 import { syncPhysicalSlots } from './replication-slots.js';
+import { rewindOutcome } from './rewind-outcome.js';
 import { observeRunning } from './running-observation.js';
 import { defaultServerLog, prepareServerLog, serverLogTail } from './server-log.js';
-import { KeptSqlSession, withSqlSession } from './sql-session.js';
+import { KeptSqlSession, withSqlSession, type SqlTarget } from './sql-session.js';
 
 export interface PgCtlControllerOptions {
   dataDir: string;
@@ -88,6 +93,8 @@ export class PgCtlController implements PostgresController {
   private knownPostmaster: number | undefined;
   /** The session the loop's own calls (observations, slot sync) run on, every cycle. */
   private readonly observations = new KeptSqlSession();
+  /** Why the replay timeline could not be read last time, so a lasting cause is reported once. */
+  private replayTimelineProblem: string | undefined;
 
   constructor(private readonly options: PgCtlControllerOptions) {
     this.settings = options.settings;
@@ -100,6 +107,7 @@ export class PgCtlController implements PostgresController {
   }
 
   async observe(): Promise<PostgresObservation> {
+    if ((await replacementLeftBehind(this.dataDir)) && !(await livePostmaster(this.dataDir))) await this.finishReplacement();
     const dataDirectory = await dataDirectoryState(this.dataDir);
     if (dataDirectory !== 'initialized') return { dataDirectory, process: 'stopped' };
     const role = await this.currentRole();
@@ -108,7 +116,8 @@ export class PgCtlController implements PostgresController {
     if (postmaster) {
       // The loop observes every cycle: a running instance answers over SQL, without pg_controldata.
       try {
-        const running = await this.sql(observeRunning, { postmaster, kept: this.observations });
+        const replayTimeline = (): Promise<number | undefined> => this.replayTimeline(postmaster.port ?? this.settings.port);
+        const running = await this.sql((client) => observeRunning(client, replayTimeline), { postmaster, kept: this.observations });
         const upstream = running.inRecovery ? (running.upstream ?? configuredUpstream) : undefined;
         return { dataDirectory, ...running, ...(upstream ? { upstream } : {}), process: 'running' };
       } catch (error) {
@@ -160,17 +169,35 @@ export class PgCtlController implements PostgresController {
 
   async cloneFrom(source: ReplicationSource): Promise<void> {
     await prepareEmptyDataDirectory(this.dataDir, this.options.runAs);
-    const { replication } = this.settings;
-    const args = ['-D', this.dataDir, '-X', 'stream', '-c', 'fast', '-h', source.host, '-p', String(source.port), '-U', replication.username, '-w'];
-    const result = await this.tools.run('pg_basebackup', args, {
-      timeoutMs: this.copyTimeoutMs,
-      env: { PGPASSWORD: replication.password, PGCONNECT_TIMEOUT: String(this.connectTimeoutSeconds()) },
-    });
-    if (result.exitCode !== 0) {
+    try {
+      await this.basebackup(source, this.dataDir);
+    } catch (error) {
       await emptyDataDirectory(this.dataDir);
-      throw new ProcessError('pg_basebackup', result);
+      throw error;
     }
     await this.writeConfiguration({ kind: 'replica', source });
+  }
+
+  async recloneFrom(source: ReplicationSource): Promise<void> {
+    await this.refuseIfRunning('building a new copy of the data');
+    await this.finishReplacement();
+    const newCopy = newCopyDirectory(this.dataDir);
+    try {
+      await this.basebackup(source, newCopy);
+    } catch (error) {
+      await rm(newCopy, { recursive: true, force: true });
+      throw error;
+    }
+    await markNewCopyComplete(this.dataDir);
+    await this.finishReplacement();
+    await this.writeConfiguration({ kind: 'replica', source });
+  }
+
+  async sourceTimeline(source: ReplicationSource): Promise<SourceTimeline> {
+    return withSqlSession(this.replicationTarget(source.host, source.port), async (client) => {
+      const { timeline } = await identifySystem(client);
+      return { timeline, history: await timelineHistory(client, timeline) };
+    });
   }
 
   startPrimary(): Promise<void> {
@@ -217,12 +244,12 @@ export class PgCtlController implements PostgresController {
     await this.start(await this.currentRole());
   }
 
-  /** On failure resolves false and reports pg_rewind's output through the `log` option. */
-  async rewindFrom(source: ReplicationSource): Promise<boolean> {
+  /** A failure's output goes to the `log` option. */
+  async rewindFrom(source: ReplicationSource): Promise<RewindOutcome> {
     await this.refuseIfRunning('pg_rewind');
     await this.waitForDeadPostmaster();
     // pg_rewind may run crash recovery in single-user mode first, which refuses to run with a standby.signal.
-    await removeFileIfPresent(this.path('standby.signal'));
+    const wasStandby = await removeFileIfPresent(this.path('standby.signal'));
     const login = this.settings.rewind ?? this.settings.superuser;
     const sourceServer = formatConninfo({
       host: source.host,
@@ -236,23 +263,20 @@ export class PgCtlController implements PostgresController {
       timeoutMs: this.copyTimeoutMs,
       env: { PGPASSWORD: login.password, PGOPTIONS: '-c statement_timeout=0' },
     });
-    if (result.exitCode !== 0) {
-      this.log(`pg_rewind from ${source.name} ${describeExit(result)}:\n${result.output.trim().slice(-4000)}`);
-      return false;
+    const outcome = rewindOutcome(result);
+    if (outcome === 'rewound') {
+      await this.writeConfiguration({ kind: 'replica', source });
+      return outcome;
     }
-    await this.writeConfiguration({ kind: 'replica', source });
-    return true;
+    this.log(`pg_rewind from ${source.name} ${describeExit(result)}:\n${result.output.trim().slice(-4000)}`);
+    // It did not get to touch the data: the instance is what it was.
+    if (outcome === 'source-unavailable' && wasStandby) await writeOwnedFile(this.path('standby.signal'), '', this.options.runAs);
+    return outcome;
   }
 
   async canRewind(): Promise<boolean> {
     const control = (await dataDirectoryState(this.dataDir)) === 'initialized' ? await this.controlData() : undefined;
     return control !== undefined && rewindPossible(control);
-  }
-
-  async removeDataDirectory(): Promise<void> {
-    await this.refuseIfRunning('removing the data directory');
-    await emptyDataDirectory(this.dataDir);
-    this.role = undefined;
   }
 
   /** Keeps a slot for every listed member but this one; see replication-slots.ts for which others it drops. */
@@ -288,6 +312,50 @@ export class PgCtlController implements PostgresController {
     return Math.max(2, Math.ceil(this.options.connectTimeoutMs / 1000));
   }
 
+  private async basebackup(source: ReplicationSource, into: string): Promise<void> {
+    const { replication } = this.settings;
+    const args = ['-D', into, '-X', 'stream', '-c', 'fast', '-h', source.host, '-p', String(source.port), '-U', replication.username, '-w'];
+    const result = await this.tools.run('pg_basebackup', args, {
+      timeoutMs: this.copyTimeoutMs,
+      env: { PGPASSWORD: replication.password, PGCONNECT_TIMEOUT: String(this.connectTimeoutSeconds()) },
+    });
+    if (result.exitCode !== 0) throw new ProcessError('pg_basebackup', result);
+  }
+
+  private async finishReplacement(): Promise<void> {
+    if (await finishReplacement(this.dataDir)) this.role = undefined;
+  }
+
+  /** A replication connection as the replication role, which may ask IDENTIFY_SYSTEM. */
+  private replicationTarget(host: string, port: number): SqlTarget {
+    const { replication } = this.settings;
+    return {
+      host,
+      port,
+      user: replication.username,
+      password: replication.password,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      queryTimeoutMs: this.queryTimeoutMs,
+      replication: true,
+    };
+  }
+
+  /** Over the local socket, which the agent's own pg_hba.conf line lets the replication role use. */
+  private async replayTimeline(port: number): Promise<number | undefined> {
+    const socketDirectory = socketDirectories(this.settings.parameters['unix_socket_directories'])[0];
+    try {
+      if (socketDirectory === undefined) throw new Error('unix_socket_directories names no directory');
+      const { timeline } = await withSqlSession(this.replicationTarget(socketDirectory, port), identifySystem);
+      this.replayTimelineProblem = undefined;
+      return timeline;
+    } catch (error) {
+      const problem = `cannot read the timeline this replica replays (IDENTIFY_SYSTEM): ${error instanceof Error ? error.message : String(error)}`;
+      if (problem !== this.replayTimelineProblem) this.log(problem);
+      this.replayTimelineProblem = problem;
+      return undefined;
+    }
+  }
+
   /** Undefined for a data directory without a control file (not a usable cluster). */
   private async controlData(): Promise<ControlData | undefined> {
     if (!(await exists(this.path('global/pg_control')))) return undefined;
@@ -316,7 +384,7 @@ export class PgCtlController implements PostgresController {
     await this.adoptBaseConf();
     const hbaFile = this.path('pg_hba.conf');
     const conf = await writeOwnedFile(this.path('postgresql.conf'), renderPostgresqlConf(this.settings, hbaFile, role), runAs);
-    const hba = await writeOwnedFile(hbaFile, renderPgHba(this.settings.pgHba), runAs);
+    const hba = await writeOwnedFile(hbaFile, renderPgHba(this.settings.pgHba, this.settings.replication.username), runAs);
     const signal =
       role.kind === 'replica' ? await writeOwnedFile(this.path('standby.signal'), '', runAs) : await removeFileIfPresent(this.path('standby.signal'));
     return conf || hba || signal;

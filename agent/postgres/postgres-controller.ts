@@ -2,6 +2,7 @@
 // one step at a time and reports what it sees. Implementations: pg-ctl-controller.ts (the real
 // instance, through pg_ctl, initdb, pg_basebackup, pg_rewind and SQL) and an in-memory fake
 // for simulations, both held to one contract suite.
+import type { TimelineSwitch } from './timeline-history.js';
 
 /** What a replica streams from: the leader, or a `replicatefrom` member. */
 export interface ReplicationSource {
@@ -38,6 +39,12 @@ export interface PostgresObservation {
   /** Whether the instance is a standby: pg_is_in_recovery() when running, standby.signal when not. */
   inRecovery?: boolean;
   timeline?: number;
+  /**
+   * Replica: where `timeline` comes from. `wal-receiver` while it streams; `replay`: the timeline
+   * of the WAL it last replayed (IDENTIFY_SYSTEM); `control-file`: the last restartpoint's, which
+   * lags behind a timeline the replica already follows, so it proves nothing about a divergence.
+   */
+  timelineSource?: 'wal-receiver' | 'replay' | 'control-file';
   /** Primary: pg_current_wal_flush_lsn() as a byte position. */
   flushLsn?: number;
   /** Replica: last WAL position received / replayed, as byte positions. */
@@ -79,6 +86,18 @@ export interface BootstrapOptions {
 
 export type StopMode = 'fast' | 'immediate';
 
+/** What a source's PostgreSQL says of its own WAL: its timeline, and where each earlier one ended. */
+export interface SourceTimeline {
+  timeline: number;
+  history: TimelineSwitch[];
+}
+
+/**
+ * `failed`: pg_rewind ran against a source that answered and failed, which alone may lead to a
+ * new copy; `source-unavailable`: it could not reach a primary to rewind from, which proves nothing.
+ */
+export type RewindOutcome = 'rewound' | 'failed' | 'source-unavailable';
+
 export interface PostgresController {
   observe(): Promise<PostgresObservation>;
   /** Whether the postmaster process lives: a cheap check (no SQL) the loop polls to notice a crash at once. */
@@ -100,12 +119,17 @@ export interface PostgresController {
   /** `fast` after an optional CHECKPOINT, or `immediate`; resolves once the postmaster is gone. */
   stop(mode: StopMode, options?: { checkpointFirst?: boolean }): Promise<void>;
   restart(): Promise<void>;
-  /** pg_rewind from `source` of a stopped former primary; resolves whether it succeeded. */
-  rewindFrom(source: ReplicationSource): Promise<boolean>;
+  /** pg_rewind from `source` of a stopped instance. */
+  rewindFrom(source: ReplicationSource): Promise<RewindOutcome>;
+  /** IDENTIFY_SYSTEM and TIMELINE_HISTORY on `source` (replication role); rejects when it does not answer. */
+  sourceTimeline(source: ReplicationSource): Promise<SourceTimeline>;
   /** Whether pg_rewind can work here: wal_log_hints or data checksums, per pg_controldata. */
   canRewind(): Promise<boolean>;
-  /** Deletes the data directory's contents (a stopped instance only). */
-  removeDataDirectory(): Promise<void>;
+  /**
+   * A new copy from `source` (pg_basebackup) for a stopped instance, built beside the data
+   * directory and swapped in only once complete: when the clone fails, the old data stays.
+   */
+  recloneFrom(source: ReplicationSource): Promise<void>;
   /** On a primary: creates a physical slot for each member name (slot-name rules applied), drops the other member slots. */
   syncReplicationSlots(memberNames: string[]): Promise<void>;
   /** CHECKPOINT on a running instance. */

@@ -11,7 +11,7 @@ interface StatusRow {
   system_identifier: string;
   postmaster_start_time: string;
   server_version: number;
-  /** Where a standby's recovery is at least, when no WAL receiver says it: the later of checkpoint and minimum recovery point. */
+  /** Where a standby's recovery is at least, by its control file: the later of checkpoint and minimum recovery point. */
   recovery_timeline: number;
 }
 
@@ -67,7 +67,20 @@ interface WalReceiverRow {
   sender_port: number | null;
 }
 
-async function replicaFields(client: Client, recoveryTimeline: number): Promise<Partial<RunningObservation>> {
+/** The timeline of the WAL a replica last replayed, or undefined when it cannot be asked. */
+export type ReplayTimelineReader = () => Promise<number | undefined>;
+
+async function replicaTimeline(
+  receiver: WalReceiverRow | undefined,
+  recoveryTimeline: number,
+  replayTimeline: ReplayTimelineReader,
+): Promise<Pick<RunningObservation, 'timeline' | 'timelineSource'>> {
+  if (receiver?.status === 'streaming' && receiver.received_tli) return { timeline: receiver.received_tli, timelineSource: 'wal-receiver' };
+  const replayed = await replayTimeline();
+  return replayed === undefined ? { timeline: recoveryTimeline, timelineSource: 'control-file' } : { timeline: replayed, timelineSource: 'replay' };
+}
+
+async function replicaFields(client: Client, recoveryTimeline: number, replayTimeline: ReplayTimelineReader): Promise<Partial<RunningObservation>> {
   const wal = (await client.query<ReplicaWalRow>(REPLICA_WAL)).rows[0]!;
   const receiver = (await client.query<WalReceiverRow>(WAL_RECEIVER)).rows[0];
   const received = [receiver?.written_lsn, receiver?.flushed_lsn, wal.receive_lsn].flatMap((lsn) => (lsn ? [parseLsn(lsn)] : []));
@@ -77,7 +90,7 @@ async function replicaFields(client: Client, recoveryTimeline: number): Promise<
     replayedTimestamp: wal.replay_timestamp,
     replayPaused: wal.replay_paused,
     replicationState: receiver?.status === 'streaming' ? 'streaming' : 'in archive recovery',
-    timeline: receiver?.received_tli || recoveryTimeline,
+    ...(await replicaTimeline(receiver, recoveryTimeline, replayTimeline)),
     ...(receiver?.sender_host && receiver.sender_port ? { upstream: { host: receiver.sender_host, port: receiver.sender_port } } : {}),
   };
 }
@@ -87,9 +100,9 @@ async function pendingRestart(client: Client): Promise<RunningObservation['pendi
   return Object.fromEntries(rows.map((row) => [row.name, { old_value: row.old_value, new_value: row.new_value }]));
 }
 
-export async function observeRunning(client: Client): Promise<RunningObservation> {
+export async function observeRunning(client: Client, replayTimeline: ReplayTimelineReader): Promise<RunningObservation> {
   const status = (await client.query<StatusRow>(STATUS)).rows[0]!;
-  const roleFields = status.in_recovery ? await replicaFields(client, status.recovery_timeline) : await primaryFields(client);
+  const roleFields = status.in_recovery ? await replicaFields(client, status.recovery_timeline, replayTimeline) : await primaryFields(client);
   return {
     systemIdentifier: status.system_identifier,
     inRecovery: status.in_recovery,

@@ -7,6 +7,8 @@ import type {
   PostgresObservation,
   PostgresSettings,
   ReplicationSource,
+  RewindOutcome,
+  SourceTimeline,
   StopMode,
 } from './postgres-controller.js';
 
@@ -146,6 +148,7 @@ export class SimulatedPostgres implements PostgresController {
       replayedTimestamp: null,
       replayPaused: false,
       replicationState: streaming ? 'streaming' : 'in archive recovery',
+      timelineSource: streaming ? 'wal-receiver' : 'replay',
       ...(this.upstream ? { upstream: { host: this.upstream.host, port: this.upstream.port } } : {}),
     };
   }
@@ -187,11 +190,16 @@ export class SimulatedPostgres implements PostgresController {
     this.start(false, null);
   }
 
-  async cloneFrom(source: ReplicationSource): Promise<void> {
-    if (this.data) throw new Error(`${this.name}: the data directory is not empty`);
+  /** A base backup of `source`'s data, as a standby's. */
+  private copyOf(source: ReplicationSource): Data {
     const from = this.world.at(source.host, source.port);
     if (!from?.answers() || !from.data) throw new Error(`${source.name} does not answer`);
-    this.data = { ...from.data, history: from.data.history.map(([t, l]) => [t, l]), standby: true, cleanShutdown: true };
+    return { ...from.data, history: from.data.history.map(([t, l]) => [t, l]), standby: true, cleanShutdown: true };
+  }
+
+  async cloneFrom(source: ReplicationSource): Promise<void> {
+    if (this.data) throw new Error(`${this.name}: the data directory is not empty`);
+    this.data = this.copyOf(source);
   }
 
   async startPrimary(): Promise<void> {
@@ -228,11 +236,12 @@ export class SimulatedPostgres implements PostgresController {
     this.start(standby, this.upstream);
   }
 
-  async rewindFrom(source: ReplicationSource): Promise<boolean> {
+  async rewindFrom(source: ReplicationSource): Promise<RewindOutcome> {
     const from = this.world.at(source.host, source.port);
-    if (this.running || !this.data || !from?.answers() || !from.data) return false;
+    if (!from?.answers() || !from.data || from.data.standby) return 'source-unavailable';
+    if (this.running || !this.data) return 'failed';
     const point = divergence(this.data, from.data);
-    if (point === 0) return false;
+    if (point === 0) return 'failed';
     this.data = {
       ...this.data,
       lsn: point ?? this.data.lsn,
@@ -242,16 +251,23 @@ export class SimulatedPostgres implements PostgresController {
       cleanShutdown: true,
     };
     this.upstream = source;
-    return true;
+    return 'rewound';
+  }
+
+  async sourceTimeline(source: ReplicationSource): Promise<SourceTimeline> {
+    const from = this.world.at(source.host, source.port);
+    if (!from?.answers() || !from.data) throw new Error(`${source.name} does not answer`);
+    return { timeline: from.data.timeline, history: from.data.history.map(([t, l]) => [t, l]) };
   }
 
   async canRewind(): Promise<boolean> {
     return this.data !== undefined;
   }
 
-  async removeDataDirectory(): Promise<void> {
-    if (this.running) throw new Error(`${this.name}: stop PostgreSQL before removing its data`);
-    this.data = undefined;
+  /** Like a clone, but the old data stays until the new copy is complete. */
+  async recloneFrom(source: ReplicationSource): Promise<void> {
+    if (this.running) throw new Error(`${this.name}: stop PostgreSQL before building a new copy`);
+    this.data = this.copyOf(source);
   }
 
   /** Slots are not modelled: simulated WAL is never recycled, so nothing depends on them. */

@@ -12,6 +12,8 @@ export interface SqlTarget {
   connectTimeoutMs: number;
   /** Bound on each query, measured by the client. */
   queryTimeoutMs: number;
+  /** A physical replication connection, which takes replication commands (IDENTIFY_SYSTEM) instead of SQL. */
+  replication?: boolean;
 }
 
 function newClient(target: SqlTarget): Client {
@@ -26,6 +28,8 @@ function newClient(target: SqlTarget): Client {
     options: '-c DateStyle=ISO',
     connectionTimeoutMillis: target.connectTimeoutMs,
     query_timeout: target.queryTimeoutMs,
+    // pg passes `replication` on to the server's startup packet; its types do not list it.
+    ...(target.replication ? ({ replication: 'true' } as object) : {}),
   });
   // A broken connection also rejects the query in flight, which is where the caller hears of it;
   // without a listener the event would crash the agent.

@@ -1,5 +1,7 @@
 // The PostgresController's behaviour as the HA loop relies on it, told as one cluster's story:
-// bootstrap, clone, stream, promote, rewind the old primary, crash, pending restart, wipe. Written
+// bootstrap, clone, stream, promote, follow the new timeline, rewind the old primary, lose the
+// new primary (the timeline a replica reports then, a rewind and a new copy that cannot reach
+// it), build a new copy beside the old data, crash, pending restart. Written
 // against the interface alone, so the real controller and the in-memory fake pass the same suite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostgresController, PostgresObservation, PostgresSettings, ReplicationSource } from '../../agent/postgres/postgres-controller.js';
@@ -29,15 +31,16 @@ export function describePostgresControllerContract(name: string, startHarness: (
     let harness: PostgresControllerHarness;
     let pg1: HarnessMember;
     let pg2: HarnessMember;
+    let pg3: HarnessMember;
 
     beforeAll(async () => {
       harness = await startHarness();
       pg1 = await harness.create('pg1');
       pg2 = await harness.create('pg2');
+      pg3 = await harness.create('pg3');
     }, STEP_MS);
     afterAll(async () => {
-      await pg1?.controller.close();
-      await pg2?.controller.close();
+      for (const member of [pg1, pg2, pg3]) await member?.controller.close();
       await harness?.close();
     }, STEP_MS);
 
@@ -96,22 +99,48 @@ export function describePostgresControllerContract(name: string, startHarness: (
         // The replica asks for its slot by name: it streams only if the primary made it.
         await pg2.controller.startReplica(pg1.source);
         const replica = await streamingFrom(pg2, pg1);
-        expect(replica).toMatchObject({ inRecovery: true, timeline: 1, replayPaused: false, upstream: { host: pg1.source.host, port: pg1.source.port } });
+        expect(replica).toMatchObject({
+          inRecovery: true,
+          timeline: 1,
+          timelineSource: 'wal-receiver',
+          replayPaused: false,
+          upstream: { host: pg1.source.host, port: pg1.source.port },
+        });
         expect(replica.receivedLsn).toBeGreaterThanOrEqual(primary.flushLsn!);
         expect(replica.replayedLsn).toBeGreaterThan(0);
         expect(replica.replayedLsn).toBeLessThanOrEqual(replica.receivedLsn!);
         await replicationTo(pg1, pg2);
+        await pg1.controller.syncReplicationSlots(['pg2', 'pg3']);
+        await pg3.controller.cloneFrom(pg1.source);
+        await pg3.controller.startReplica(pg1.source);
+        await streamingFrom(pg3, pg1);
       },
       STEP_MS,
     );
 
     it(
-      'promotes the replica onto timeline 2',
+      'promotes the replica onto timeline 2, whose history its PostgreSQL tells over a replication connection',
       async () => {
         await pg2.controller.promote();
         const promoted = await pg2.controller.observe();
         expect(promoted).toMatchObject({ process: 'running', inRecovery: false, timeline: 2 });
         expect(promoted.flushLsn).toBeGreaterThan(0);
+        expect(await pg1.controller.sourceTimeline(pg1.source)).toEqual({ timeline: 1, history: [] });
+        const { timeline, history } = await pg1.controller.sourceTimeline(pg2.source);
+        expect(timeline).toBe(2);
+        expect(history).toEqual([[1, expect.any(Number)]]);
+        expect(history[0]![1]).toBeGreaterThan(0);
+        expect(history[0]![1]).toBeLessThanOrEqual(promoted.flushLsn!);
+      },
+      STEP_MS,
+    );
+
+    it(
+      'follows the promoted member onto its timeline',
+      async () => {
+        await pg2.controller.syncReplicationSlots(['pg1', 'pg3']);
+        await pg3.controller.follow(pg2.source);
+        expect(await streamingFrom(pg3, pg2)).toMatchObject({ inRecovery: true, timeline: 2, timelineSource: 'wal-receiver' });
       },
       STEP_MS,
     );
@@ -124,10 +153,52 @@ export function describePostgresControllerContract(name: string, startHarness: (
         // pg_rewind reads the source's timeline from its control file, which a checkpoint updates.
         await pg2.controller.checkpoint();
         await pg2.controller.syncReplicationSlots(['pg1', 'pg2']);
-        expect(await pg1.controller.rewindFrom(pg2.source)).toBe(true);
+        expect(await pg1.controller.rewindFrom(pg2.source)).toBe('rewound');
         await pg1.controller.startReplica(pg2.source);
         expect(await streamingFrom(pg1, pg2)).toMatchObject({ inRecovery: true, timeline: 2 });
         await replicationTo(pg2, pg1);
+      },
+      STEP_MS,
+    );
+
+    it(
+      'reports the timeline a replica replays once its primary is gone: the one it followed, not its last restartpoint\'s',
+      async () => {
+        await pg2.controller.stop('fast');
+        for (const replica of [pg3, pg1]) {
+          const seen = await observeUntil(replica, 'to stop streaming', (o) => o.process === 'running' && o.replicationState !== 'streaming');
+          expect(seen).toMatchObject({ inRecovery: true, timeline: 2, timelineSource: 'replay' });
+        }
+        await expect(pg1.controller.sourceTimeline(pg2.source)).rejects.toThrow();
+      },
+      STEP_MS,
+    );
+
+    it(
+      'leaves the data as it was when pg_rewind or a new copy cannot reach the source',
+      async () => {
+        await pg3.controller.stop('fast');
+        const before = await pg3.controller.observe();
+        expect(before).toMatchObject({ process: 'stopped', controlState: 'shut down in recovery', inRecovery: true, timeline: 2 });
+        expect(await pg3.controller.rewindFrom(pg2.source)).toBe('source-unavailable');
+        await expect(pg3.controller.recloneFrom(pg2.source)).rejects.toThrow();
+        const after = await pg3.controller.observe();
+        expect(after).toMatchObject({ dataDirectory: 'initialized', process: 'stopped', inRecovery: true, timeline: 2, systemIdentifier: before.systemIdentifier });
+      },
+      STEP_MS,
+    );
+
+    it(
+      'builds a new copy beside a stopped member\'s data and swaps it in',
+      async () => {
+        await pg2.controller.startPrimary();
+        await observeUntil(pg2, 'to run as primary', (o) => o.process === 'running' && o.inRecovery === false);
+        await expect(pg1.controller.recloneFrom(pg2.source)).rejects.toThrow();
+        await pg3.controller.recloneFrom(pg2.source);
+        expect(await pg3.controller.observe()).toMatchObject({ dataDirectory: 'initialized', process: 'stopped', inRecovery: true });
+        await pg3.controller.startReplica(pg2.source);
+        expect(await streamingFrom(pg3, pg2)).toMatchObject({ timeline: 2 });
+        await streamingFrom(pg1, pg2);
       },
       STEP_MS,
     );
@@ -166,19 +237,6 @@ export function describePostgresControllerContract(name: string, startHarness: (
         expect(pending.pendingRestart?.shared_buffers?.old_value).not.toBe('64MB');
         await pg2.controller.restart();
         expect(await pg2.controller.observe()).toMatchObject({ process: 'running', inRecovery: false, timeline: 2, pendingRestart: {} });
-      },
-      STEP_MS,
-    );
-
-    it(
-      'removes the data directory of a stopped member only',
-      async () => {
-        await expect(pg1.controller.removeDataDirectory()).rejects.toThrow();
-        await pg1.controller.stop('fast');
-        expect(await pg1.controller.observe()).toMatchObject({ process: 'stopped', controlState: 'shut down in recovery' });
-        await pg1.controller.removeDataDirectory();
-        expect(await pg1.controller.observe()).toMatchObject({ dataDirectory: 'empty', process: 'stopped' });
-        expect(await pg1.controller.canRewind()).toBe(false);
       },
       STEP_MS,
     );

@@ -78,6 +78,7 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     postgres: REPLICA,
     task: undefined,
     peers: undefined,
+    leaderTimeline: undefined,
     primaryDownSince: undefined,
     switchoverPendingSince: undefined,
     wasPrimary: false,

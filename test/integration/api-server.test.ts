@@ -375,8 +375,8 @@ describe('REST API server: restart, reinitialize', () => {
   it('reinitializes a replica, never the leader', async () => {
     expect(await post('/reinitialize')).toMatchObject({ status: 503, body: 'I am the leader, can not reinitialize' });
     const replicaPost = (body?: unknown) => http(`${env.pg2.url}/reinitialize`, { method: 'POST', body });
-    expect(await replicaPost({ force: 'yes' })).toMatchObject({ status: 200, body: 'reinitialize started' });
-    expect(env.replica.reinitializations).toEqual([{ force: true, fromLeader: false }]);
+    expect(await replicaPost({ force: 'yes', from_leader: true })).toMatchObject({ status: 200, body: 'reinitialize started' });
+    expect(env.replica.reinitializations).toEqual([{ force: true, from: 'pg1' }]);
     env.replica.reinitializeOutcome = { kind: 'busy', action: 'reinitialize' };
     expect(await replicaPost()).toMatchObject({ status: 503, body: 'reinitialize already in progress' });
     await env.cluster.member('pg1').releaseLeader();

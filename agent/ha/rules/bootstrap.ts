@@ -1,4 +1,5 @@
 // Rules for a member without data: create the cluster, or clone a replica.
+import { cloneSource } from '../clone-source.js';
 import { NONE } from '../decision.js';
 import { leaderName, mayPromote } from '../snapshot.js';
 import { verdict, type HaRule } from './ha-rule.js';
@@ -26,8 +27,7 @@ export const emptyDataDirectory: HaRule = {
     if (!hasNoData(s.postgres.dataDirectory)) return undefined;
     const leader = leaderName(s);
     if (leader === undefined) return verdict(NONE, 'waiting for a leader to clone from');
-    const clonefrom = s.cluster?.members.find((m) => m.name !== s.name && m.record.tags?.clonefrom === true && m.record.state === 'running');
-    const source = clonefrom?.name ?? leader;
+    const source = cloneSource(s.cluster, s.name, leader, false);
     return verdict({ kind: 'clone', from: source }, `cloning a replica from ${source}`);
   },
 };

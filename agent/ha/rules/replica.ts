@@ -2,8 +2,8 @@
 import { NONE } from '../decision.js';
 import { raceVerdict } from '../leader-race.js';
 import { replicationSource } from '../replication-source.js';
-import { leaderName, walPosition } from '../snapshot.js';
-import { formatLsn } from '../../postgres/lsn.js';
+import { divergence, divergenceSuspected } from '../divergence.js';
+import { leaderName } from '../snapshot.js';
 import { verdict, type HaRule } from './ha-rule.js';
 
 export const postgresStarting: HaRule = {
@@ -16,13 +16,19 @@ export const postgresDown: HaRule = {
   decide(s) {
     if (s.postgres.process !== 'stopped' && s.postgres.process !== 'crashed') return undefined;
     const leader = leaderName(s);
-    if (leader !== undefined && leader !== s.name && s.wasPrimary) {
-      if (!s.rewindFailed && s.settings.usePgRewind) return verdict({ kind: 'rewind', from: leader }, `rewinding with pg_rewind from ${leader}: I was a primary`);
-      if (s.rewindFailed && s.settings.removeDataDirectoryOnRewindFailure) {
-        return verdict({ kind: 'reinitialize', from: leader }, `cloning again from ${leader}: pg_rewind failed`);
-      }
-    }
     if (leader === undefined || leader === s.name) return verdict({ kind: 'start-replica', leader: undefined }, 'starting PostgreSQL as a replica: there is no leader to follow yet');
+    if (s.wasPrimary && s.rewindFailed && s.settings.removeDataDirectoryOnRewindFailure) {
+      return verdict({ kind: 'reinitialize', from: leader }, `building a new copy from ${leader} beside my data: pg_rewind from it failed`);
+    }
+    if (s.wasPrimary && !s.rewindFailed && s.settings.usePgRewind) {
+      const inspected = s.leaderTimeline;
+      if (inspected === undefined) return verdict({ kind: 'inspect-leader' }, `asking ${leader}'s PostgreSQL for its timeline: I was a primary`);
+      if (inspected.answered) return verdict({ kind: 'rewind', from: leader }, `rewinding with pg_rewind from ${leader}: I was a primary`);
+      return verdict(
+        { kind: 'start-replica', leader },
+        `starting PostgreSQL as a replica of ${leader}, not rewound yet: ${inspected.reason}; whether my WAL diverged is checked once it answers`,
+      );
+    }
     return verdict({ kind: 'start-replica', leader }, `starting PostgreSQL as a replica of ${leader}`);
   },
 };
@@ -42,23 +48,24 @@ export const leaderRace: HaRule = {
 };
 
 /**
- * A replica whose WAL went past the point where its timeline ended (a later timeline forked off
- * there, says `history`) can never follow the leader: PostgreSQL waits forever. It has writes the
- * cluster does not, e.g. a former primary whose last WAL never reached the member promoted
- * instead. pg_rewind takes it back to the fork point.
+ * A replica whose WAL went where the leader's did not can never follow it: PostgreSQL waits
+ * forever. Say a former primary whose last WAL never reached the member promoted instead.
+ * pg_rewind takes it back to the fork point, or, where that cannot work, a new copy replaces it.
  */
 export const divergedReplica: HaRule = {
   name: 'diverged-replica',
   decide(s) {
     const leader = leaderName(s);
-    if (leader === undefined || leader === s.name || s.postgres.process !== 'running' || s.postgres.inRecovery !== true) return undefined;
-    const timeline = s.postgres.timeline;
-    const fork = s.cluster?.history.find((entry) => entry[0] === timeline);
-    if (timeline === undefined || fork === undefined || walPosition(s.postgres) <= fork[1]) return undefined;
-    const why = `my WAL on timeline ${timeline} went past ${formatLsn(fork[1])}, where timeline ${timeline + 1} forked off`;
+    if (leader === undefined || leader === s.name || !divergenceSuspected(s)) return undefined;
+    if (s.leaderTimeline === undefined) return verdict({ kind: 'inspect-leader' }, `asking ${leader}'s PostgreSQL for its timeline: my WAL may have diverged from it`);
+    if (!s.leaderTimeline.answered) return undefined;
+    const why = divergence(s, s.leaderTimeline);
+    if (why === undefined) return undefined;
     if (s.settings.usePgRewind && !s.rewindFailed) return verdict({ kind: 'rewind', from: leader }, `rewinding with pg_rewind from ${leader}: ${why}`);
-    if (s.settings.removeDataDirectoryOnRewindFailure) return verdict({ kind: 'reinitialize', from: leader }, `cloning again from ${leader}: ${why}`);
-    return verdict(NONE, `cannot follow ${leader}: ${why}; turn on use_pg_rewind, or reinitialize this member`);
+    const wipe = s.rewindFailed ? s.settings.removeDataDirectoryOnRewindFailure : s.settings.removeDataDirectoryOnDivergedTimelines;
+    if (wipe) return verdict({ kind: 'reinitialize', from: leader }, `building a new copy from ${leader} beside my data: ${why}`);
+    const remedy = s.rewindFailed ? 'pg_rewind failed; reinitialize this member' : 'turn on use_pg_rewind, or reinitialize this member';
+    return verdict(NONE, `cannot follow ${leader}: ${why}; ${remedy}`);
   },
 };
 

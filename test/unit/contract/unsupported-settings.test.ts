@@ -34,7 +34,6 @@ const CASES: Readonly<Record<string, Case>> = {
   ignore_slots: { refused: [[{ name: 'keep_me' }]], allowed: [] },
   standby_cluster: { refused: [{ host: '10.9.0.1', port: 5432 }], allowed: {} },
   'postgresql.use_slots': { refused: [false], allowed: true },
-  'postgresql.remove_data_directory_on_diverged_timelines': { refused: [true], allowed: false },
   'postgresql.pg_ident': { refused: [['map1 alice postgres']], allowed: [] },
   'postgresql.recovery_conf': { refused: [{ recovery_min_apply_delay: '5min' }], allowed: {} },
   'postgresql.callbacks': { refused: [{ on_role_change: '/usr/local/bin/move-vip' }], allowed: {} },

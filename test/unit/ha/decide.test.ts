@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../agent/ha/decide.js';
+import type { LeaderTimeline, Snapshot } from '../../../agent/ha/snapshot.js';
+import type { PostgresObservation } from '../../../agent/postgres/postgres-controller.js';
 import { cluster, leaderSnapshot, peer, PRIMARY, REPLICA, SETTINGS, snapshot } from '../../helpers/ha-snapshot.js';
 
 const noLeader = cluster({ leader: undefined });
@@ -130,22 +132,63 @@ describe('decide: the leader', () => {
 });
 
 describe('decide: replicas', () => {
-  it('rewinds a replica whose WAL went past the end of its timeline, and leaves one that did not', () => {
+  describe('a replica whose WAL may have diverged', () => {
     const forked = cluster({ history: [[1, 50_000_000, 'no recovery target specified', '2026-11-23T09:59:00Z', 'pg1']] });
-    const ahead = { ...REPLICA, timeline: 1, receivedLsn: 50_014_000, replayedLsn: 50_014_000 };
-    expect(decide(snapshot({ cluster: forked, postgres: ahead }))).toEqual({
-      rule: 'diverged-replica',
-      action: { kind: 'rewind', from: 'pg1' },
-      reason: 'rewinding with pg_rewind from pg1: my WAL on timeline 1 went past 0/2FAF080, where timeline 2 forked off',
+    const ahead: PostgresObservation = {
+      ...REPLICA,
+      timeline: 1,
+      timelineSource: 'replay',
+      receivedLsn: 50_014_000,
+      replayedLsn: 50_014_000,
+      replicationState: 'in archive recovery',
+    };
+    const leaderOnTimeline2: LeaderTimeline = { leader: 'pg1', answered: true, timeline: 2, history: [[1, 50_000_000]] };
+    const diverged = (overrides: Partial<Snapshot> = {}) => decide(snapshot({ cluster: forked, postgres: ahead, leaderTimeline: leaderOnTimeline2, ...overrides }));
+
+    it("asks the leader's PostgreSQL first, and rewinds only on its history", () => {
+      expect(decide(snapshot({ cluster: forked, postgres: ahead }))).toEqual({
+        rule: 'diverged-replica',
+        action: { kind: 'inspect-leader' },
+        reason: "asking pg1's PostgreSQL for its timeline: my WAL may have diverged from it",
+      });
+      expect(diverged()).toEqual({
+        rule: 'diverged-replica',
+        action: { kind: 'rewind', from: 'pg1' },
+        reason: "rewinding with pg_rewind from pg1: my WAL on timeline 1 went to 0/2FB2730, past 0/2FAF080, where it ended in pg1's history",
+      });
+      const history = { leader: 'pg1', answered: true as const, timeline: 3, history: [[2, 40_000_000]] as [number, number][] };
+      expect(diverged({ leaderTimeline: history }).reason).toBe("rewinding with pg_rewind from pg1: my timeline 1 is not in the history of pg1's timeline 3");
     });
-    const noRewind = { ...SETTINGS, usePgRewind: false };
-    expect(decide(snapshot({ cluster: forked, postgres: ahead, settings: noRewind }))).toMatchObject({
-      action: { kind: 'none' },
-      reason: 'cannot follow pg1: my WAL on timeline 1 went past 0/2FAF080, where timeline 2 forked off; turn on use_pg_rewind, or reinitialize this member',
+
+    it('never acts while the leader does not answer, nor on a timeline read from the control file, nor while streaming', () => {
+      const silent: LeaderTimeline = { leader: 'pg1', answered: false, reason: "pg1's PostgreSQL does not answer (connection refused)" };
+      expect(diverged({ leaderTimeline: silent })).toMatchObject({ rule: 'follow-leader', action: { kind: 'none' } });
+      expect(diverged({ postgres: { ...ahead, timelineSource: 'control-file' } })).toMatchObject({ rule: 'follow-leader' });
+      expect(diverged({ postgres: { ...ahead, replicationState: 'streaming' } })).toMatchObject({ rule: 'follow-leader' });
     });
-    const behind = { ...ahead, receivedLsn: 49_000_000, replayedLsn: 49_000_000 };
-    expect(decide(snapshot({ cluster: forked, postgres: behind }))).toMatchObject({ rule: 'follow-leader' });
-    expect(decide(snapshot({ cluster: forked, postgres: { ...ahead, timeline: 2 } }))).toMatchObject({ rule: 'follow-leader' });
+
+    it('leaves a replica that is behind the fork point, or already on the leader\'s timeline', () => {
+      const behind = { ...ahead, receivedLsn: 49_000_000, replayedLsn: 49_000_000 };
+      expect(diverged({ postgres: behind })).toMatchObject({ rule: 'follow-leader' });
+      // After a switchover, a replica that followed timeline 2 while its last restartpoint says 1.
+      const followed = { ...ahead, timeline: 2 };
+      expect(decide(snapshot({ cluster: forked, postgres: followed }))).toMatchObject({ rule: 'follow-leader' });
+      expect(diverged({ postgres: followed })).toMatchObject({ rule: 'follow-leader' });
+    });
+
+    it('builds a new copy only where the settings allow it, and says why otherwise', () => {
+      const noRewind = { ...SETTINGS, usePgRewind: false };
+      expect(diverged({ settings: noRewind })).toMatchObject({
+        action: { kind: 'none' },
+        reason: "cannot follow pg1: my WAL on timeline 1 went to 0/2FB2730, past 0/2FAF080, where it ended in pg1's history; turn on use_pg_rewind, or reinitialize this member",
+      });
+      expect(diverged({ settings: { ...noRewind, removeDataDirectoryOnDivergedTimelines: true } })).toMatchObject({ action: { kind: 'reinitialize', from: 'pg1' } });
+      expect(diverged({ rewindFailed: true })).toMatchObject({ action: { kind: 'none' } });
+      expect(diverged({ rewindFailed: true, settings: { ...SETTINGS, removeDataDirectoryOnRewindFailure: true } })).toMatchObject({
+        action: { kind: 'reinitialize', from: 'pg1' },
+        reason: expect.stringMatching(/^building a new copy from pg1 beside my data: /),
+      });
+    });
   });
 
   it('follows the leader, and moves to a new one', () => {
@@ -154,13 +197,29 @@ describe('decide: replicas', () => {
     expect(decide(snapshot({ cluster: moved }))).toMatchObject({ action: { kind: 'follow', leader: 'pg3' } });
   });
 
-  it('rewinds a former primary before following, and clones again when pg_rewind failed and that is allowed', () => {
+  it('rewinds a former primary only once the leader answers, and builds a new copy when pg_rewind failed and that is allowed', () => {
     const stopped = { ...PRIMARY, process: 'stopped' as const };
-    expect(decide(snapshot({ postgres: stopped, wasPrimary: true }))).toMatchObject({ action: { kind: 'rewind', from: 'pg1' } });
+    expect(decide(snapshot({ postgres: stopped, wasPrimary: true }))).toMatchObject({ action: { kind: 'inspect-leader' } });
+    const answered: LeaderTimeline = { leader: 'pg1', answered: true, timeline: 2, history: [[1, 40_000_000]] };
+    expect(decide(snapshot({ postgres: stopped, wasPrimary: true, leaderTimeline: answered }))).toMatchObject({ action: { kind: 'rewind', from: 'pg1' } });
+    const silent: LeaderTimeline = { leader: 'pg1', answered: false, reason: "pg1's PostgreSQL does not answer (connection refused)" };
+    expect(decide(snapshot({ postgres: stopped, wasPrimary: true, leaderTimeline: silent }))).toEqual({
+      rule: 'postgres-down',
+      action: { kind: 'start-replica', leader: 'pg1' },
+      reason:
+        "starting PostgreSQL as a replica of pg1, not rewound yet: pg1's PostgreSQL does not answer (connection refused); whether my WAL diverged is checked once it answers",
+    });
     expect(decide(snapshot({ postgres: stopped, wasPrimary: true, rewindFailed: true }))).toMatchObject({ action: { kind: 'start-replica', leader: 'pg1' } });
     const wipe = { ...SETTINGS, removeDataDirectoryOnRewindFailure: true };
     expect(decide(snapshot({ postgres: stopped, wasPrimary: true, rewindFailed: true, settings: wipe }))).toMatchObject({ action: { kind: 'reinitialize', from: 'pg1' } });
     expect(decide(snapshot({ postgres: { ...REPLICA, process: 'crashed' } }))).toMatchObject({ action: { kind: 'start-replica', leader: 'pg1' } });
+  });
+
+  it('checks a former primary that started as a replica once the leader answers', () => {
+    const waiting = { ...REPLICA, timeline: 1, timelineSource: 'replay' as const, replicationState: 'in archive recovery' as const };
+    expect(decide(snapshot({ postgres: waiting, wasPrimary: true }))).toMatchObject({ action: { kind: 'inspect-leader' } });
+    const answered: LeaderTimeline = { leader: 'pg1', answered: true, timeline: 2, history: [[1, 60_000_000]] };
+    expect(decide(snapshot({ postgres: waiting, wasPrimary: true, leaderTimeline: answered }))).toMatchObject({ rule: 'follow-leader' });
   });
 });
 
