@@ -2,10 +2,10 @@
 // the HA loop's task so it never runs beside another long action. A scheduled restart waits
 // here until it is due and its conditions still hold.
 import type { ReinitializeOutcome, ReinitializeRequest, RestartOutcome } from './api/api-context.js';
-import type { NodeState } from './api/node-state.js';
+import type { NodeState } from './ha/node-state.js';
 import { restartConditionsHold, type RestartRequest } from './api/restart-request.js';
 import type { Clock } from './clock/clock.js';
-import type { HaLoop } from './ha/ha-loop.js';
+import type { LoopTasks } from './ha/loop-tasks.js';
 import type { Logger } from './logging/logger.js';
 import type { PostgresController } from './postgres/postgres-controller.js';
 
@@ -13,7 +13,7 @@ export class OperatorRequests {
   private scheduled: RestartRequest | undefined;
 
   constructor(
-    private readonly loop: HaLoop,
+    private readonly tasks: LoopTasks,
     private readonly postgres: PostgresController,
     private readonly clock: Clock,
     private readonly log: Logger,
@@ -26,7 +26,7 @@ export class OperatorRequests {
       this.log.log('info', `restart scheduled at ${request.schedule}`);
       return { kind: 'scheduled' };
     }
-    const result = await this.loop.runOperatorTask('restart', () => this.postgres.restart());
+    const result = await this.tasks.runOperatorTask('restart', () => this.postgres.restart());
     if (result !== 'done') return { kind: 'busy', action: result.busy };
     const { process } = await this.postgres.observe();
     if (process === 'running') return { kind: 'restarted' };
@@ -40,10 +40,10 @@ export class OperatorRequests {
   }
 
   async reinitialize(request: ReinitializeRequest): Promise<ReinitializeOutcome> {
-    const running = this.loop.runningTask;
+    const running = this.tasks.running;
     if (running && !request.force) return { kind: 'busy', action: running.kind };
-    if (running) await this.loop.cancelTask();
-    void this.loop.runOperatorTask('reinitialize', this.loop.workFor({ kind: 'reinitialize', from: request.from }));
+    if (running) await this.tasks.cancel();
+    void this.tasks.runOperatorTask('reinitialize', this.tasks.workFor({ kind: 'reinitialize', from: request.from }));
     return { kind: 'started' };
   }
 

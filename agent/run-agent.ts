@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createPeerClient, peerSourceOf } from './api/peer-client.js';
 import { startApiServer } from './api/api-server.js';
-import type { NodeState } from './api/node-state.js';
+import type { NodeState } from './ha/node-state.js';
 import { systemClock } from './clock/clock.js';
 import { postgresSettings } from './config/postgres-settings.js';
 import { dcsLayout } from './contract/dcs-layout.js';
@@ -93,11 +93,11 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     postgresSettings: (live) => postgresSettings(config, live),
     publish: (state) => {
       latest = state;
-      timing = { ttl: state.settings.ttl, retry_timeout: state.settings.retry_timeout };
+      timing = { ttl: state.settings.ttlMs / 1000, retry_timeout: state.settings.retryTimeoutMs / 1000 };
       published.requests?.onState(state);
     },
   });
-  const operator = new OperatorRequests(loop, postgres, clock, log);
+  const operator = new OperatorRequests(loop.tasks, postgres, clock, log);
   published.requests = operator;
 
   const api = await startApiServer(

@@ -4,7 +4,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { Dcs } from '../dcs/dcs.js';
 import type { Logger } from '../logging/logger.js';
-import type { NodeState } from './node-state.js';
+import type { NodeState } from '../ha/node-state.js';
 import type { PeerStatusFetcher } from './peer-client.js';
 import type { RestartRequest } from './restart-request.js';
 

@@ -2,7 +2,7 @@
 // path for this member right now. Pure and cheap: no SQL, no etcd, only the published state.
 import { parseSize } from '../contract/pg-units.js';
 import { isRunningPrimary } from '../ha/snapshot.js';
-import type { NodeState } from './node-state.js';
+import type { NodeState } from '../ha/node-state.js';
 import { freshCluster, isLeader, isStandbyCluster, reportedRole, synchronousDuty } from './node-view.js';
 import { publishedTags } from './published-tags.js';
 import { firstSegment } from './request-target.js';
@@ -124,9 +124,9 @@ function pathStatus(rawPath: string, query: URLSearchParams, state: NodeState, n
 function livenessStatus(state: NodeState, now: number): number {
   if (state.settings.pause) return OK;
   if (state.lastCycleAt === undefined) return UNAVAILABLE;
-  const { ttl, loop_wait } = state.settings;
-  const threshold = (isRunningPrimary(state.postgres) ? ttl : 2 * ttl) * 1000;
-  return code(state.lastCycleAt + loop_wait * 1000 + threshold > now);
+  const { ttlMs, loopWaitMs } = state.settings;
+  const threshold = isRunningPrimary(state.postgres) ? ttlMs : 2 * ttlMs;
+  return code(state.lastCycleAt + loopWaitMs + threshold > now);
 }
 
 /**

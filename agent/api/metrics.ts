@@ -1,7 +1,7 @@
 // `GET /metrics`: Prometheus text format 0.0.4, Patroni 4.1.4's metric names, types and labels
 // (`{scope="...",name="..."}`), computed from the same document as `/patroni`, plus pgha's own
 // `pgha_*` gauges about the leader lease and the HA loop.
-import type { NodeState, PostgresStateName } from './node-state.js';
+import type { NodeState, PostgresStateName } from '../ha/node-state.js';
 import { nodeStatus, type NodeStatusDocument, type PrimaryXlog, type ReplicaXlog } from './node-status.js';
 import { leaseRemainingMs } from './node-view.js';
 import { parseTimestamp } from './timestamp-text.js';

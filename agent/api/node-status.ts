@@ -5,7 +5,7 @@ import type { TagValue } from '../contract/dcs-records.js';
 import type { Action } from '../ha/decision.js';
 import { PATRONI_COMPATIBLE_VERSION } from '../ha/member-record.js';
 import type { ReplicationRow } from '../postgres/postgres-controller.js';
-import type { NodeState } from './node-state.js';
+import type { NodeState } from '../ha/node-state.js';
 import { freshCluster, leaseRemainingMs, reportedRole, synchronousDuty } from './node-view.js';
 import { publishedTags } from './published-tags.js';
 import { patroniTimestamp } from './timestamp-text.js';

@@ -3,7 +3,7 @@
 import type { ClusterState } from '../dcs/dcs.js';
 import { roleName } from '../ha/member-record.js';
 import { isStandbyClusterIn } from './dynamic-config-view.js';
-import type { NodeState } from './node-state.js';
+import type { NodeState } from '../ha/node-state.js';
 import { synchronousDutyIn, type SynchronousDuty } from './synchronous-duty.js';
 
 /** This member holds the leader key: its last renewal was less than ttl ago. */
@@ -18,7 +18,7 @@ export function leaseRemainingMs(state: NodeState, now: number): number | undefi
 
 /** The cluster as last read from etcd, unless that read is older than ttl ("DCS view unavailable"). */
 export function freshCluster(state: NodeState, now: number): ClusterState | undefined {
-  if (state.clusterReadAt === undefined || now - state.clusterReadAt >= state.settings.ttl * 1000) return undefined;
+  if (state.clusterReadAt === undefined || now - state.clusterReadAt >= state.settings.ttlMs) return undefined;
   return state.cluster;
 }
 

@@ -2,7 +2,7 @@
 // checked now for an immediate restart, and by the HA loop when a scheduled one comes due.
 import { parseDuration } from '../contract/pg-units.js';
 import { accepted, refused, type JsonObject, type Validated } from './api-exchange.js';
-import type { NodeState } from './node-state.js';
+import type { NodeState } from '../ha/node-state.js';
 import { reportedRole } from './node-view.js';
 import { postgresVersionNumber } from './postgres-version.js';
 import { parseSchedule } from './schedule-time.js';

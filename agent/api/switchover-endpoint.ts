@@ -34,8 +34,8 @@ function failoverRecord(request: SwitchoverRequest): FailoverRecord {
 /** Polls etcd until another member holds the leader key, the request is dropped, or time runs out. */
 async function awaitNewLeader(context: ApiContext, request: SwitchoverRequest, previousLeader: string | undefined, signal: AbortSignal): Promise<ApiResponse> {
   const { clock } = context;
-  const loopWait = context.state().settings.loop_wait;
-  const { pollMs, timeoutMs } = context.switchoverWait ?? { pollMs: POLL_MS, timeoutMs: 2 * Math.max(10, loopWait) * 1000 };
+  const { loopWaitMs } = context.state().settings;
+  const { pollMs, timeoutMs } = context.switchoverWait ?? { pollMs: POLL_MS, timeoutMs: 2 * Math.max(10_000, loopWaitMs) };
   const words = WORDS[request.action];
   const deadline = clock.now() + timeoutMs;
   for (let poll = 0; poll < Math.ceil(timeoutMs / pollMs) && clock.now() < deadline && !signal.aborted; poll++) {

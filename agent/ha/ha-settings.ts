@@ -1,12 +1,12 @@
 // The dynamic settings the HA rules read, resolved from the DCS `config` key (or the bootstrap
-// defaults until the cluster has one), with sizes in bytes and durations in milliseconds.
+// defaults until the cluster has one): every duration in milliseconds, every size in bytes.
 import { parseDuration, parseSize } from '../contract/pg-units.js';
 import type { DynamicConfig } from '../contract/schema-types.js';
 
 export interface HaSettings {
-  ttl: number;
-  loop_wait: number;
-  retry_timeout: number;
+  ttlMs: number;
+  loopWaitMs: number;
+  retryTimeoutMs: number;
   maximumLagOnFailover: number;
   primaryStartTimeoutMs: number;
   checkTimeline: boolean;
@@ -38,9 +38,9 @@ export function haSettings(live: Record<string, unknown> | undefined, defaults: 
   const seconds = (value: unknown, fallback: number): number =>
     typeof value === 'number' || typeof value === 'string' ? (parseDuration(value) ?? fallback * 1000) : fallback * 1000;
   return {
-    ttl: number(config.ttl, defaults.ttl),
-    loop_wait: number(config.loop_wait, defaults.loop_wait),
-    retry_timeout: number(config.retry_timeout, defaults.retry_timeout),
+    ttlMs: number(config.ttl, defaults.ttl) * 1000,
+    loopWaitMs: number(config.loop_wait, defaults.loop_wait) * 1000,
+    retryTimeoutMs: number(config.retry_timeout, defaults.retry_timeout) * 1000,
     maximumLagOnFailover: size(config.maximum_lag_on_failover, size(defaults.maximum_lag_on_failover, 1048576)),
     primaryStartTimeoutMs: seconds(config.primary_start_timeout, defaults.primary_start_timeout),
     checkTimeline: flag(config.check_timeline, defaults.check_timeline),

@@ -5,6 +5,8 @@ import type { ClusterState, Dcs } from '../dcs/dcs.js';
 import type { Logger } from '../logging/logger.js';
 import type { PostgresController, ReplicationSource } from '../postgres/postgres-controller.js';
 import type { PostgresAction } from './decision.js';
+import type { HaSettings } from './ha-settings.js';
+import { leaseDeadline } from './lease.js';
 import { DEMOTE_MODES } from './demote-modes.js';
 import type { LoopMemory } from './loop-memory.js';
 import { replicationSource } from './replication-source.js';
@@ -22,7 +24,7 @@ export interface TaskContext {
   withdrawLeadership(): void;
   /** The latest cluster view. */
   cluster(): ClusterState | undefined;
-  ttlSeconds(): number;
+  settings(): HaSettings;
   /** The dynamic configuration written when this member creates the cluster. */
   bootstrapConfig: Record<string, unknown>;
   initdb: InitdbOption[];
@@ -52,7 +54,7 @@ async function bootstrap(context: TaskContext, signal: AbortSignal): Promise<voi
     await dcs.writeConfig(context.bootstrapConfig, 0);
     await dcs.writeInitialize(systemIdentifier);
     const claim = await dcs.acquireLeader();
-    if (claim.held) memory.leaderUntil = claim.renewedAt + context.ttlSeconds() * 1000;
+    if (claim.held) memory.leaderUntil = leaseDeadline(claim.renewedAt, context.settings());
     memory.wasPrimary = true;
     log.log('info', `created the cluster (system identifier ${systemIdentifier})`);
   } catch (error) {

@@ -1,7 +1,7 @@
 // What this member publishes under members/<name>, in Patroni's format.
 import type { MemberRecord } from '../contract/dcs-records.js';
 import type { Tags } from '../contract/schema-types.js';
-import type { PostgresStateName } from '../api/node-state.js';
+import type { PostgresStateName } from './node-state.js';
 import type { PostgresObservation } from '../postgres/postgres-controller.js';
 import type { TaskKind } from './snapshot.js';
 

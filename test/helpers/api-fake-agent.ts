@@ -2,7 +2,7 @@
 // in-memory etcd (every member with its own DCS client and lease), NodeStates that keep their
 // age as real time passes, and intent callbacks that record what they were asked.
 import type { ApiContext, ReinitializeOutcome, ReinitializeRequest, RestartOutcome } from '../../agent/api/api-context.js';
-import type { NodeState } from '../../agent/api/node-state.js';
+import type { NodeState } from '../../agent/ha/node-state.js';
 import { createPeerClient } from '../../agent/api/peer-client.js';
 import type { RestartRequest } from '../../agent/api/restart-request.js';
 import { systemClock, type Clock } from '../../agent/clock/clock.js';

@@ -1,6 +1,6 @@
 // NodeStates for testing the REST API: the three-member cluster of ha-snapshot.ts, led by pg1,
 // seen by pg1 (the primary) or by pg2 (a streaming replica), at the monotonic moment NOW.
-import type { NodeState } from '../../agent/api/node-state.js';
+import type { NodeState } from '../../agent/ha/node-state.js';
 import type { ClusterState } from '../../agent/dcs/dcs.js';
 import { cluster, PRIMARY, REPLICA, SETTINGS } from './ha-snapshot.js';
 

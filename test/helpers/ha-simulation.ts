@@ -1,6 +1,6 @@
 // Three (or more) agents on a fake clock, with the in-memory etcd and simulated PostgreSQL:
 // seconds pass instantly, and faults (kill, freeze, etcd partition) are injected at will.
-import type { NodeState } from '../../agent/api/node-state.js';
+import type { NodeState } from '../../agent/ha/node-state.js';
 import { dcsLayout } from '../../agent/contract/dcs-layout.js';
 import type { DynamicConfig } from '../../agent/contract/schema-types.js';
 import { InMemoryKvStore, type InMemoryKvClient } from '../../agent/dcs/in-memory-kv.js';

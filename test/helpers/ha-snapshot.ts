@@ -6,9 +6,9 @@ import type { PeerStatus, Snapshot } from '../../agent/ha/snapshot.js';
 import type { PostgresObservation } from '../../agent/postgres/postgres-controller.js';
 
 export const SETTINGS: HaSettings = {
-  ttl: 10,
-  loop_wait: 2,
-  retry_timeout: 4,
+  ttlMs: 10_000,
+  loopWaitMs: 2000,
+  retryTimeoutMs: 4000,
   maximumLagOnFailover: 1048576,
   primaryStartTimeoutMs: 300_000,
   checkTimeline: false,

@@ -65,8 +65,8 @@ export const handOver: HaRule = {
     if (failover.scheduled_at !== undefined) {
       const due = Date.parse(failover.scheduled_at);
       if (Number.isNaN(due)) return verdict({ kind: 'clear-failover' }, 'clearing a switchover request with an unreadable scheduled_at');
-      if (due - s.wallTime > s.settings.loop_wait * 1000) return verdict(NONE, `switchover scheduled at ${failover.scheduled_at}`);
-      if (s.wallTime - due > 1.5 * s.settings.loop_wait * 1000) return verdict({ kind: 'clear-failover' }, `clearing a switchover scheduled at ${failover.scheduled_at}: it is too late`);
+      if (due - s.wallTime > s.settings.loopWaitMs) return verdict(NONE, `switchover scheduled at ${failover.scheduled_at}`);
+      if (s.wallTime - due > 1.5 * s.settings.loopWaitMs) return verdict({ kind: 'clear-failover' }, `clearing a switchover scheduled at ${failover.scheduled_at}: it is too late`);
     }
     if (s.peers === undefined) return verdict({ kind: 'gather-peers' }, 'switchover requested: asking the candidates how far they are');
     const candidates = s.peers.filter((p) => p.reachable && !p.nofailover && (failover.member === undefined || p.name === failover.member));

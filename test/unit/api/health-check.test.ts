@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { healthCheckStatus } from '../../../agent/api/health-check.js';
-import type { NodeState } from '../../../agent/api/node-state.js';
+import type { NodeState } from '../../../agent/ha/node-state.js';
 import { clusterWithConfig, NOW, primaryState, replicaState } from '../../helpers/api-node-state.js';
 import { SETTINGS } from '../../helpers/ha-snapshot.js';
 
@@ -73,7 +73,7 @@ describe('health checks: leadership', () => {
   });
 
   it('in a paused cluster without a DCS view, trusts the PostgreSQL role', () => {
-    const paused = { settings: { ...SETTINGS, pause: true }, clusterReadAt: NOW - SETTINGS.ttl * 1000 };
+    const paused = { settings: { ...SETTINGS, pause: true }, clusterReadAt: NOW - SETTINGS.ttlMs };
     const lostPrimary = primaryState({ ...paused, leaderUntil: undefined });
     expect([check(lostPrimary, '/primary'), check(lostPrimary, '/leader'), check(lostPrimary, '/standby-leader')]).toEqual([200, 200, 503]);
     const pausedReplica = replicaState(paused);
@@ -183,13 +183,13 @@ describe('health checks: synchronous replication', () => {
 });
 
 describe('/liveness', () => {
-  const { ttl, loop_wait } = SETTINGS;
+  const { ttlMs, loopWaitMs } = SETTINGS;
 
   it('is alive while the next cycle is due less than ttl ago on a running primary, 2*ttl elsewhere', () => {
-    const primaryEdge = NOW - (loop_wait + ttl) * 1000;
+    const primaryEdge = NOW - (loopWaitMs + ttlMs);
     expect(check(primaryState({ lastCycleAt: primaryEdge + 1 }), '/liveness')).toBe(200);
     expect(check(primaryState({ lastCycleAt: primaryEdge }), '/liveness')).toBe(503);
-    const replicaEdge = NOW - (loop_wait + 2 * ttl) * 1000;
+    const replicaEdge = NOW - (loopWaitMs + 2 * ttlMs);
     expect(check(replicaState({ lastCycleAt: replicaEdge + 1 }), '/liveness')).toBe(200);
     expect(check(replicaState({ lastCycleAt: replicaEdge }), '/liveness')).toBe(503);
   });
@@ -223,7 +223,7 @@ describe('/readiness', () => {
   it('is not ready when PostgreSQL is not running, not streaming, or the DCS view is stale', () => {
     expect(check(replicaState({ postgresState: 'starting' }), '/readiness')).toBe(503);
     expect(check(replicaState({ postgres: { ...replicaState().postgres, replicationState: 'in archive recovery' } }), '/readiness')).toBe(503);
-    expect(check(replicaState({ clusterReadAt: NOW - SETTINGS.ttl * 1000 }), '/readiness')).toBe(503);
+    expect(check(replicaState({ clusterReadAt: NOW - SETTINGS.ttlMs }), '/readiness')).toBe(503);
     expect(check(primaryState({ leaderUntil: undefined }), '/readiness')).toBe(503);
   });
 });

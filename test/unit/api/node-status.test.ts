@@ -66,7 +66,7 @@ describe('the node-status document', () => {
 
   it('flags an unlocked cluster, a stale DCS view, pause, and pending restarts', () => {
     expect(nodeStatus(replicaState({ cluster: clusterWithConfig(undefined, { leader: undefined }) }), NOW).cluster_unlocked).toBe(true);
-    expect(nodeStatus(replicaState({ clusterReadAt: NOW - SETTINGS.ttl * 1000 }), NOW).cluster_unlocked).toBe(true);
+    expect(nodeStatus(replicaState({ clusterReadAt: NOW - SETTINGS.ttlMs }), NOW).cluster_unlocked).toBe(true);
     expect(nodeStatus(replicaState(), NOW).cluster_unlocked).toBeUndefined();
     expect(nodeStatus(replicaState({ settings: { ...SETTINGS, pause: true } }), NOW).pause).toBe(true);
     const pendingRestart = { shared_buffers: { old_value: '128MB', new_value: '256MB' } };

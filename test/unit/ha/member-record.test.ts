@@ -42,15 +42,15 @@ describe('HA settings', () => {
   it('read the live dynamic configuration leniently, and fall back to the bootstrap one', () => {
     const live = { ttl: 20, loop_wait: 1, maximum_lag_on_failover: '16MB', primary_start_timeout: '5min', postgresql: { use_pg_rewind: 'off' }, pause: 'yes' };
     expect(haSettings(live, SIM_DCS)).toMatchObject({
-      ttl: 20,
-      loop_wait: 1,
-      retry_timeout: 4,
+      ttlMs: 20_000,
+      loopWaitMs: 1000,
+      retryTimeoutMs: 4000,
       maximumLagOnFailover: 16 * 1024 * 1024,
       primaryStartTimeoutMs: 300_000,
       usePgRewind: false,
       pause: true,
     });
-    expect(haSettings(undefined, SIM_DCS)).toMatchObject({ ttl: 10, loop_wait: 2, maximumLagOnFailover: 1048576, usePgRewind: true, pause: false });
-    expect(haSettings({ ttl: 'ten' }, SIM_DCS).ttl).toBe(10);
+    expect(haSettings(undefined, SIM_DCS)).toMatchObject({ ttlMs: 10_000, loopWaitMs: 2000, maximumLagOnFailover: 1048576, usePgRewind: true, pause: false });
+    expect(haSettings({ ttl: 'ten' }, SIM_DCS).ttlMs).toBe(10_000);
   });
 });

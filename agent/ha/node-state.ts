@@ -2,8 +2,8 @@
 // cycle, and the API answers from it (plus the clock), so a health check never waits on SQL.
 import type { Tags } from '../contract/schema-types.js';
 import type { ClusterState } from '../dcs/dcs.js';
-import type { Decision } from '../ha/decision.js';
-import type { HaSettings } from '../ha/ha-settings.js';
+import type { Decision } from './decision.js';
+import type { HaSettings } from './ha-settings.js';
 import type { PostgresObservation } from '../postgres/postgres-controller.js';
 
 /** Patroni's state strings for PostgreSQL, as `/patroni` reports them. */

@@ -1,0 +1,50 @@
+// The cluster as this member last read it from etcd, and the dynamic configuration it runs on:
+// the last `config` key read, kept through an etcd outage, or the bootstrap one until the
+// cluster has one.
+import type { Clock } from '../clock/clock.js';
+import type { DynamicConfig } from '../contract/schema-types.js';
+import type { ClusterState, Dcs } from '../dcs/dcs.js';
+import type { Logger } from '../logging/logger.js';
+import { haSettings, type HaSettings } from './ha-settings.js';
+
+export interface ClusterViewDeps {
+  dcs: Dcs;
+  clock: Clock;
+  log: Logger;
+  bootstrapConfig: DynamicConfig;
+}
+
+export class ClusterView {
+  /** Undefined while etcd does not answer. */
+  cluster: ClusterState | undefined;
+  /** The last `config` key read. */
+  liveConfig: Record<string, unknown> | undefined;
+  /** Monotonic ms of the last successful read. */
+  readAt: number | undefined;
+  /** Epoch seconds of the last successful read, for `dcs_last_seen`. */
+  lastSeen: number | undefined;
+
+  constructor(private readonly deps: ClusterViewDeps) {}
+
+  async read(): Promise<void> {
+    const { dcs, clock, log } = this.deps;
+    try {
+      this.cluster = await dcs.readCluster();
+      this.liveConfig = this.cluster.config?.value ?? this.liveConfig;
+      this.readAt = clock.now();
+      this.lastSeen = Math.floor(clock.wallTime().getTime() / 1000);
+    } catch (error) {
+      this.cluster = undefined;
+      log.log('warn', `etcd read failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  settings(): HaSettings {
+    return haSettings(this.liveConfig, this.deps.bootstrapConfig);
+  }
+
+  /** What one of our own writes changed, until the next read shows it. */
+  amend(change: Partial<ClusterState>): void {
+    if (this.cluster) this.cluster = { ...this.cluster, ...change };
+  }
+}

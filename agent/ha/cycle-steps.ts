@@ -1,0 +1,104 @@
+// The steps a cycle takes before it decides on PostgreSQL: renewing, taking or releasing the
+// leader key, clearing a switchover request, asking the peers how far they are, asking the
+// leader's PostgreSQL for its timeline. Each is carried out at once, and the rules are asked
+// again with what it learnt.
+import type { Dcs } from '../dcs/dcs.js';
+import type { PostgresController } from '../postgres/postgres-controller.js';
+import type { ClusterView } from './cluster-view.js';
+import type { DcsAction } from './decision.js';
+import { leaseDeadline } from './lease.js';
+import type { LoopMemory } from './loop-memory.js';
+import type { PeerSource } from './peer-source.js';
+import { replicationSource } from './replication-source.js';
+import type { LeaderTimeline, PeerStatus } from './snapshot.js';
+
+/** What this cycle's steps learnt, for the next decision. */
+export interface CycleSteps {
+  renewed: boolean;
+  renewalFailed: boolean;
+  peers: PeerStatus[] | undefined;
+  leaderTimeline: LeaderTimeline | undefined;
+}
+
+export function noStepsYet(): CycleSteps {
+  return { renewed: false, renewalFailed: false, peers: undefined, leaderTimeline: undefined };
+}
+
+/** Peers get this long to answer, at most (and no more than retry_timeout). */
+const PEER_TIMEOUT_MS = 2000;
+
+export interface StepDeps {
+  name: string;
+  dcs: Dcs;
+  postgres: PostgresController;
+  peers: PeerSource;
+  view: ClusterView;
+  memory: LoopMemory;
+  /** Forgets this member's leadership and publishes that at once. */
+  withdrawLeadership(): void;
+}
+
+export class StepExecutor {
+  constructor(private readonly deps: StepDeps) {}
+
+  async run(action: DcsAction, steps: CycleSteps): Promise<void> {
+    const { dcs, view, memory, name } = this.deps;
+    switch (action.kind) {
+      case 'renew-leader':
+      case 'acquire-leader': {
+        const claim = await (action.kind === 'renew-leader' ? dcs.renewLeader() : dcs.acquireLeader()).catch(() => ({ held: false as const }));
+        if (!claim.held) {
+          this.deps.withdrawLeadership();
+          if (action.kind === 'renew-leader') steps.renewalFailed = true;
+          else await view.read();
+          return;
+        }
+        memory.leaderUntil = leaseDeadline(claim.renewedAt, view.settings());
+        steps.renewed = true;
+        view.amend({ leader: { name, lease: '', modRevision: 0 } });
+        const failover = view.cluster?.failover;
+        if (action.kind === 'acquire-leader' && failover) {
+          await dcs.writeFailover({}, failover.modRevision).catch(() => undefined);
+          view.amend({ failover: undefined });
+        }
+        return;
+      }
+      case 'release-leader':
+        this.deps.withdrawLeadership();
+        await dcs.releaseLeader().catch(() => undefined);
+        await view.read();
+        return;
+      case 'clear-failover': {
+        const failover = view.cluster?.failover;
+        if (failover) await dcs.writeFailover({}, failover.modRevision).catch(() => undefined);
+        await view.read();
+        return;
+      }
+      case 'gather-peers': {
+        const others = view.cluster?.members.filter((m) => m.name !== name) ?? [];
+        steps.peers = await this.deps.peers.gather(others, Math.min(PEER_TIMEOUT_MS, view.settings().retryTimeoutMs));
+        return;
+      }
+      case 'inspect-leader':
+        steps.leaderTimeline = await this.inspectLeader();
+        return;
+    }
+  }
+
+  /** The leader's timeline from its PostgreSQL; not answered while it does not run as a primary. */
+  private async inspectLeader(): Promise<LeaderTimeline> {
+    const { cluster } = this.deps.view;
+    const leader = cluster?.leader?.name ?? '';
+    const record = cluster?.members.find((m) => m.name === leader)?.record;
+    const source = replicationSource(cluster, leader);
+    if (!source) return { leader, answered: false, reason: `${leader} publishes no usable conn_url` };
+    if ((record?.role !== 'primary' && record?.role !== 'master') || record.state !== 'running') {
+      return { leader, answered: false, reason: `${leader} does not run as a primary yet` };
+    }
+    try {
+      return { leader, answered: true, ...(await this.deps.postgres.sourceTimeline(source)) };
+    } catch (error) {
+      return { leader, answered: false, reason: `${leader}'s PostgreSQL does not answer (${error instanceof Error ? error.message : String(error)})` };
+    }
+  }
+}
