@@ -1,6 +1,7 @@
-// A real cluster on loopback for the agent's end-to-end tests: one etcd (behind a TCP proxy the
-// test can cut), N pgha-agent processes (the built bundle, as the postgres user) each running
-// its own PostgreSQL 15, and HAProxy routing one port to whoever answers 200 on /primary.
+// A real cluster on loopback for the agent's end-to-end tests: one etcd (behind one TCP proxy per
+// member, so the test can cut one member off etcd, or all of them), N pgha-agent processes (the
+// built bundle, as the postgres user) each running its own PostgreSQL 15, and HAProxy routing
+// one port to whoever answers 200 on /primary.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,8 @@ import { startHaproxy, type Haproxy } from './haproxy.js';
 import { projectPath } from './paths.js';
 import { stopPostmaster } from './postgres-harness.js';
 import { POSTGRES_BIN_DIR, postgresRunAs } from './postgres-user.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { childPids } from './process-tree.js';
+import { startTcpProxy, type CutMode, type TcpProxy } from './tcp-proxy.js';
 
 export interface AgentMember {
   name: string;
@@ -23,8 +25,13 @@ export interface AgentMember {
   apiPort: number;
   dataDir: string;
   configFile: string;
+  /** The member's own way to etcd, so it alone can be cut off. */
+  etcdProxy: TcpProxy;
   agent: RunningProcess | undefined;
 }
+
+/** What `signal` reaches: the agent alone, the agent and the postmaster, or the agent and every PostgreSQL process (a paused host). */
+export type SignalScope = 'agent' | 'agent+postmaster' | 'agent+postgres';
 
 export interface ClusterOptions {
   members?: number;
@@ -32,6 +39,8 @@ export interface ClusterOptions {
   dcs?: Record<string, unknown>;
   /** Extra agent configuration (e.g. restapi.authentication). */
   agent?: Record<string, unknown>;
+  /** Extra agent configuration for one member (e.g. its watchdog device); `dir` is the member's own directory. */
+  memberAgent?: (name: string, dir: string) => Record<string, unknown>;
   /** Node.js options for the agent processes (e.g. V8 memory flags). */
   nodeArgs?: string[];
   /** etcd over HTTPS with client certificates and a password, as in production. */
@@ -48,16 +57,13 @@ export class AgentCluster {
   private constructor(
     readonly root: string,
     readonly etcd: EtcdServer,
-    readonly etcdProxy: TcpProxy,
     readonly scope: string,
   ) {}
 
   static async start(options: ClusterOptions = {}): Promise<AgentCluster> {
     const root = mkdtempSync(join(tmpdir(), 'pgha-cluster-'));
     const etcd = await startEtcd({ secured: options.securedEtcd === true });
-    const [host, port] = etcd.endpoint.split(':');
-    const proxy = await startTcpProxy(host!, Number(port));
-    const cluster = new AgentCluster(root, etcd, proxy, `it${randomBytes(3).toString('hex')}`);
+    const cluster = new AgentCluster(root, etcd, `it${randomBytes(3).toString('hex')}`);
     cluster.nodeArgs = options.nodeArgs ?? [];
     try {
       cluster.prepare();
@@ -83,11 +89,13 @@ export class AgentCluster {
     mkdirSync(dir, { mode: 0o700 });
     if (this.runAs) chownSync(dir, this.runAs.uid, this.runAs.gid);
     const dataDir = join(dir, 'data');
+    const [etcdHost, etcdPort] = this.etcd.endpoint.split(':');
+    const etcdProxy = await startTcpProxy(etcdHost!, Number(etcdPort));
     const config = {
       name,
       scope: this.scope,
       log: { level: 'debug' },
-      etcd: { hosts: [`127.0.0.1:${this.etcdProxy.port}`], ...this.etcdSecurity(dir) },
+      etcd: { hosts: [`127.0.0.1:${etcdProxy.port}`], ...this.etcdSecurity(dir) },
       restapi: { listen: `127.0.0.1:${apiPort}`, connect_address: `127.0.0.1:${apiPort}` },
       postgresql: {
         listen: `127.0.0.1:${pgPort}`,
@@ -105,11 +113,12 @@ export class AgentCluster {
       bootstrap: { dcs: { ttl: 10, loop_wait: 2, retry_timeout: 4, ...options.dcs } },
       watchdog: { mode: 'off' },
       ...options.agent,
+      ...options.memberAgent?.(name, dir),
     };
     const configFile = join(dir, 'agent.yaml');
     writeFileSync(configFile, stringify(config), { mode: 0o600 });
     if (this.runAs) chownSync(configFile, this.runAs.uid, this.runAs.gid);
-    this.members.push({ name, pgPort, apiPort, dataDir, configFile, agent: undefined });
+    this.members.push({ name, pgPort, apiPort, dataDir, configFile, etcdProxy, agent: undefined });
   }
 
   /** The agent's etcd TLS and login settings, with copies of the certificates the postgres user can read. */
@@ -155,11 +164,36 @@ export class AgentCluster {
     await member.agent?.stop(1000);
   }
 
-  /** SIGSTOP (or SIGCONT) of the member's agent and postmaster. */
-  async signal(name: string, signal: 'SIGSTOP' | 'SIGCONT'): Promise<void> {
+  /** kill -9 of the member's postmaster alone: a crash under a live agent. */
+  async crashPostgres(name: string): Promise<void> {
     const postmaster = await this.postmasterPid(name);
+    if (postmaster) process.kill(postmaster, 'SIGKILL');
+  }
+
+  /** SIGSTOP (or SIGCONT) of the member's agent and, by default, its postmaster. */
+  async signal(name: string, signal: 'SIGSTOP' | 'SIGCONT', scope: SignalScope = 'agent+postmaster'): Promise<void> {
     this.member(name).agent?.child.kill(signal);
-    if (postmaster) process.kill(postmaster, signal);
+    if (scope === 'agent') return;
+    const postmaster = await this.postmasterPid(name);
+    if (!postmaster) return;
+    // The postmaster first, so that it forks nothing while its children are being stopped.
+    const pids = scope === 'agent+postgres' ? [postmaster, ...childPids(postmaster)] : [postmaster];
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // A child that exited meanwhile.
+      }
+    }
+  }
+
+  /** Cuts `names` (by default every member) off etcd; the others keep talking to it. */
+  cutEtcd(mode: CutMode, names = this.members.map((m) => m.name)): void {
+    for (const name of names) this.member(name).etcdProxy.cut(mode);
+  }
+
+  healEtcd(names = this.members.map((m) => m.name)): void {
+    for (const name of names) this.member(name).etcdProxy.heal();
   }
 
   /** A REST call; a blocking switchover may take up to 2 * max(10, loop_wait) s, so it gets longer. */
@@ -227,11 +261,11 @@ export class AgentCluster {
 
   async stop(): Promise<void> {
     for (const member of this.members) {
-      await this.signal(member.name, 'SIGCONT').catch(() => undefined);
+      await this.signal(member.name, 'SIGCONT', 'agent+postgres').catch(() => undefined);
       await member.agent?.stop(15_000);
     }
     for (const member of this.members) await stopPostmaster(member.dataDir, this.runAs).catch(() => undefined);
-    await this.etcdProxy.close();
+    for (const member of this.members) await member.etcdProxy.close();
     await this.etcd.stop();
     rmSync(this.root, { recursive: true, force: true });
   }

@@ -58,3 +58,15 @@ export async function startClusterUnderLoad(options: ClusterOptions = {}): Promi
     throw new Error(`${String(error)}\n${logs}`);
   }
 }
+
+/** Runs `scenario` on a new cluster under load, adds the agents' logs to its failure, and stops the cluster however it ends. */
+export async function onClusterUnderLoad<T>(options: ClusterOptions, scenario: (load: ClusterUnderLoad) => Promise<T>): Promise<T> {
+  const load = await startClusterUnderLoad(options);
+  try {
+    return await scenario(load);
+  } catch (error) {
+    throw new Error(`${String(error)}\n${load.cluster.logs()}`);
+  } finally {
+    await load.stop();
+  }
+}

@@ -1,6 +1,6 @@
-// A client that inserts one row every 20 ms through HAProxy for the whole test and records
-// every acknowledged id, so a test can count lost writes (acknowledged, then absent) and
-// measure the write gap around an event.
+// A client that inserts one row every 20 ms for the whole test, through HAProxy or to the port it
+// is told, and records every acknowledged id, so a test can count lost writes (acknowledged,
+// then absent) and measure the write gap around an event.
 import pg from 'pg';
 
 export interface Ack {
@@ -18,12 +18,17 @@ export interface Writer {
 }
 
 export interface WriterOptions {
-  port: number;
+  /** Where to write: HAProxy's port, or the port to write to right now (undefined: nowhere yet); a change of port reconnects. */
+  port: number | (() => number | undefined);
   user: string;
   password: string;
   intervalMs?: number;
   /** Upper bound on the whole run, so a forgotten writer still ends. */
   maxRunMs?: number;
+  /** Ids -1, -2, ... instead of 1, 2, ..., so that a second writer can share the table. */
+  negativeIds?: boolean;
+  /** Called after each failed write. */
+  onError?: () => void;
 }
 
 export const WRITES_TABLE = 'pgha_writes';
@@ -33,27 +38,38 @@ export function startWriter(options: WriterOptions): Writer {
   const state = { stopped: false, errors: 0 };
   const interval = options.intervalMs ?? 20;
   const deadline = Date.now() + (options.maxRunMs ?? 30 * 60_000);
+  const { port: where } = options;
+  const target = typeof where === 'number' ? () => where : where;
+  const step = options.negativeIds ? -1 : 1;
   const done = (async () => {
     let client: pg.Client | undefined;
-    let next = 1;
+    let connectedTo: number | undefined;
+    let next = step;
     while (!state.stopped && Date.now() < deadline) {
       const started = Date.now();
-      try {
-        if (!client) {
-          client = new pg.Client({ host: '127.0.0.1', port: options.port, user: options.user, password: options.password, database: 'postgres', connectionTimeoutMillis: 1000, query_timeout: 2000 });
-          client.on('error', () => undefined);
-          await client.connect();
-          await client.query(`CREATE TABLE IF NOT EXISTS ${WRITES_TABLE} (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
-        }
-        const id = next;
-        const { rows } = await client.query<{ port: number }>(`INSERT INTO ${WRITES_TABLE} (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING inet_server_port() AS port`, [id]);
-        acks.push({ id, at: Date.now(), port: rows[0]?.port ?? 0 });
-        next++;
-      } catch {
-        state.errors++;
-        await client?.end().catch(() => undefined);
+      const port = target();
+      if (client && port !== connectedTo) {
+        await client.end().catch(() => undefined);
         client = undefined;
-        next++;
+      }
+      if (port !== undefined) {
+        try {
+          if (!client) {
+            connectedTo = port;
+            client = new pg.Client({ host: '127.0.0.1', port, user: options.user, password: options.password, database: 'postgres', connectionTimeoutMillis: 1000, query_timeout: 2000 });
+            client.on('error', () => undefined);
+            await client.connect();
+            await client.query(`CREATE TABLE IF NOT EXISTS ${WRITES_TABLE} (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
+          }
+          const { rows } = await client.query<{ port: number }>(`INSERT INTO ${WRITES_TABLE} (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING inet_server_port() AS port`, [next]);
+          acks.push({ id: next, at: Date.now(), port: rows[0]?.port ?? 0 });
+        } catch {
+          state.errors++;
+          await client?.end().catch(() => undefined);
+          client = undefined;
+          options.onError?.();
+        }
+        next += step;
       }
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, interval - (Date.now() - started))));
     }

@@ -99,8 +99,8 @@ describe('operations', () => {
     await withLogs(cluster, async () => {
       const primary = await cluster.waitForPrimary(1000);
       const config = join(cluster.root, 'patronictl.yaml');
-      writeFileSync(config, `scope: ${cluster.scope}\nnamespace: /service\netcd3:\n  hosts: 127.0.0.1:${cluster.etcdProxy.port}\n`);
-      // Asynchronously: the etcd proxy runs in this process and must keep forwarding meanwhile.
+      writeFileSync(config, `scope: ${cluster.scope}\nnamespace: /service\netcd3:\n  hosts: ${cluster.etcd.endpoint}\n`);
+      // Asynchronously: the agents' etcd proxies run in this process and must keep forwarding meanwhile.
       const patronictl = async (...args: string[]): Promise<string> =>
         (await promisify(execFile)('patronictl', ['-c', config, ...args], { encoding: 'utf8', timeout: 60_000 })).stdout;
       // Debian's patronictl is 3.0.2: it shows a replica's state (running), not its replication state.

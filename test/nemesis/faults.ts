@@ -1,0 +1,86 @@
+// Injecting one fault of a schedule into a running cluster, and healing it.
+import type { AgentCluster } from '../helpers/agent-cluster.js';
+import type { Fault, SingleFaultKind, Step, Target } from './fault-schedule.js';
+
+export interface FaultContext {
+  cluster: AgentCluster;
+  /** Starts the member's agent again (and follows its output). */
+  restart(name: string): void;
+}
+
+/** Undoes a fault: restarts an agent, thaws a process, heals a proxy. */
+type Heal = () => Promise<void> | void;
+
+type Injector = (context: FaultContext, target: string, primary: string) => Promise<Heal>;
+
+const NOTHING_TO_HEAL: Heal = () => undefined;
+
+async function switchover(context: FaultContext, candidate: string, primary: string): Promise<Heal> {
+  const answer = await context.cluster.api(primary, '/switchover', { method: 'POST', body: JSON.stringify({ leader: primary, candidate }) });
+  if (answer.status !== 200) throw new Error(`the switchover from ${primary} to ${candidate} answered ${answer.status}: ${answer.body}`);
+  return NOTHING_TO_HEAL;
+}
+
+async function killNode({ cluster, restart }: FaultContext, target: string): Promise<Heal> {
+  await cluster.kill(target);
+  return () => restart(target);
+}
+
+const INJECTORS: Record<SingleFaultKind, Injector> = {
+  'kill-node': killNode,
+  'kill-sync-standby': killNode,
+  async 'freeze-node'({ cluster }, target) {
+    await cluster.signal(target, 'SIGSTOP', 'agent+postgres');
+    return () => cluster.signal(target, 'SIGCONT', 'agent+postgres');
+  },
+  async 'freeze-agent'({ cluster }, target) {
+    await cluster.signal(target, 'SIGSTOP', 'agent');
+    return () => cluster.signal(target, 'SIGCONT', 'agent');
+  },
+  async 'crash-postgres'({ cluster }, target) {
+    await cluster.crashPostgres(target);
+    return NOTHING_TO_HEAL;
+  },
+  async 'cut-agent'({ cluster }, target) {
+    cluster.cutEtcd('blackhole', [target]);
+    return () => cluster.healEtcd([target]);
+  },
+  async 'cut-etcd'({ cluster }) {
+    cluster.cutEtcd('blackhole');
+    return () => cluster.healEtcd();
+  },
+  switchover,
+};
+
+/** The synchronous standbys as the primary's GET /cluster names them (none in asynchronous mode). */
+async function syncStandbys(cluster: AgentCluster, primary: string): Promise<string[]> {
+  const answer = await cluster.api(primary, '/cluster');
+  const document = JSON.parse(answer.body) as { members?: { name: string; role: string }[] };
+  return (document.members ?? []).filter((m) => m.role === 'sync_standby' || m.role === 'quorum_standby').map((m) => m.name);
+}
+
+async function resolve(cluster: AgentCluster, target: Target, pick: number, primary: string): Promise<string> {
+  if (target.startsWith('member:')) return target.slice('member:'.length);
+  if (target === 'primary' || target === 'everyone') return primary;
+  const sync = target === 'sync-standby' ? await syncStandbys(cluster, primary).catch(() => []) : [];
+  const candidates = sync.length > 0 ? sync : cluster.members.map((m) => m.name).filter((name) => name !== primary);
+  return candidates[pick % candidates.length]!;
+}
+
+export interface Injected {
+  /** The member the main fault struck (the primary for a fault on every member). */
+  target: string;
+  heal: Heal;
+}
+
+async function inject(context: FaultContext, fault: Fault, primary: string): Promise<Injected> {
+  const target = await resolve(context.cluster, fault.target, fault.pick, primary);
+  return { target, heal: await INJECTORS[fault.kind](context, target, primary) };
+}
+
+/** Injects the step's faults on a healthy cluster whose primary is `primary`; the caller holds and heals. */
+export async function injectStep(context: FaultContext, step: Step, primary: string): Promise<Injected> {
+  if (!step.switchover) return inject(context, step.fault, primary);
+  const { target: candidate } = await inject(context, step.switchover, primary);
+  return inject(context, step.fault, candidate);
+}

@@ -1,0 +1,130 @@
+// A nemesis run: a cluster under load from two writers (through HAProxy, and straight to the last
+// primary seen), the seeded schedule of faults one after the other, each healed and checked
+// before the next, and the figures per fault kind.
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SUPERUSER, type ClusterOptions } from '../helpers/agent-cluster.js';
+import { startClusterUnderLoad } from '../helpers/cluster-under-load.js';
+import { startDirectWriter } from '../helpers/direct-writer.js';
+import { projectPath } from '../helpers/paths.js';
+import { clusterDiagnosis } from './cluster-diagnosis.js';
+import { describeStep, makeSchedule, stepLabel, type Step } from './fault-schedule.js';
+import { faultTable, type FaultOutcome } from './fault-table.js';
+import { injectStep, type FaultContext } from './faults.js';
+import { InvariantChecker } from './invariant-checker.js';
+import { replayCommand, type NemesisConfig } from './nemesis-config.js';
+import { PromotionLog } from './promotion-log.js';
+
+const MEMBERS = ['pg1', 'pg2', 'pg3'];
+
+export interface NemesisReport {
+  outcomes: FaultOutcome[];
+  /** Each broken invariant, with the fault it followed. */
+  violations: string[];
+  table: string;
+}
+
+/** An upper bound on a whole run, for the test's timeout: start, each fault with its recovery waits, stop. */
+export function nemesisTimeoutMs(config: NemesisConfig): number {
+  return 180_000 + config.faults * 150_000;
+}
+
+function clusterOptions(config: NemesisConfig): ClusterOptions {
+  const sync = config.sync === 'off' ? {} : { synchronous_mode: config.sync === 'on' ? true : 'quorum' };
+  return { members: MEMBERS.length, dcs: { ...config.dcs, ...sync }, ...watchdogOptions(config) };
+}
+
+// HOOK (PGHA_NEMESIS_WATCHDOG=emulator), to wire once the agent drives a watchdog: start one
+// emulator per member (startWatchdogEmulator in test/helpers/watchdog-emulator.ts) before the
+// cluster; give each member `watchdog: { mode: 'required', device: <its devicePath> }` and its
+// sysfsClassDir through `memberAgent`; setTargets({ pids: [agent pid], dataDir }) after every start
+// of its agent (FaultContext.restart); at each heal, restart an agent the emulator killed (a reset
+// host reboots); stop the emulators after the cluster. The checker then asserts no dual-primary acks.
+function watchdogOptions(config: NemesisConfig): Partial<ClusterOptions> {
+  if (config.watchdog === 'off') return {};
+  const missing = ['test/watchdog/emulator.mjs', 'test/helpers/watchdog-emulator.ts'].filter((file) => !existsSync(projectPath(file)));
+  throw new Error(
+    missing.length > 0
+      ? `PGHA_NEMESIS_WATCHDOG=emulator needs ${missing.join(' and ')}, which are not there yet`
+      : 'PGHA_NEMESIS_WATCHDOG=emulator: the emulator exists but the nemesis does not start it yet (see the HOOK in test/nemesis/nemesis-run.ts)',
+  );
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function outcomeLine(outcome: FaultOutcome): string {
+  const figure = (value: number | undefined): string => (value === undefined ? 'never' : `${value} ms`);
+  return (
+    `#${outcome.index} ${outcome.description}: one primary ${figure(outcome.onePrimaryMs)} after the heal, all streaming ${figure(outcome.streamingMs)}, ` +
+    `HAProxy gap ${outcome.gapMs} ms, lost ${outcome.lost.haproxy}+${outcome.lost.direct}, dual-primary acks ${outcome.dualPrimaryAcks}; ${(outcome.wallMs / 1000).toFixed(1)} s` +
+    outcome.violations.map((v) => `\n   VIOLATION: ${v}`).join('')
+  );
+}
+
+export async function runNemesis(config: NemesisConfig, print: (text: string) => void = console.log): Promise<NemesisReport> {
+  const ttlMs = config.dcs.ttl * 1000;
+  const schedule = makeSchedule({ seed: config.seed, count: config.faults, kinds: config.kinds, members: MEMBERS, ttlMs });
+  print(
+    `nemesis: seed ${config.seed}, ${config.faults} faults, sync ${config.sync}, watchdog ${config.watchdog}, dcs ${JSON.stringify(config.dcs)}\n` +
+      `replay: ${replayCommand(config)}\n` +
+      schedule.map((step) => `  #${step.index} ${describeStep(step)}`).join('\n'),
+  );
+  const load = await startClusterUnderLoad(clusterOptions(config));
+  const { cluster } = load;
+  const directWriter = startDirectWriter({ members: cluster.members, user: SUPERUSER.username, password: SUPERUSER.password });
+  const promotions = new PromotionLog({ member: load.primary, at: Date.now() });
+  for (const member of cluster.members) promotions.follow(member);
+  const context: FaultContext = {
+    cluster,
+    restart(name) {
+      cluster.startAgent(name);
+      promotions.follow(cluster.member(name));
+    },
+  };
+  const checker = new InvariantChecker({
+    cluster,
+    haproxyWriter: load.writer,
+    directWriter,
+    promotions,
+    promises: { noLoss: config.sync !== 'off', singleWriter: config.watchdog !== 'off', onePrimaryWithinMs: (config.dcs.ttl + config.dcs.loop_wait + 2) * 1000 },
+  });
+  const outcomes: FaultOutcome[] = [];
+  const violations: string[] = [];
+  const runStep = async (step: Step): Promise<FaultOutcome> => {
+    const primary = await cluster.waitForPrimary(10_000);
+    const startedAt = Date.now();
+    let description = describeStep(step);
+    let failedInjection: string | undefined;
+    try {
+      const injected = await injectStep(context, step, primary);
+      description += ` [${injected.target}]`;
+      await sleep(step.fault.holdMs);
+      await injected.heal();
+    } catch (error) {
+      failedInjection = `the fault could not be injected: ${String(error)}`;
+    }
+    const check = await checker.afterFault(startedAt, Date.now());
+    if (failedInjection) check.violations.unshift(failedInjection);
+    return { ...check, index: step.index, label: stepLabel(step), description, wallMs: Date.now() - startedAt };
+  };
+  try {
+    for (const step of schedule) {
+      const outcome = await runStep(step);
+      outcomes.push(outcome);
+      violations.push(...outcome.violations.map((v) => `#${step.index} ${outcome.label}: ${v}`));
+      print(outcomeLine(outcome));
+      if (!outcome.healthy) {
+        print(`the cluster did not recover: the run stops here\n${await clusterDiagnosis(cluster, join(tmpdir(), `pgha-nemesis-${config.seed}.log`))}`);
+        break;
+      }
+    }
+    violations.push(...(await checker.allHealthy()));
+  } finally {
+    await directWriter.stop();
+    await load.stop();
+  }
+  const table = faultTable(outcomes);
+  print(`${table}\n${violations.length === 0 ? 'no violations' : `violations:\n${violations.join('\n')}\nreplay: ${replayCommand(config)}`}`);
+  return { outcomes, violations, table };
+}
