@@ -15,6 +15,8 @@ export interface DcsLayout {
   /** `/service/lab/members/` */
   membersPrefix: string;
   member(name: string): string;
+  /** pgha's own, outside the prefix: the highest timeline a promotion took, so that no two take the same. */
+  timelineReservation: string;
 }
 
 /** Patroni collapses slashes, so `service`, `/service` and `/service/` name the same namespace. */
@@ -39,10 +41,11 @@ export function dcsLayout(namespace: string, scope: string): DcsLayout {
     failsafe: `${prefix}failsafe`,
     membersPrefix,
     member: (name) => `${membersPrefix}${name}`,
+    timelineReservation: pghaLayout(scope).timeline,
   };
 }
 
 /** pgha's own keys, outside Patroni's prefix so Patroni tools never see them. */
-export function pghaLayout(scope: string): { lock: string; lastApplied: string } {
-  return { lock: `/pgha/${scope}/lock`, lastApplied: `/pgha/${scope}/last-applied` };
+export function pghaLayout(scope: string): { lock: string; lastApplied: string; timeline: string } {
+  return { lock: `/pgha/${scope}/lock`, lastApplied: `/pgha/${scope}/last-applied`, timeline: `/pgha/${scope}/timeline` };
 }

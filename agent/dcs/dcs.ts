@@ -64,6 +64,10 @@ export interface Dcs {
   writeStatus(status: StatusRecord): Promise<void>;
   writeHistory(history: HistoryEntry[]): Promise<void>;
   writeFailsafe(failsafe: Record<string, string>): Promise<void>;
+  /** The highest timeline a promotion took or is about to take (pgha's own key), if any did. */
+  readTimelineReservation(): Promise<Versioned<number> | undefined>;
+  /** Raises it to `timeline`, only if the key is at `expectedRevision` (0: absent). */
+  reserveTimeline(timeline: number, expectedRevision: number): Promise<boolean>;
   /** Calls `listener` with the changed keys whenever something under the prefix changes. */
   watch(listener: (keys: string[]) => void): () => void;
   /** Stops watches and connections; the lease is left to expire, as Patroni does. */

@@ -17,7 +17,7 @@ import {
   type StatusRecord,
   type SyncRecord,
 } from '../contract/dcs-records.js';
-import type { ClusterState, Dcs, LeaderClaim } from './dcs.js';
+import type { ClusterState, Dcs, LeaderClaim, Versioned } from './dcs.js';
 import { LeaseNotFoundError, type Compare, type KvBackend, type Operation } from './kv-backend.js';
 
 export interface DcsTiming {
@@ -217,6 +217,17 @@ export class KvDcs implements Dcs {
 
   async writeFailsafe(failsafe: Record<string, string>): Promise<void> {
     await this.put(this.layout.failsafe, encodeRecord(failsafe));
+  }
+
+  async readTimelineReservation(): Promise<Versioned<number> | undefined> {
+    const key = this.layout.timelineReservation;
+    const found = (await this.kv.range(key, this.timeoutMs())).kvs.find((kv) => kv.key === key);
+    const timeline = Number(found?.value);
+    return found && Number.isInteger(timeline) && timeline > 0 ? { value: timeline, modRevision: found.modRevision } : undefined;
+  }
+
+  reserveTimeline(timeline: number, expectedRevision: number): Promise<boolean> {
+    return this.conditionalPut(this.layout.timelineReservation, String(timeline), expectedRevision);
   }
 
   watch(listener: (keys: string[]) => void): () => void {

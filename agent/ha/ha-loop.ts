@@ -90,6 +90,7 @@ export class HaLoop {
       log,
       memory: this.memory,
       withdrawLeadership,
+      leads: () => this.memory.leaderUntil !== undefined && this.memory.leaderUntil > clock.now(),
       cluster: () => this.view.cluster,
       settings: () => this.view.settings(),
       bootstrapConfig: bootstrap.dcs as unknown as Record<string, unknown>,

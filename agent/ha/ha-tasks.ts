@@ -22,6 +22,8 @@ export interface TaskContext {
   memory: LoopMemory;
   /** Forgets this member's leadership and publishes that at once, before PostgreSQL stops. */
   withdrawLeadership(): void;
+  /** Whether this member's lease belief still holds, now. */
+  leads(): boolean;
   /** The latest cluster view. */
   cluster(): ClusterState | undefined;
   settings(): HaSettings;
@@ -64,18 +66,42 @@ async function bootstrap(context: TaskContext, signal: AbortSignal): Promise<voi
   }
 }
 
+/** Every timeline the cluster is known to have reached: by its history, and by its members. */
+function knownTimelines(cluster: ClusterState | undefined): number[] {
+  return [...(cluster?.history ?? []).map(([timeline]) => timeline + 1), ...(cluster?.members ?? []).map((m) => m.record.timeline ?? 0)];
+}
+
+/**
+ * Two promotions must never take the same timeline: a member promoted, then lost before anyone
+ * streamed from it, would later look like it was on the new leader's timeline, and pg_rewind
+ * (PostgreSQL 15 and older) compares only timeline ids. So the timeline is reserved in etcd
+ * first, and PostgreSQL is made to go past every one taken.
+ */
+async function reserveNextTimeline(context: TaskContext, parent: number): Promise<number> {
+  const { dcs, postgres } = context;
+  const reservation = await dcs.readTimelineReservation();
+  const taken = Math.max(parent, reservation?.value ?? 0, ...knownTimelines(context.cluster()));
+  if (!(await dcs.reserveTimeline(taken + 1, reservation?.modRevision ?? 0))) throw new Error('another member reserved a timeline at the same moment');
+  await postgres.reserveTimelines(taken);
+  return taken + 1;
+}
+
 async function promote(context: TaskContext): Promise<void> {
-  const { postgres, dcs, memory, clock } = context;
+  const { postgres, dcs, memory, clock, log } = context;
   const before = await postgres.observe();
+  const parent = before.timeline ?? 1;
+  const timeline = await reserveNextTimeline(context, parent);
+  // The loop may have been frozen since it decided: a lease that ran out meanwhile forbids it.
+  if (!context.leads()) throw new Error('my leader lease ran out before PostgreSQL was promoted');
   await postgres.promote();
   memory.wasPrimary = true;
   // Until this checkpoint, pg_rewind on a former primary may read the old timeline from our control file.
   await postgres.checkpoint();
   const after = await postgres.observe();
+  if (after.timeline !== timeline) log.log('warn', `promoted onto timeline ${after.timeline ?? 'unknown'}, not the reserved ${timeline}`);
   const history = context.cluster()?.history ?? [];
-  const timeline = (after.timeline ?? (before.timeline ?? 1) + 1) - 1;
   const switchLsn = Math.max(before.receivedLsn ?? 0, before.replayedLsn ?? 0);
-  await dcs.writeHistory([...history, [timeline, switchLsn, 'no recovery target specified', clock.wallTime().toISOString(), context.name]]);
+  await dcs.writeHistory([...history, [parent, switchLsn, 'no recovery target specified', clock.wallTime().toISOString(), context.name]]);
 }
 
 async function demote(context: TaskContext, mode: keyof typeof DEMOTE_MODES): Promise<void> {

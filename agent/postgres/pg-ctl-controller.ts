@@ -61,6 +61,11 @@ const PROGRAM_GRACE_MS = 10_000;
 /** A crash restart waits on this; each probe reads /proc. */
 const DEAD_POSTMASTER_POLL_MS = 50;
 const WILDCARD_ADDRESSES = new Set(['*', '0.0.0.0', '::', '']);
+/**
+ * A history file for a timeline another member took: its timeline 1 "ended" at 0/0, before any
+ * replay position, so no standby ever switches to it; it only makes a promotion go past it.
+ */
+const PLACEHOLDER_HISTORY = '1\t0/0\ttaken by another member of the cluster (placeholder written by pgha)\n';
 
 /** A login the server refused, or a database that is not there: retrying will not help. */
 function isMisconfiguration(error: unknown): boolean {
@@ -212,6 +217,13 @@ export class PgCtlController implements PostgresController {
   async follow(source: ReplicationSource | null): Promise<void> {
     if ((await dataDirectoryState(this.dataDir)) !== 'initialized') return;
     if (await this.writeConfiguration({ kind: 'replica', source })) await this.reloadIfRunning();
+  }
+
+  async reserveTimelines(timeline: number): Promise<void> {
+    for (let id = 2; id <= timeline; id++) {
+      const file = this.path(join('pg_wal', `${id.toString(16).toUpperCase().padStart(8, '0')}.history`));
+      if (!(await exists(file))) await writeOwnedFile(file, PLACEHOLDER_HISTORY, this.options.runAs);
+    }
   }
 
   async promote(): Promise<void> {

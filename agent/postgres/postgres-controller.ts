@@ -114,6 +114,12 @@ export interface PostgresController {
   startReplica(source: ReplicationSource | null): Promise<void>;
   /** Points a running standby at another source; a reload suffices on PostgreSQL 13+. */
   follow(source: ReplicationSource | null): Promise<void>;
+  /**
+   * Makes a promotion of this standby take a timeline above `timeline`: PostgreSQL takes the
+   * first one with no history file, so every one up to `timeline` gets one (a placeholder no
+   * standby can follow) where it is missing. Other members may have taken them.
+   */
+  reserveTimelines(timeline: number): Promise<void>;
   /** pg_promote(), waiting until the instance leaves recovery. */
   promote(): Promise<void>;
   /** `fast` after an optional CHECKPOINT, or `immediate`; resolves once the postmaster is gone. */

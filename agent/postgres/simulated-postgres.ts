@@ -49,10 +49,18 @@ export class SimulatedPostgresWorld {
   }
 }
 
+function sameHistory(a: Data, b: Data): boolean {
+  return a.history.length === b.history.length && a.history.every(([timeline, lsn], i) => b.history[i]?.[0] === timeline && b.history[i]?.[1] === lsn);
+}
+
 /** The WAL position where `follower`'s history leaves `source`'s, or undefined when it is a prefix of it. */
 function divergence(follower: Data, source: Data): number | undefined {
   if (follower.systemIdentifier !== source.systemIdentifier) return 0;
-  if (follower.timeline === source.timeline) return follower.lsn <= source.lsn ? undefined : source.lsn;
+  if (follower.timeline === source.timeline) {
+    // Two promotions that took the same timeline number: the same id, different WAL.
+    if (!sameHistory(follower, source)) return 0;
+    return follower.lsn <= source.lsn ? undefined : source.lsn;
+  }
   if (follower.timeline > source.timeline) return 0;
   const switchPoint = source.history.find(([timeline]) => timeline === follower.timeline)?.[1];
   if (switchPoint === undefined) return 0;
@@ -68,6 +76,8 @@ export class SimulatedPostgres implements PostgresController {
   private upstream: ReplicationSource | null = null;
   private settings: PostgresSettings | undefined;
   private startedSettings: PostgresSettings | undefined;
+  /** Timelines up to this one have a history file, so a promotion goes past them. */
+  private reservedTimeline = 0;
 
   constructor(
     private readonly world: SimulatedPostgresWorld,
@@ -215,10 +225,14 @@ export class SimulatedPostgres implements PostgresController {
     this.upstream = source;
   }
 
+  async reserveTimelines(timeline: number): Promise<void> {
+    this.reservedTimeline = Math.max(this.reservedTimeline, timeline);
+  }
+
   async promote(): Promise<void> {
     if (!this.running || !this.data?.standby) throw new Error(`${this.name}: not a running replica`);
     this.data.history.push([this.data.timeline, this.data.lsn]);
-    this.data.timeline += 1;
+    this.data.timeline = Math.max(this.data.timeline, this.reservedTimeline) + 1;
     this.data.standby = false;
     this.upstream = null;
   }
@@ -240,6 +254,8 @@ export class SimulatedPostgres implements PostgresController {
     const from = this.world.at(source.host, source.port);
     if (!from?.answers() || !from.data || from.data.standby) return 'source-unavailable';
     if (this.running || !this.data) return 'failed';
+    // pg_rewind of PostgreSQL 15 and older looks no further than the timeline ids.
+    if (this.data.timeline === from.data.timeline) return 'rewound';
     const point = divergence(this.data, from.data);
     if (point === 0) return 'failed';
     this.data = {

@@ -170,6 +170,22 @@ export function describeDcsContract(name: string, start: () => Promise<KvBackend
       expect((await a.dcs.readCluster()).failover?.value).toEqual({});
     });
 
+    it('reserves timelines with compare-and-swap, outside Patroni\'s prefix', async () => {
+      fresh();
+      const a = await node('pg1');
+      const b = await node('pg2');
+      expect(await a.dcs.readTimelineReservation()).toBeUndefined();
+      expect(await a.dcs.reserveTimeline(2, 0)).toBe(true);
+      expect(await b.dcs.reserveTimeline(2, 0)).toBe(false);
+      const reserved = await b.dcs.readTimelineReservation();
+      expect(reserved?.value).toBe(2);
+      expect(await b.dcs.reserveTimeline(3, reserved!.modRevision)).toBe(true);
+      expect(await a.dcs.reserveTimeline(3, reserved!.modRevision)).toBe(false);
+      expect((await a.dcs.readTimelineReservation())?.value).toBe(3);
+      expect(layout.timelineReservation.startsWith(layout.prefix)).toBe(false);
+      expect((await a.dcs.readCluster()).members).toEqual([]);
+    });
+
     it('reads values other tools wrote badly without failing', async () => {
       fresh();
       const a = await node('pg1');

@@ -1,5 +1,5 @@
 // The PostgresController's behaviour as the HA loop relies on it, told as one cluster's story:
-// bootstrap, clone, stream, promote, follow the new timeline, rewind the old primary, lose the
+// bootstrap, clone, stream, promote past a timeline taken elsewhere, follow the new timeline, rewind the old primary, lose the
 // new primary (the timeline a replica reports then, a rewind and a new copy that cannot reach
 // it), build a new copy beside the old data, crash, pending restart. Written
 // against the interface alone, so the real controller and the in-memory fake pass the same suite.
@@ -119,15 +119,16 @@ export function describePostgresControllerContract(name: string, startHarness: (
     );
 
     it(
-      'promotes the replica onto timeline 2, whose history its PostgreSQL tells over a replication connection',
+      'promotes the replica past a timeline another member took, onto timeline 3, whose history its PostgreSQL tells over a replication connection',
       async () => {
+        await pg2.controller.reserveTimelines(2);
         await pg2.controller.promote();
         const promoted = await pg2.controller.observe();
-        expect(promoted).toMatchObject({ process: 'running', inRecovery: false, timeline: 2 });
+        expect(promoted).toMatchObject({ process: 'running', inRecovery: false, timeline: 3 });
         expect(promoted.flushLsn).toBeGreaterThan(0);
         expect(await pg1.controller.sourceTimeline(pg1.source)).toEqual({ timeline: 1, history: [] });
         const { timeline, history } = await pg1.controller.sourceTimeline(pg2.source);
-        expect(timeline).toBe(2);
+        expect(timeline).toBe(3);
         expect(history).toEqual([[1, expect.any(Number)]]);
         expect(history[0]![1]).toBeGreaterThan(0);
         expect(history[0]![1]).toBeLessThanOrEqual(promoted.flushLsn!);
@@ -140,7 +141,7 @@ export function describePostgresControllerContract(name: string, startHarness: (
       async () => {
         await pg2.controller.syncReplicationSlots(['pg1', 'pg3']);
         await pg3.controller.follow(pg2.source);
-        expect(await streamingFrom(pg3, pg2)).toMatchObject({ inRecovery: true, timeline: 2, timelineSource: 'wal-receiver' });
+        expect(await streamingFrom(pg3, pg2)).toMatchObject({ inRecovery: true, timeline: 3, timelineSource: 'wal-receiver' });
       },
       STEP_MS,
     );
@@ -155,7 +156,7 @@ export function describePostgresControllerContract(name: string, startHarness: (
         await pg2.controller.syncReplicationSlots(['pg1', 'pg2']);
         expect(await pg1.controller.rewindFrom(pg2.source)).toBe('rewound');
         await pg1.controller.startReplica(pg2.source);
-        expect(await streamingFrom(pg1, pg2)).toMatchObject({ inRecovery: true, timeline: 2 });
+        expect(await streamingFrom(pg1, pg2)).toMatchObject({ inRecovery: true, timeline: 3 });
         await replicationTo(pg2, pg1);
       },
       STEP_MS,
@@ -167,7 +168,7 @@ export function describePostgresControllerContract(name: string, startHarness: (
         await pg2.controller.stop('fast');
         for (const replica of [pg3, pg1]) {
           const seen = await observeUntil(replica, 'to stop streaming', (o) => o.process === 'running' && o.replicationState !== 'streaming');
-          expect(seen).toMatchObject({ inRecovery: true, timeline: 2, timelineSource: 'replay' });
+          expect(seen).toMatchObject({ inRecovery: true, timeline: 3, timelineSource: 'replay' });
         }
         await expect(pg1.controller.sourceTimeline(pg2.source)).rejects.toThrow();
       },
@@ -179,11 +180,11 @@ export function describePostgresControllerContract(name: string, startHarness: (
       async () => {
         await pg3.controller.stop('fast');
         const before = await pg3.controller.observe();
-        expect(before).toMatchObject({ process: 'stopped', controlState: 'shut down in recovery', inRecovery: true, timeline: 2 });
+        expect(before).toMatchObject({ process: 'stopped', controlState: 'shut down in recovery', inRecovery: true, timeline: 3 });
         expect(await pg3.controller.rewindFrom(pg2.source)).toBe('source-unavailable');
         await expect(pg3.controller.recloneFrom(pg2.source)).rejects.toThrow();
         const after = await pg3.controller.observe();
-        expect(after).toMatchObject({ dataDirectory: 'initialized', process: 'stopped', inRecovery: true, timeline: 2, systemIdentifier: before.systemIdentifier });
+        expect(after).toMatchObject({ dataDirectory: 'initialized', process: 'stopped', inRecovery: true, timeline: 3, systemIdentifier: before.systemIdentifier });
       },
       STEP_MS,
     );
@@ -197,7 +198,7 @@ export function describePostgresControllerContract(name: string, startHarness: (
         await pg3.controller.recloneFrom(pg2.source);
         expect(await pg3.controller.observe()).toMatchObject({ dataDirectory: 'initialized', process: 'stopped', inRecovery: true });
         await pg3.controller.startReplica(pg2.source);
-        expect(await streamingFrom(pg3, pg2)).toMatchObject({ timeline: 2 });
+        expect(await streamingFrom(pg3, pg2)).toMatchObject({ timeline: 3 });
         await streamingFrom(pg1, pg2);
       },
       STEP_MS,
@@ -209,7 +210,7 @@ export function describePostgresControllerContract(name: string, startHarness: (
         await harness.crash('pg1');
         await observeUntil(pg1, 'to be seen crashed', (seen) => seen.process === 'crashed');
         await pg1.controller.restart();
-        expect(await streamingFrom(pg1, pg2)).toMatchObject({ inRecovery: true, timeline: 2 });
+        expect(await streamingFrom(pg1, pg2)).toMatchObject({ inRecovery: true, timeline: 3 });
       },
       STEP_MS,
     );
@@ -236,7 +237,7 @@ export function describePostgresControllerContract(name: string, startHarness: (
         expect(pending.pendingRestart?.shared_buffers?.new_value).toBe('64MB');
         expect(pending.pendingRestart?.shared_buffers?.old_value).not.toBe('64MB');
         await pg2.controller.restart();
-        expect(await pg2.controller.observe()).toMatchObject({ process: 'running', inRecovery: false, timeline: 2, pendingRestart: {} });
+        expect(await pg2.controller.observe()).toMatchObject({ process: 'running', inRecovery: false, timeline: 3, pendingRestart: {} });
       },
       STEP_MS,
     );
