@@ -50,7 +50,6 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const log = streamLogger((line) => process.stderr.write(line), config.log.level);
-  if (config.watchdog.mode === 'automatic') log.log('info', 'running without a watchdog: this version does not drive one yet');
   try {
     await runAgent(config, packageJson.version, log);
     return 0;

@@ -1,6 +1,7 @@
 // Wires the real edges (etcd, PostgreSQL, the REST API, peers, the clock) around the HA loop
 // and runs it until SIGTERM or SIGINT, when it stops PostgreSQL and hands over leadership.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createPeerClient, peerSourceOf } from './api/peer-client.js';
 import { startApiServer } from './api/api-server.js';
 import type { NodeState } from './ha/node-state.js';
@@ -17,6 +18,8 @@ import { haSettings } from './ha/ha-settings.js';
 import type { Logger } from './logging/logger.js';
 import { OperatorRequests } from './operator-requests.js';
 import { PgCtlController } from './postgres/pg-ctl-controller.js';
+import { LinuxWatchdogDevice } from './watchdog/linux-watchdog-device.js';
+import { Watchdog } from './watchdog/watchdog.js';
 
 const CONNECT_TIMEOUT_MS = 2000;
 
@@ -56,6 +59,11 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
     log: (message) => log.log('warn', message),
   });
+  const watchdog = new Watchdog({
+    device: new LinuxWatchdogDevice({ path: config.watchdog.device, sysfsClassDir: join(config.watchdog.sysfs, 'class', 'watchdog') }),
+    clock,
+    settings: { mode: config.watchdog.mode, safetyMargin: config.watchdog.safety_margin },
+  });
   const fetchPeerStatus = createPeerClient({
     ...(restapi.authentication ? { auth: restapi.authentication } : {}),
     ...(restapi.cafile ? { ca: readFileSync(restapi.cafile) } : {}),
@@ -75,6 +83,7 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     settings: haSettings(undefined, config.bootstrap.dcs),
     lastDecision: undefined,
     lastCycleAt: undefined,
+    watchdog: watchdog.status(),
   };
   // The loop publishes to the operator requests, which need the loop: bound once both exist.
   const published: { requests?: OperatorRequests } = {};
@@ -89,6 +98,7 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     log,
     tags: config.tags,
     addresses: { postgres: config.postgresql.connect_address, api: `${tls ? 'https' : 'http'}://${restapi.connect_address}` },
+    watchdog,
     bootstrap: { dcs: config.bootstrap.dcs, initdb: config.bootstrap.initdb },
     postgresSettings: (live) => postgresSettings(config, live),
     publish: (state) => {

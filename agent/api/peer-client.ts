@@ -103,6 +103,7 @@ export function peerStatusFrom(name: string, document: PeerDocument | undefined)
     name,
     reachable: document !== undefined && xlog !== undefined,
     isPrimary: document?.role === 'primary' || document?.role === 'master' || location !== 0,
+    watchdogFailed: document?.watchdog_failed === true,
     walPosition: location || Math.max(numberIn(xlog?.received_location), numberIn(xlog?.replayed_location)),
     // An explicit nofailover wins; without one, a priority of 0 or less means the same.
     nofailover: noFailoverTag ?? failoverPriority <= 0,

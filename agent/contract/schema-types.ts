@@ -694,9 +694,13 @@ export interface AgentConfig {
      */
     mode: 'off' | 'automatic' | 'required';
     /**
-     * Watchdog device.
+     * Watchdog device: `/dev/watchdog` or `/dev/watchdogN`.
      */
     device: string;
+    /**
+     * Where sysfs is mounted: the agent reads the driver's timeout from `<sysfs>/class/watchdog/<device>/timeout`, since it cannot ask the device itself (no ioctl from Node.js). Tests point it at the watchdog emulator's.
+     */
+    sysfs: string;
     /**
      * Seconds between the watchdog firing and the leader key expiring; -1 for half the ttl.
      */

@@ -58,12 +58,6 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
   { dcs: ['postgresql', 'recovery_conf'], refuses: isNotEmpty, reason: 'extra recovery settings are not supported by this version of pgha yet; remove them' },
   { agent: ['postgresql', 'callbacks'], refuses: isNotEmpty, reason: 'callbacks are not supported by this version of pgha yet; remove them' },
   {
-    agent: ['watchdog', 'mode'],
-    spec: ['watchdog', 'mode'],
-    refuses: (v) => v === 'required',
-    reason: 'a required watchdog is not supported by this version of pgha yet; use automatic or off',
-  },
-  {
     agent: ['tags', 'replicatefrom'],
     spec: ['hosts', '*', 'tags', 'replicatefrom'],
     refuses: isWritten,

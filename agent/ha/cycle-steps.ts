@@ -1,16 +1,20 @@
 // The steps a cycle takes before it decides on PostgreSQL: renewing, taking or releasing the
-// leader key, clearing a switchover request, asking the peers how far they are, asking the
-// leader's PostgreSQL for its timeline. Each is carried out at once, and the rules are asked
-// again with what it learnt.
+// leader key (the watchdog is fed right after each successful renewal, and never otherwise),
+// clearing a switchover request, asking the peers how far they are, asking the leader's
+// PostgreSQL for its timeline, arming the watchdog. Each is carried out at once, and the rules
+// are asked again with what it learnt.
 import type { Dcs } from '../dcs/dcs.js';
+import type { Logger } from '../logging/logger.js';
 import type { PostgresController } from '../postgres/postgres-controller.js';
 import type { ClusterView } from './cluster-view.js';
-import type { DcsAction } from './decision.js';
+import type { StepAction } from './decision.js';
 import { leaseDeadline } from './lease.js';
 import type { LoopMemory } from './loop-memory.js';
 import type { PeerSource } from './peer-source.js';
 import { replicationSource } from './replication-source.js';
 import type { LeaderTimeline, PeerStatus } from './snapshot.js';
+import type { Watchdog } from '../watchdog/watchdog.js';
+import { watchdogTiming } from './watchdog-timing.js';
 
 /** What this cycle's steps learnt, for the next decision. */
 export interface CycleSteps {
@@ -18,10 +22,11 @@ export interface CycleSteps {
   renewalFailed: boolean;
   peers: PeerStatus[] | undefined;
   leaderTimeline: LeaderTimeline | undefined;
+  watchdogTried: boolean;
 }
 
 export function noStepsYet(): CycleSteps {
-  return { renewed: false, renewalFailed: false, peers: undefined, leaderTimeline: undefined };
+  return { renewed: false, renewalFailed: false, peers: undefined, leaderTimeline: undefined, watchdogTried: false };
 }
 
 /** Peers get this long to answer, at most (and no more than retry_timeout). */
@@ -34,6 +39,8 @@ export interface StepDeps {
   peers: PeerSource;
   view: ClusterView;
   memory: LoopMemory;
+  watchdog: Watchdog;
+  log: Logger;
   /** Forgets this member's leadership and publishes that at once. */
   withdrawLeadership(): void;
 }
@@ -41,7 +48,7 @@ export interface StepDeps {
 export class StepExecutor {
   constructor(private readonly deps: StepDeps) {}
 
-  async run(action: DcsAction, steps: CycleSteps): Promise<void> {
+  async run(action: StepAction, steps: CycleSteps): Promise<void> {
     const { dcs, view, memory, name } = this.deps;
     switch (action.kind) {
       case 'renew-leader':
@@ -55,6 +62,7 @@ export class StepExecutor {
         }
         memory.leaderUntil = leaseDeadline(claim.renewedAt, view.settings());
         steps.renewed = true;
+        await this.feedWatchdog();
         view.amend({ leader: { name, lease: '', modRevision: 0 } });
         const failover = view.cluster?.failover;
         if (action.kind === 'acquire-leader' && failover) {
@@ -82,7 +90,20 @@ export class StepExecutor {
       case 'inspect-leader':
         steps.leaderTimeline = await this.inspectLeader();
         return;
+      case 'arm-watchdog': {
+        steps.watchdogTried = true;
+        const armed = await this.deps.watchdog.activate(watchdogTiming(view.settings()));
+        this.deps.log.log(armed.level, armed.reason);
+        return;
+      }
     }
+  }
+
+  private async feedWatchdog(): Promise<void> {
+    const { watchdog, log } = this.deps;
+    if (watchdog.status().state !== 'armed') return;
+    const fed = await watchdog.keepalive();
+    if (fed.reason !== undefined) log.log(fed.ok ? 'warn' : 'error', `watchdog keepalive failed: ${fed.reason}`);
   }
 
   /** The leader's timeline from its PostgreSQL; not answered while it does not run as a primary. */

@@ -2,15 +2,17 @@
 // shown in `GET /patroni` (`pgha.last_decision`).
 import type { DemoteMode } from './demote-modes.js';
 
-/** Actions that only talk to etcd or ask other members; the loop carries them out and decides again. */
-export type DcsAction =
+/** Quick steps on etcd, other members or the watchdog; the loop carries them out and decides again. */
+export type StepAction =
   | { kind: 'renew-leader' }
   | { kind: 'acquire-leader' }
   | { kind: 'release-leader' }
   | { kind: 'gather-peers' }
   | { kind: 'clear-failover' }
   /** Ask the leader's PostgreSQL for its timeline and history, to settle a suspected divergence. */
-  | { kind: 'inspect-leader' };
+  | { kind: 'inspect-leader' }
+  /** Open the watchdog before leading without it. */
+  | { kind: 'arm-watchdog' };
 
 /** Actions on PostgreSQL; long ones run as a task off the loop. */
 export type PostgresAction =
@@ -25,7 +27,7 @@ export type PostgresAction =
   | { kind: 'reinitialize'; from: string }
   | { kind: 'follow'; leader: string };
 
-export type Action = { kind: 'none' } | DcsAction | PostgresAction;
+export type Action = { kind: 'none' } | StepAction | PostgresAction;
 
 export interface Decision {
   /** The rule that decided. */
@@ -34,8 +36,8 @@ export interface Decision {
   reason: string;
 }
 
-export function isDcsAction(action: Action): action is DcsAction {
-  return ['renew-leader', 'acquire-leader', 'release-leader', 'gather-peers', 'clear-failover', 'inspect-leader'].includes(action.kind);
+export function isStepAction(action: Action): action is StepAction {
+  return ['renew-leader', 'acquire-leader', 'release-leader', 'gather-peers', 'clear-failover', 'inspect-leader', 'arm-watchdog'].includes(action.kind);
 }
 
 export const NONE: Action = { kind: 'none' };

@@ -21,7 +21,7 @@ export const DEMOTE_MODES: Readonly<Record<DemoteMode, DemotePlan>> = {
     stop: 'immediate',
     checkpointFirst: false,
     releaseLeader: true,
-    when: 'PostgreSQL did not come back within primary_start_timeout',
+    when: 'PostgreSQL did not come back within primary_start_timeout, or a required watchdog cannot be armed',
   },
   'immediate-nolock': {
     stop: 'immediate',

@@ -8,10 +8,11 @@ import type { DynamicConfig, InitdbOption, Tags } from '../contract/schema-types
 import type { Dcs } from '../dcs/dcs.js';
 import type { Logger } from '../logging/logger.js';
 import type { PostgresController, PostgresObservation, PostgresSettings } from '../postgres/postgres-controller.js';
+import type { Watchdog } from '../watchdog/watchdog.js';
 import { ClusterView } from './cluster-view.js';
 import { noStepsYet, StepExecutor, type CycleSteps } from './cycle-steps.js';
 import { decide } from './decide.js';
-import { isDcsAction, type Decision } from './decision.js';
+import { isStepAction, type Decision } from './decision.js';
 import type { TaskContext } from './ha-tasks.js';
 import { LoopTasks } from './loop-tasks.js';
 import { freshMemory, type LoopMemory } from './loop-memory.js';
@@ -20,8 +21,9 @@ import type { MemberAddresses } from './member-record.js';
 import type { NodeState } from './node-state.js';
 import type { PeerSource } from './peer-source.js';
 import { watchPostmaster } from './postmaster-watch.js';
-import type { Snapshot } from './snapshot.js';
+import { isRunningPrimary, type Snapshot } from './snapshot.js';
 import { TaskRunner } from './task-runner.js';
+import { watchdogTiming } from './watchdog-timing.js';
 
 export interface HaLoopOptions {
   name: string;
@@ -34,6 +36,8 @@ export interface HaLoopOptions {
   log: Logger;
   tags: Tags;
   addresses: MemberAddresses;
+  /** Armed while this member leads, fed after each renewal, disarmed when PostgreSQL has stopped. */
+  watchdog: Watchdog;
   bootstrap: { dcs: DynamicConfig; initdb: InitdbOption[] };
   /** PostgreSQL settings for the current dynamic configuration. */
   postgresSettings(live: Record<string, unknown> | undefined): PostgresSettings;
@@ -69,11 +73,11 @@ export class HaLoop {
   private stopped = false;
 
   constructor(private readonly options: HaLoopOptions) {
-    const { name, dcs, postgres, clock, log } = options;
+    const { name, dcs, postgres, clock, log, watchdog } = options;
     this.view = new ClusterView({ dcs, clock, log, bootstrapConfig: options.bootstrap.dcs });
     this.publisher = new MemberPublisher({ ...options, view: this.view, memory: this.memory });
     const withdrawLeadership = (): void => this.publisher.withdrawLeadership();
-    this.steps = new StepExecutor({ name, dcs, postgres, peers: options.peers, view: this.view, memory: this.memory, withdrawLeadership });
+    this.steps = new StepExecutor({ name, dcs, postgres, peers: options.peers, view: this.view, memory: this.memory, withdrawLeadership, watchdog, log });
     this.tasks = new LoopTasks(
       new TaskRunner(clock, log, () => this.wake()),
       () => this.taskContext(withdrawLeadership),
@@ -81,13 +85,14 @@ export class HaLoop {
   }
 
   private taskContext(withdrawLeadership: () => void): TaskContext {
-    const { name, dcs, postgres, clock, log, bootstrap } = this.options;
+    const { name, dcs, postgres, clock, log, bootstrap, watchdog } = this.options;
     return {
       name,
       dcs,
       postgres,
       clock,
       log,
+      watchdog,
       memory: this.memory,
       withdrawLeadership,
       leads: () => this.memory.leaderUntil !== undefined && this.memory.leaderUntil > clock.now(),
@@ -162,11 +167,33 @@ export class HaLoop {
       task: this.tasks.running,
       peers: steps.peers,
       leaderTimeline: steps.leaderTimeline,
+      watchdog: this.watchdogView(steps.watchdogTried),
       primaryDownSince: memory.primaryDownSince,
       switchoverPendingSince: memory.switchoverPendingSince,
       wasPrimary: memory.wasPrimary,
       rewindFailed: memory.rewindFailed,
     };
+  }
+
+  private watchdogView(triedThisCycle: boolean): Snapshot['watchdog'] {
+    const status = this.options.watchdog.status();
+    return { mode: status.mode, armed: status.state === 'armed', ...(status.failure !== undefined ? { failure: status.failure } : {}), triedThisCycle };
+  }
+
+  /**
+   * A member that does not lead, or no longer runs a primary, keeps no armed watchdog (once
+   * PostgreSQL is down, a reset protects nothing); one that may lead learns whether it could arm
+   * one, for its peers and its own race, without arming it.
+   */
+  private async tendWatchdog(postgres: PostgresObservation): Promise<void> {
+    const { watchdog, log } = this.options;
+    const armed = watchdog.status().state === 'armed';
+    const leads = this.memory.leaderUntil !== undefined;
+    if (armed && !leads && !this.tasks.running && !isRunningPrimary(postgres)) {
+      const left = await watchdog.disable();
+      log.log(left === undefined ? 'info' : 'warn', left === undefined ? 'watchdog disarmed: I no longer lead' : `watchdog may stay armed: ${left}`);
+    }
+    if (!armed) await watchdog.probe(watchdogTiming(this.view.settings()));
   }
 
   /** One cycle of the loop. */
@@ -177,14 +204,15 @@ export class HaLoop {
     let postgres = await this.options.postgres.observe();
     this.trackPrimary(postgres);
     await this.applyPostgresSettings(postgres).catch((error: unknown) => log.log('warn', `applying PostgreSQL settings failed: ${String(error)}`));
+    await this.tendWatchdog(postgres);
     const steps = noStepsYet();
     let decision = decide(this.snapshot(postgres, steps));
-    for (let taken = 0; isDcsAction(decision.action) && taken < MAX_STEPS; taken++) {
+    for (let taken = 0; isStepAction(decision.action) && taken < MAX_STEPS; taken++) {
       log.log('debug', `${decision.rule}: ${decision.reason}`);
       await this.steps.run(decision.action, steps);
       decision = decide(this.snapshot(postgres, steps));
     }
-    if (decision.action.kind !== 'none' && !isDcsAction(decision.action)) await this.tasks.startFor(decision.action);
+    if (decision.action.kind !== 'none' && !isStepAction(decision.action)) await this.tasks.startFor(decision.action);
     if (decision.reason !== this.lastDecision?.reason || decision.action.kind !== 'none') log.log('info', decision.reason);
     this.lastDecision = decision;
     if (this.tasks.running) postgres = await this.options.postgres.observe();
@@ -237,6 +265,8 @@ export class HaLoop {
     this.publisher.withdrawLeadership();
     try {
       await postgres.stop('fast');
+      // Only once PostgreSQL is down: if it cannot be stopped, the armed watchdog resets the host.
+      await this.options.watchdog.disable();
       if (leading && (await dcs.releaseLeader())) log.log('info', 'released the leader lock on shutdown');
     } catch (error) {
       log.log('error', `could not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);

@@ -4,9 +4,11 @@ import type { InitdbOption } from '../contract/schema-types.js';
 import type { ClusterState, Dcs } from '../dcs/dcs.js';
 import type { Logger } from '../logging/logger.js';
 import type { PostgresController, ReplicationSource } from '../postgres/postgres-controller.js';
+import type { Watchdog } from '../watchdog/watchdog.js';
 import type { PostgresAction } from './decision.js';
 import type { HaSettings } from './ha-settings.js';
 import { leaseDeadline } from './lease.js';
+import { watchdogTiming } from './watchdog-timing.js';
 import { DEMOTE_MODES } from './demote-modes.js';
 import type { LoopMemory } from './loop-memory.js';
 import { replicationSource } from './replication-source.js';
@@ -20,6 +22,7 @@ export interface TaskContext {
   clock: Clock;
   log: Logger;
   memory: LoopMemory;
+  watchdog: Watchdog;
   /** Forgets this member's leadership and publishes that at once, before PostgreSQL stops. */
   withdrawLeadership(): void;
   /** Whether this member's lease belief still holds, now. */
@@ -53,6 +56,9 @@ async function bootstrap(context: TaskContext, signal: AbortSignal): Promise<voi
     await postgres.bootstrap({ initdb: context.initdb });
     const { systemIdentifier } = await postgres.observe();
     if (!systemIdentifier) throw new Error('the new cluster reports no system identifier');
+    const armed = await context.watchdog.activate(watchdogTiming(context.settings()));
+    log.log(armed.level, armed.reason);
+    if (!armed.ok) throw new Error(`the new cluster may not be led without a watchdog: ${armed.reason}`);
     await dcs.writeConfig(context.bootstrapConfig, 0);
     await dcs.writeInitialize(systemIdentifier);
     const claim = await dcs.acquireLeader();
@@ -105,10 +111,13 @@ async function promote(context: TaskContext): Promise<void> {
 }
 
 async function demote(context: TaskContext, mode: keyof typeof DEMOTE_MODES): Promise<void> {
-  const { postgres, dcs } = context;
+  const { postgres, dcs, watchdog, log } = context;
   const plan = DEMOTE_MODES[mode];
   context.withdrawLeadership();
   await postgres.stop(plan.stop, { checkpointFirst: plan.checkpointFirst });
+  // PostgreSQL has reached its shutdown safe point: it takes no more writes, nothing to fence.
+  const left = await watchdog.disable();
+  if (left !== undefined) log.log('warn', `watchdog may stay armed: ${left}`);
   if (plan.releaseLeader) {
     const { flushLsn } = await postgres.observe();
     if (flushLsn !== undefined) await dcs.writeStatus({ optime: flushLsn }).catch(() => undefined);

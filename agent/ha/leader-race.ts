@@ -27,7 +27,7 @@ function comparePeers(snapshot: Snapshot, peers: PeerStatus[], ignoreLag: boolea
   }
   const myPriority = snapshot.tags.failover_priority ?? 1;
   for (const peer of peers) {
-    if (!peer.reachable || peer.nofailover) continue;
+    if (!peer.reachable || peer.nofailover || peer.watchdogFailed) continue;
     if (peer.isPrimary) return no(`${peer.name} is still running as primary`);
     if (peer.walPosition > mine) return no(`${peer.name} is ahead of me (WAL ${peer.walPosition} > ${mine})`);
     if (peer.walPosition === mine && peer.failoverPriority > myPriority) {
@@ -39,6 +39,8 @@ function comparePeers(snapshot: Snapshot, peers: PeerStatus[], ignoreLag: boolea
 
 export function raceVerdict(snapshot: Snapshot): RaceVerdict {
   if (!mayPromote(snapshot.tags)) return no('I am not allowed to promote (nofailover)');
+  const { watchdog } = snapshot;
+  if (watchdog.mode === 'required' && watchdog.failure !== undefined) return no(`I may not lead without a watchdog (${watchdog.failure})`);
   if (snapshot.postgres.process !== 'running') return no('my PostgreSQL is not running');
   if (isRunningPrimary(snapshot.postgres)) {
     if (snapshot.settings.checkTimeline && (snapshot.postgres.timeline ?? 0) < clusterTimeline(snapshot)) {

@@ -6,6 +6,7 @@ import type { Tags } from '../contract/schema-types.js';
 import type { Dcs } from '../dcs/dcs.js';
 import type { Logger } from '../logging/logger.js';
 import type { PostgresController, PostgresObservation } from '../postgres/postgres-controller.js';
+import type { Watchdog } from '../watchdog/watchdog.js';
 import type { ClusterView } from './cluster-view.js';
 import type { Decision } from './decision.js';
 import type { LoopMemory } from './loop-memory.js';
@@ -28,6 +29,7 @@ export interface PublisherDeps {
   addresses: MemberAddresses;
   view: ClusterView;
   memory: LoopMemory;
+  watchdog: Watchdog;
   /** Receives the member's state, for the REST API. */
   publish(state: NodeState): void;
 }
@@ -73,6 +75,7 @@ export class MemberPublisher {
       settings: view.settings(),
       lastDecision: outcome.lastDecision,
       lastCycleAt: outcome.lastCycleAt,
+      watchdog: deps.watchdog.status(),
     };
     deps.publish(this.published);
   }

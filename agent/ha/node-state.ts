@@ -5,6 +5,7 @@ import type { ClusterState } from '../dcs/dcs.js';
 import type { Decision } from './decision.js';
 import type { HaSettings } from './ha-settings.js';
 import type { PostgresObservation } from '../postgres/postgres-controller.js';
+import type { WatchdogStatus } from '../watchdog/watchdog.js';
 
 /** Patroni's state strings for PostgreSQL, as `/patroni` reports them. */
 export type PostgresStateName =
@@ -40,4 +41,5 @@ export interface NodeState {
   /** The HA loop's last decision, and when its last cycle ended (monotonic ms), for `/liveness`. */
   lastDecision: Decision | undefined;
   lastCycleAt: number | undefined;
+  watchdog: WatchdogStatus;
 }

@@ -12,11 +12,24 @@ export interface PeerStatus {
   /** False when it did not answer within the deadline (it is then ignored, as Patroni does). */
   reachable: boolean;
   isPrimary: boolean;
+  /** Its watchdog is required and unusable, so it may not lead (Patroni's `watchdog_failed`). */
+  watchdogFailed: boolean;
   /** Flush LSN of a primary, or max(received, replayed) of a replica. */
   walPosition: number;
   timeline?: number;
   nofailover: boolean;
   failoverPriority: number;
+}
+
+/** The watchdog as this cycle found it. */
+export interface WatchdogView {
+  mode: 'off' | 'automatic' | 'required';
+  /** Open, fed after every renewal: a hung leader's host resets before its key can expire. */
+  armed: boolean;
+  /** Why it cannot protect a leader, when it was last found so. */
+  failure?: string;
+  /** An attempt to arm it was made this cycle. */
+  triedThisCycle: boolean;
 }
 
 /** What the leader's PostgreSQL said of its own WAL, over a replication connection. */
@@ -51,6 +64,7 @@ export interface Snapshot {
   peers: PeerStatus[] | undefined;
   /** The leader's timeline, asked only when this member may have diverged from it. */
   leaderTimeline: LeaderTimeline | undefined;
+  watchdog: WatchdogView;
   /** When our PostgreSQL was first seen down while we led; for primary_start_timeout. */
   primaryDownSince: number | undefined;
   /** When we first saw, while leading, a switchover request that was due: for the hand-over's wait. */

@@ -60,7 +60,7 @@ export function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, boo
     },
     bootstrap: bootstrap ?? { dcs: spec.dcs, initdb: spec.postgres.initdb },
     tags: host.tags ?? {},
-    watchdog: { mode: spec.watchdog.mode, device: spec.watchdog.device, safety_margin: spec.watchdog.safety_margin },
+    watchdog: { mode: spec.watchdog.mode, device: spec.watchdog.device, sysfs: '/sys', safety_margin: spec.watchdog.safety_margin },
   };
 }
 

@@ -1,5 +1,6 @@
-// Three (or more) agents on a fake clock, with the in-memory etcd and simulated PostgreSQL:
-// seconds pass instantly, and faults (kill, freeze, etcd partition) are injected at will.
+// Three (or more) agents on a fake clock, with the in-memory etcd, simulated PostgreSQL and, if
+// asked, a simulated watchdog that kills its node when it fires: seconds pass instantly, and
+// faults (kill, freeze, etcd partition) are injected at will.
 import type { NodeState } from '../../agent/ha/node-state.js';
 import { dcsLayout } from '../../agent/contract/dcs-layout.js';
 import type { DynamicConfig } from '../../agent/contract/schema-types.js';
@@ -10,6 +11,8 @@ import type { PeerSource } from '../../agent/ha/peer-source.js';
 import { walPosition, type PeerStatus } from '../../agent/ha/snapshot.js';
 import { silentLogger } from '../../agent/logging/logger.js';
 import { SimulatedPostgresWorld, type SimulatedPostgres } from '../../agent/postgres/simulated-postgres.js';
+import { FakeWatchdogDevice } from '../../agent/watchdog/fake-watchdog-device.js';
+import { Watchdog, type WatchdogMode } from '../../agent/watchdog/watchdog.js';
 import { FakeClock } from './fake-clock.js';
 
 export const SIM_DCS: DynamicConfig = {
@@ -42,6 +45,11 @@ export interface SimNode {
   postgres: SimulatedPostgres;
   kv: InMemoryKvClient;
   loop: HaLoop;
+  watchdog: Watchdog;
+  /** The host's watchdog device: it outlives the agent, and fires even after the agent died. */
+  device: FakeWatchdogDevice;
+  /** Times a watchdog reset this host. */
+  resets: number;
   state: NodeState | undefined;
   alive: boolean;
   frozen: boolean;
@@ -56,10 +64,25 @@ export class Simulation {
   readonly nodes = new Map<string, SimNode>();
   private readonly layout = dcsLayout('/service', 'sim');
 
-  constructor(names: string[]) {
+  /** `safety_margin` of the simulated watchdogs: they fire ttl - 5 = 5 s after the last keepalive. */
+  static readonly SAFETY_MARGIN = 5;
+  /** How long a host takes to boot after its watchdog reset it. */
+  static readonly BOOT_MS = 30_000;
+
+  constructor(
+    names: string[],
+    private readonly watchdogMode: WatchdogMode = 'off',
+  ) {
     names.forEach((name, i) => {
       const port = 5432 + i;
-      const node = { name, port, postgres: this.world.create(name, '127.0.0.1', port), alive: false, frozen: false, busy: false, nextRunAt: 0 } as SimNode;
+      const node = { name, port, postgres: this.world.create(name, '127.0.0.1', port), alive: false, frozen: false, busy: false, nextRunAt: 0, resets: 0 } as SimNode;
+      // A reset kills everything on the host; it boots again, and systemd starts the agent.
+      const reset = (): void => {
+        node.resets++;
+        this.kill(name);
+        void this.clock.sleep(Simulation.BOOT_MS).then(() => this.start(name));
+      };
+      node.device = new FakeWatchdogDevice({ clock: this.clock, timeoutSeconds: SIM_DCS.ttl - Simulation.SAFETY_MARGIN, onExpire: reset });
       this.nodes.set(name, node);
       this.start(name);
     });
@@ -87,6 +110,7 @@ export class Simulation {
             name: member.name,
             reachable: reachable && member.name !== self,
             isPrimary: observed?.process === 'running' && observed.inRecovery === false,
+            watchdogFailed: node?.watchdog.status().failed ?? false,
             walPosition: observed ? walPosition(observed) : 0,
             timeline: observed?.timeline,
             nofailover: false,
@@ -98,15 +122,17 @@ export class Simulation {
     };
   }
 
-  /** (Re)starts a member's agent with fresh memory, as systemd would after a crash. */
+  /** (Re)starts a member's agent with fresh memory, as systemd would after a crash; nothing if it runs. */
   start(name: string): void {
     const node = this.node(name);
+    if (node.alive) return;
     node.kv = this.store.client();
     node.alive = true;
     node.frozen = false;
     node.postgres.suspended = false;
     node.nextRunAt = this.clock.now();
     const timing = () => ({ ttl: SIM_DCS.ttl, retry_timeout: SIM_DCS.retry_timeout });
+    node.watchdog = new Watchdog({ device: node.device, clock: this.clock, settings: { mode: this.watchdogMode, safetyMargin: Simulation.SAFETY_MARGIN } });
     node.loop = new HaLoop({
       name,
       scope: 'sim',
@@ -118,6 +144,7 @@ export class Simulation {
       log: silentLogger,
       tags: {},
       addresses: { postgres: `127.0.0.1:${node.port}`, api: `http://127.0.0.1:${node.port + 3000}` },
+      watchdog: node.watchdog,
       bootstrap: { dcs: SIM_DCS, initdb: [] },
       postgresSettings: () => ({
         memberName: name,
@@ -133,12 +160,13 @@ export class Simulation {
     });
   }
 
-  /** kill -9 of the agent and the postmaster together. */
+  /** kill -9 of the agent and the postmaster together: an armed watchdog, closed without the magic byte, fires later. */
   kill(name: string): void {
     const node = this.node(name);
     node.alive = false;
     node.kv.reachable = false;
     node.postgres.crash();
+    void node.device.abandon();
   }
 
   /** SIGSTOP of the agent and PostgreSQL; `thaw` is SIGCONT. */
@@ -148,8 +176,15 @@ export class Simulation {
     node.postgres.suspended = true;
   }
 
+  /** SIGSTOP of the agent alone: PostgreSQL goes on taking writes. */
+  freezeAgent(name: string): void {
+    this.node(name).frozen = true;
+  }
+
+  /** SIGCONT; a host its watchdog reset meanwhile boots instead. */
   thaw(name: string): void {
     const node = this.node(name);
+    if (!node.alive) return this.start(name);
     node.frozen = false;
     node.postgres.suspended = false;
     node.nextRunAt = this.clock.now();
@@ -165,6 +200,22 @@ export class Simulation {
     const operator = new KvDcs({ kv: this.store.client(), layout: this.layout, name: 'operator', clock: this.clock, timing: () => ({ ttl: SIM_DCS.ttl, retry_timeout: SIM_DCS.retry_timeout }) });
     if (!(await operator.writeFailover({ leader, member: candidate }))) throw new Error('the failover key was not written');
     for (const node of this.nodes.values()) node.loop.wake();
+  }
+
+  /** The member the leader key names now, its lease not expired (etcd's view, on the shared clock). */
+  leaderKeyHolder(): string | undefined {
+    const key = this.layout.leader;
+    return this.store.range(key).kvs.find((kv) => kv.key === key)?.value;
+  }
+
+  /**
+   * Members whose PostgreSQL would acknowledge a write right now although etcd does not name them
+   * leader: what a client writing straight to a former primary would see. Never anyone, with a
+   * watchdog; without one, a primary whose agent hangs goes on taking writes.
+   */
+  writableWithoutLease(): string[] {
+    const holder = this.leaderKeyHolder();
+    return [...this.nodes.values()].filter((n) => n.postgres.write(0) !== undefined && n.name !== holder).map((n) => n.name);
   }
 
   /** Members whose PostgreSQL takes writes and whose agent believes it leads: what HAProxy would route to. */

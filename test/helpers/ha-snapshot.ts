@@ -62,7 +62,7 @@ export const PRIMARY: PostgresObservation = {
 };
 
 export function peer(name: string, overrides: Partial<PeerStatus> = {}): PeerStatus {
-  return { name, reachable: true, isPrimary: false, walPosition: 50_000_000, timeline: 1, nofailover: false, failoverPriority: 1, ...overrides };
+  return { name, reachable: true, isPrimary: false, watchdogFailed: false, walPosition: 50_000_000, timeline: 1, nofailover: false, failoverPriority: 1, ...overrides };
 }
 
 export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
@@ -79,6 +79,7 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     task: undefined,
     peers: undefined,
     leaderTimeline: undefined,
+    watchdog: { mode: 'off', armed: false, triedThisCycle: false },
     primaryDownSince: undefined,
     switchoverPendingSince: undefined,
     wasPrimary: false,

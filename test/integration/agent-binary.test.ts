@@ -38,11 +38,11 @@ describe('pgha-agent binary', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pgha-agent-'));
     try {
       const file = join(dir, 'agent.yaml');
-      writeFileSync(file, `${readFileSync(projectPath('test/fixtures/agent/valid.yaml'), 'utf8')}watchdog:\n  mode: required\n`);
+      writeFileSync(file, `${readFileSync(projectPath('test/fixtures/agent/valid.yaml'), 'utf8')}  nostream: true\n`);
       const refusal = {
         status: 2,
         stdout: '',
-        stderr: `${file}:24:3: watchdog.mode: a required watchdog is not supported by this version of pgha yet; use automatic or off [unsupported]\n`,
+        stderr: `${file}:23:3: tags.nostream: replicas that restore from the WAL archive without streaming are not supported by this version of pgha yet; remove it or set it to false [unsupported]\n`,
       };
       expect(agent('--validate-config', file)).toEqual(refusal);
       expect(agent('--config', file)).toEqual(refusal);

@@ -1,7 +1,7 @@
 // Rules for the member whose name is on the leader key.
 import { NONE } from '../decision.js';
 import { isRunningPrimary, leaderName, type Snapshot } from '../snapshot.js';
-import { verdict, type HaRule } from './ha-rule.js';
+import { verdict, type HaRule, type Verdict } from './ha-rule.js';
 
 /** How long a switchover waits for its candidate to stream from us (a replica retries its connection every 5 s by default). */
 export const HAND_OVER_WAIT_MS = 10_000;
@@ -69,7 +69,7 @@ export const handOver: HaRule = {
       if (s.wallTime - due > 1.5 * s.settings.loopWaitMs) return verdict({ kind: 'clear-failover' }, `clearing a switchover scheduled at ${failover.scheduled_at}: it is too late`);
     }
     if (s.peers === undefined) return verdict({ kind: 'gather-peers' }, 'switchover requested: asking the candidates how far they are');
-    const candidates = s.peers.filter((p) => p.reachable && !p.nofailover && (failover.member === undefined || p.name === failover.member));
+    const candidates = s.peers.filter((p) => p.reachable && !p.nofailover && !p.watchdogFailed && (failover.member === undefined || p.name === failover.member));
     const behind = s.cluster?.status?.optime;
     const eligible = candidates.filter((p) => behind === undefined || behind - p.walPosition <= s.settings.maximumLagOnFailover);
     const who = failover.member ?? 'any member';
@@ -87,13 +87,33 @@ export const handOver: HaRule = {
   },
 };
 
+/**
+ * A member leads only with its watchdog armed, when it has one: it is armed once per cycle
+ * until it is; in required mode, one that cannot be armed forbids leading (`refuse`), in
+ * automatic mode the member leads without it (and tries again only at its next promotion).
+ */
+function unprotected(s: Snapshot, promoting: boolean, refuse: (why: string) => Verdict): Verdict | undefined {
+  const { watchdog } = s;
+  if (watchdog.mode === 'off' || watchdog.armed) return undefined;
+  const worthTrying = promoting || watchdog.mode === 'required' || watchdog.failure === undefined;
+  if (!watchdog.triedThisCycle && worthTrying) return verdict({ kind: 'arm-watchdog' }, `arming the watchdog: I ${promoting ? 'am about to lead' : 'lead'} without it`);
+  return watchdog.mode === 'required' ? refuse(watchdog.failure ?? 'it could not be armed') : undefined;
+}
+
 export const promote: HaRule = {
   name: 'promote',
-  decide: (s) =>
-    renewed(s) && s.postgres.process === 'running' && s.postgres.inRecovery === true ? verdict({ kind: 'promote' }, 'promoting: I hold the leader lock') : undefined,
+  decide(s) {
+    if (!renewed(s) || s.postgres.process !== 'running' || s.postgres.inRecovery !== true) return undefined;
+    const refuse = (why: string): Verdict => verdict({ kind: 'release-leader' }, `releasing the leader lock instead of promoting: I may not lead without a watchdog (${why})`);
+    return unprotected(s, true, refuse) ?? verdict({ kind: 'promote' }, 'promoting: I hold the leader lock');
+  },
 };
 
 export const leaderSteady: HaRule = {
   name: 'leader-steady',
-  decide: (s) => (renewed(s) && isRunningPrimary(s.postgres) ? verdict(NONE, `no action: I am ${s.name}, the leader with the lock`) : undefined),
+  decide(s) {
+    if (!renewed(s) || !isRunningPrimary(s.postgres)) return undefined;
+    const refuse = (why: string): Verdict => verdict({ kind: 'demote', mode: 'immediate' }, `demoting: I may not lead without a watchdog (${why})`);
+    return unprotected(s, false, refuse) ?? verdict(NONE, `no action: I am ${s.name}, the leader with the lock`);
+  },
 };

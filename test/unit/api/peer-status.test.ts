@@ -7,18 +7,18 @@ const asPeer = (document: unknown) => peerStatusFrom('pg2', JSON.parse(JSON.stri
 
 describe("a peer's status, as the leader race reads it", () => {
   it("reads pgha's own documents", () => {
-    expect(asPeer(nodeStatus(primaryState(), NOW))).toEqual({ name: 'pg2', reachable: true, isPrimary: true, walPosition: 50_000_000, timeline: 1, nofailover: false, failoverPriority: 1 });
+    expect(asPeer(nodeStatus(primaryState(), NOW))).toEqual({ name: 'pg2', reachable: true, isPrimary: true, watchdogFailed: false, walPosition: 50_000_000, timeline: 1, nofailover: false, failoverPriority: 1 });
     const replica = replicaState({ postgres: { ...replicaState().postgres, receivedLsn: 50_000_100 }, tags: { failover_priority: 3 } });
-    expect(asPeer(nodeStatus(replica, NOW))).toEqual({ name: 'pg2', reachable: true, isPrimary: false, walPosition: 50_000_100, timeline: 1, nofailover: false, failoverPriority: 3 });
+    expect(asPeer(nodeStatus(replica, NOW))).toEqual({ name: 'pg2', reachable: true, isPrimary: false, watchdogFailed: false, walPosition: 50_000_100, timeline: 1, nofailover: false, failoverPriority: 3 });
   });
 
   it('reads Patroni 3 documents: role master, or only a non-zero location', () => {
-    expect(asPeer({ role: 'master', xlog: { location: 0 } })).toMatchObject({ isPrimary: true, walPosition: 0 });
-    expect(asPeer({ role: 'demoted', xlog: { location: 7 } })).toMatchObject({ isPrimary: true, walPosition: 7 });
+    expect(asPeer({ role: 'master', xlog: { location: 0 } })).toMatchObject({ isPrimary: true, watchdogFailed: false, walPosition: 0 });
+    expect(asPeer({ role: 'demoted', xlog: { location: 7 } })).toMatchObject({ isPrimary: true, watchdogFailed: false, walPosition: 7 });
   });
 
   it('counts no answer, and an answer without xlog, as unreachable', () => {
-    expect(peerStatusFrom('pg2', undefined)).toEqual({ name: 'pg2', reachable: false, isPrimary: false, walPosition: 0, nofailover: false, failoverPriority: 1 });
+    expect(peerStatusFrom('pg2', undefined)).toEqual({ name: 'pg2', reachable: false, isPrimary: false, watchdogFailed: false, walPosition: 0, nofailover: false, failoverPriority: 1 });
     expect(asPeer({ role: 'replica', state: 'stopped' })).toMatchObject({ reachable: false });
   });
 
@@ -36,6 +36,7 @@ describe("a peer's status, as the leader race reads it", () => {
       name: 'pg2',
       reachable: true,
       isPrimary: false,
+      watchdogFailed: false,
       walPosition: 12,
       nofailover: false,
       failoverPriority: 1,

@@ -18,7 +18,7 @@ describe('agent configuration', () => {
     expect(config?.postgresql.pg_ctl_timeout).toBe(60);
     expect(config?.bootstrap.dcs).toMatchObject({ ttl: 10, loop_wait: 2, retry_timeout: 4, maximum_lag_on_failover: 1048576 });
     expect(config?.bootstrap.initdb).toEqual(['data-checksums', { encoding: 'UTF8' }, { locale: 'C.UTF-8' }]);
-    expect(config?.watchdog).toEqual({ mode: 'automatic', device: '/dev/watchdog', safety_margin: 5 });
+    expect(config?.watchdog).toEqual({ mode: 'automatic', device: '/dev/watchdog', sysfs: '/sys', safety_margin: 5 });
   });
 
   it('names every missing key of an object in one message', () => {

@@ -37,7 +37,6 @@ const CASES: Readonly<Record<string, Case>> = {
   'postgresql.pg_ident': { refused: [['map1 alice postgres']], allowed: [] },
   'postgresql.recovery_conf': { refused: [{ recovery_min_apply_delay: '5min' }], allowed: {} },
   'postgresql.callbacks': { refused: [{ on_role_change: '/usr/local/bin/move-vip' }], allowed: {} },
-  'watchdog.mode': { refused: ['required'], allowed: 'off' },
   'tags.replicatefrom': { refused: ['db1'] },
   'tags.nostream': { refused: [true], allowed: false },
   'etcd.auth': { refused: [{ username: 'pgha', password: { env: 'ETCD_PASSWORD' } }] },
@@ -127,7 +126,7 @@ describe('settings not supported yet', () => {
     const file = projectPath('test/fixtures/specs/bad/unsupported-cluster-settings.yaml');
     const io = recordingIo();
     expect(await runCli(['validate', file], io)).toBe(ExitCode.failed);
-    expect(io.stderr).toContain(`${file}:19:3: watchdog.mode: a required watchdog is not supported by this version of pgha yet; use automatic or off [unsupported]\n`);
+    expect(io.stderr).toContain(`${file}:17:3: agent.tls: HTTPS for the agents' REST API is not supported by this version of pgha yet; remove it [unsupported]\n`);
     expect(io.stdout).toBe('');
   });
 

@@ -130,7 +130,6 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
     '8:79: hosts[1].tags.nostream: replicas that restore from the WAL archive without streaming are not supported by this version of pgha yet; remove it or set it to false [unsupported]',
     '15:3: etcd.auth: etcd authentication is not supported by this version of pgha yet; remove it [unsupported]',
     "17:3: agent.tls: HTTPS for the agents' REST API is not supported by this version of pgha yet; remove it [unsupported]",
-    '19:3: watchdog.mode: a required watchdog is not supported by this version of pgha yet; use automatic or off [unsupported]',
   ],
   'unsupported-dcs-settings': [
     '18:3: dcs.synchronous_mode: synchronous replication is not supported by this version of pgha yet; remove it or set it to false [unsupported]',
