@@ -100,7 +100,7 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     addresses: { postgres: config.postgresql.connect_address, api: `${tls ? 'https' : 'http'}://${restapi.connect_address}` },
     watchdog,
     bootstrap: { dcs: config.bootstrap.dcs, initdb: config.bootstrap.initdb },
-    postgresSettings: (live) => postgresSettings(config, live),
+    postgresSettings: (live, synchronousStandbyNames) => postgresSettings(config, live, synchronousStandbyNames),
     publish: (state) => {
       latest = state;
       timing = { ttl: state.settings.ttlMs / 1000, retry_timeout: state.settings.retryTimeoutMs / 1000 };

@@ -68,7 +68,7 @@ function runningFields(state: NodeState): Partial<NodeStatusDocument> {
         };
   if (pg.timeline !== undefined) fields.timeline = pg.timeline;
   if (pg.inRecovery !== false && pg.replicationState !== undefined) fields.replication_state = pg.replicationState;
-  if (pg.replication && pg.replication.length > 0) fields.replication = pg.replication;
+  if (pg.replication && pg.replication.length > 0) fields.replication = pg.replication.map(({ flushLsn: _flush, ...row }) => row);
   return fields;
 }
 

@@ -17,7 +17,11 @@ function dynamicSection(live: Record<string, unknown> | undefined, fallback: Age
   return isParameters(section) ? section : {};
 }
 
-export function postgresSettings(config: AgentConfig, live: Record<string, unknown> | undefined): PostgresSettings {
+/**
+ * `synchronousStandbyNames`: what the HA loop sets as the leader in synchronous mode, which wins
+ * over any configured value; undefined leaves the configured one.
+ */
+export function postgresSettings(config: AgentConfig, live: Record<string, unknown> | undefined, synchronousStandbyNames?: string): PostgresSettings {
   const listen = parseListenAddress(config.postgresql.listen);
   if (!listen) throw new Error(`postgresql.listen "${config.postgresql.listen}" is not address:port`);
   const dynamic = dynamicSection(live, config.bootstrap.dcs);
@@ -27,6 +31,7 @@ export function postgresSettings(config: AgentConfig, live: Record<string, unkno
   for (const [name, value] of Object.entries(config.postgresql.parameters)) {
     if (!(name in DERIVED_PARAMETERS) && !CLUSTER_WIDE_PARAMETERS.has(name)) parameters[name] = value;
   }
+  if (synchronousStandbyNames !== undefined) parameters.synchronous_standby_names = synchronousStandbyNames;
   const hba = Array.isArray(dynamic.pg_hba) && dynamic.pg_hba.every((line) => typeof line === 'string') ? (dynamic.pg_hba as string[]) : config.postgresql.pg_hba;
   const { superuser, replication, rewind } = config.postgresql.authentication;
   return {

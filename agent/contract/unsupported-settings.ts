@@ -27,17 +27,11 @@ function differsFrom(fallback: number): (value: unknown) => boolean {
   return (value) => String(value) !== String(fallback);
 }
 
-const SYNCHRONOUS = 'synchronous replication is not supported by this version of pgha yet';
-
 export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
-  { dcs: ['synchronous_mode'], refuses: (v) => v === 'quorum' || isTrue(v), reason: `${SYNCHRONOUS}; remove it or set it to false` },
-  { dcs: ['synchronous_mode_strict'], refuses: isTrue, reason: `${SYNCHRONOUS}; remove it or set it to false` },
-  { dcs: ['synchronous_node_count'], refuses: differsFrom(1), reason: `${SYNCHRONOUS}; remove it or set it to 1` },
-  { dcs: ['maximum_lag_on_syncnode'], refuses: differsFrom(-1), reason: `${SYNCHRONOUS}; remove it or set it to -1` },
   {
     dcs: ['primary_stop_timeout'],
     refuses: differsFrom(0),
-    reason: 'synchronous replication, the only mode this timeout applies to, is not supported by this version of pgha yet; remove it or set it to 0',
+    reason: 'a time limit on stopping a primary in synchronous mode is not supported by this version of pgha yet; remove it or set it to 0',
   },
   { dcs: ['failsafe_mode'], refuses: isTrue, reason: 'failsafe mode is not supported by this version of pgha yet; remove it or set it to false' },
   { dcs: ['pause'], refuses: isTrue, reason: 'pausing automatic failover (maintenance mode) is not supported by this version of pgha yet; remove it or set it to false' },

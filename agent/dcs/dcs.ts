@@ -61,6 +61,8 @@ export interface Dcs {
   writeConfig(config: Record<string, unknown>, expectedRevision?: number): Promise<boolean>;
   writeFailover(failover: FailoverRecord, expectedRevision?: number): Promise<boolean>;
   writeSync(sync: SyncRecord, expectedRevision?: number): Promise<boolean>;
+  /** Deletes the `sync` key, only if it is at `expectedRevision`. */
+  clearSync(expectedRevision: number): Promise<boolean>;
   writeStatus(status: StatusRecord): Promise<void>;
   writeHistory(history: HistoryEntry[]): Promise<void>;
   writeFailsafe(failsafe: Record<string, string>): Promise<void>;

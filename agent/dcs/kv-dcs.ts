@@ -207,6 +207,11 @@ export class KvDcs implements Dcs {
     return this.conditionalPut(this.layout.sync, encodeRecord(sync), expectedRevision);
   }
 
+  clearSync(expectedRevision: number): Promise<boolean> {
+    const key = this.layout.sync;
+    return this.kv.txn([{ key, target: 'mod', equals: expectedRevision }], [{ delete: { key } }], [], this.timeoutMs());
+  }
+
   async writeStatus(status: StatusRecord): Promise<void> {
     await this.put(this.layout.status, encodeRecord(status));
   }

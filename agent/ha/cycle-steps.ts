@@ -41,6 +41,8 @@ export interface StepDeps {
   memory: LoopMemory;
   watchdog: Watchdog;
   log: Logger;
+  /** Writes the PostgreSQL configuration for the current settings and commit rule, and reloads. */
+  applySettings(): Promise<void>;
   /** Forgets this member's leadership and publishes that at once. */
   withdrawLeadership(): void;
 }
@@ -89,6 +91,19 @@ export class StepExecutor {
       }
       case 'inspect-leader':
         steps.leaderTimeline = await this.inspectLeader();
+        return;
+      case 'write-sync':
+        await dcs.writeSync(action.record, action.expectedRevision).catch(() => false);
+        await view.read();
+        return;
+      case 'clear-sync':
+        await dcs.clearSync(action.expectedRevision).catch(() => false);
+        await view.read();
+        return;
+      case 'set-commit-rule':
+        memory.commitRule = action.rule;
+        memory.commitRuleSince = action.since;
+        await this.deps.applySettings();
         return;
       case 'arm-watchdog': {
         steps.watchdogTried = true;

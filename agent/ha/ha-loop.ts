@@ -10,6 +10,8 @@ import type { Logger } from '../logging/logger.js';
 import type { PostgresController, PostgresObservation, PostgresSettings } from '../postgres/postgres-controller.js';
 import type { Watchdog } from '../watchdog/watchdog.js';
 import { ClusterView } from './cluster-view.js';
+import { promotionRuleOf } from './commit-rules.js';
+import { NO_COMMIT_RULE, parseCommitRule, renderCommitRule } from '../postgres/synchronous-standby-names.js';
 import { noStepsYet, StepExecutor, type CycleSteps } from './cycle-steps.js';
 import { decide } from './decide.js';
 import { isStepAction, type Decision } from './decision.js';
@@ -39,14 +41,16 @@ export interface HaLoopOptions {
   /** Armed while this member leads, fed after each renewal, disarmed when PostgreSQL has stopped. */
   watchdog: Watchdog;
   bootstrap: { dcs: DynamicConfig; initdb: InitdbOption[] };
-  /** PostgreSQL settings for the current dynamic configuration. */
-  postgresSettings(live: Record<string, unknown> | undefined): PostgresSettings;
+  /** PostgreSQL settings for the current dynamic configuration, and the synchronous_standby_names the leader sets. */
+  postgresSettings(live: Record<string, unknown> | undefined, synchronousStandbyNames: string | undefined): PostgresSettings;
   /** Receives the member's state after every cycle, for the REST API. */
   publish(state: NodeState): void;
 }
 
 /** Steps a cycle may take before it must end (renew, race, acquire, ...). */
 const MAX_STEPS = 6;
+/** How often a stopping synchronous standby looks whether the leader released it. */
+const RELEASE_POLL_MS = 250;
 
 /**
  * The keys whose change needs an answer now (a free or moved leader key, a switchover request, a
@@ -77,7 +81,8 @@ export class HaLoop {
     this.view = new ClusterView({ dcs, clock, log, bootstrapConfig: options.bootstrap.dcs });
     this.publisher = new MemberPublisher({ ...options, view: this.view, memory: this.memory });
     const withdrawLeadership = (): void => this.publisher.withdrawLeadership();
-    this.steps = new StepExecutor({ name, dcs, postgres, peers: options.peers, view: this.view, memory: this.memory, withdrawLeadership, watchdog, log });
+    const applySettings = (): Promise<void> => this.applyPostgresSettings(true);
+    this.steps = new StepExecutor({ name, dcs, postgres, peers: options.peers, view: this.view, memory: this.memory, withdrawLeadership, watchdog, log, applySettings });
     this.tasks = new LoopTasks(
       new TaskRunner(clock, log, () => this.wake()),
       () => this.taskContext(withdrawLeadership),
@@ -95,6 +100,7 @@ export class HaLoop {
       watchdog,
       memory: this.memory,
       withdrawLeadership,
+      applySettings: () => this.applyPostgresSettings(true),
       leads: () => this.memory.leaderUntil !== undefined && this.memory.leaderUntil > clock.now(),
       cluster: () => this.view.cluster,
       settings: () => this.view.settings(),
@@ -124,13 +130,31 @@ export class HaLoop {
     return this.wakeUp.signal.aborted;
   }
 
-  private async applyPostgresSettings(postgres: PostgresObservation): Promise<void> {
-    if (postgres.dataDirectory !== 'initialized' || this.tasks.running) return;
-    const settings = this.options.postgresSettings(this.view.liveConfig);
+  /** Writes the configuration when it changed; between cycles only when `now` (a step or a task needs it applied). */
+  private async applyPostgresSettings(now: boolean): Promise<void> {
+    if (!now && this.tasks.running) return;
+    const rule = this.memory.commitRule;
+    const settings = this.options.postgresSettings(this.view.liveConfig, rule && renderCommitRule(rule));
     const key = JSON.stringify(settings);
     if (key === this.appliedSettings) return;
     await this.options.postgres.configure(settings);
     this.appliedSettings = key;
+  }
+
+  /**
+   * The leader in synchronous mode owns synchronous_standby_names: after a restart of the agent it
+   * takes over the value PostgreSQL runs with (its standbys have caught up once past the current
+   * position). A member that does not lead leaves it to the configuration.
+   */
+  private trackCommitRule(postgres: PostgresObservation): void {
+    const { memory } = this;
+    if (!isRunningPrimary(postgres) || this.view.cluster?.leader?.name !== this.options.name) {
+      if (!this.tasks.running) memory.commitRule = memory.commitRuleSince = undefined;
+      return;
+    }
+    if (memory.commitRule !== undefined || this.view.settings().synchronousMode === 'off') return;
+    memory.commitRule = parseCommitRule(postgres.synchronousStandbyNames ?? '') ?? NO_COMMIT_RULE;
+    memory.commitRuleSince = postgres.flushLsn;
   }
 
   private trackPrimary(postgres: PostgresObservation): void {
@@ -172,6 +196,8 @@ export class HaLoop {
       switchoverPendingSince: memory.switchoverPendingSince,
       wasPrimary: memory.wasPrimary,
       rewindFailed: memory.rewindFailed,
+      commitRule: memory.commitRule,
+      commitRuleSince: memory.commitRuleSince,
     };
   }
 
@@ -203,7 +229,8 @@ export class HaLoop {
     await this.view.read();
     let postgres = await this.options.postgres.observe();
     this.trackPrimary(postgres);
-    await this.applyPostgresSettings(postgres).catch((error: unknown) => log.log('warn', `applying PostgreSQL settings failed: ${String(error)}`));
+    this.trackCommitRule(postgres);
+    if (postgres.dataDirectory === 'initialized') await this.applyPostgresSettings(false).catch((error: unknown) => log.log('warn', `applying PostgreSQL settings failed: ${String(error)}`));
     await this.tendWatchdog(postgres);
     const steps = noStepsYet();
     let decision = decide(this.snapshot(postgres, steps));
@@ -253,6 +280,23 @@ export class HaLoop {
   }
 
   /**
+   * A synchronous standby that stops asks the leader to release it first, so that commits do not
+   * wait for it; it waits for that at most 2 × loop_wait.
+   */
+  private async askToBeReleased(): Promise<void> {
+    const { name, clock } = this.options;
+    const listed = (): boolean => promotionRuleOf(this.view.cluster?.sync?.value).standbys.includes(name);
+    if (this.view.settings().synchronousMode === 'off' || this.memory.leaderUntil !== undefined || !listed()) return;
+    await this.publisher.askForRelease();
+    const deadline = clock.now() + 2 * this.view.settings().loopWaitMs;
+    for (let polls = 0; polls < 100 && clock.now() < deadline && listed(); polls++) {
+      await clock.sleep(RELEASE_POLL_MS);
+      await this.view.read();
+    }
+    this.options.log.log('info', listed() ? 'stopping while still a synchronous standby: the leader did not release me in time' : 'released from synchronous duty');
+  }
+
+  /**
    * Ends the loop and stops PostgreSQL, as Patroni does on SIGTERM; a leader also deletes its
    * key at once, so a replica takes over without waiting for the key to expire.
    */
@@ -260,6 +304,7 @@ export class HaLoop {
     this.stopped = true;
     this.wake();
     await this.tasks.cancel();
+    await this.askToBeReleased();
     const { postgres, dcs, log } = this.options;
     const leading = this.memory.leaderUntil !== undefined;
     this.publisher.withdrawLeadership();

@@ -14,6 +14,13 @@ export interface HaSettings {
   removeDataDirectoryOnRewindFailure: boolean;
   removeDataDirectoryOnDivergedTimelines: boolean;
   pause: boolean;
+  /** `on`: a commit waits for the chosen standbys, which alone may be promoted; `quorum`: for any `synchronousNodeCount` of them. */
+  synchronousMode: 'off' | 'on' | 'quorum';
+  /** With no standby to choose, commits wait rather than go unprotected. */
+  synchronousModeStrict: boolean;
+  synchronousNodeCount: number;
+  /** A standby further behind than this many bytes is not chosen; negative: no limit. */
+  maximumLagOnSyncnode: number;
 }
 
 function number(value: unknown, fallback: number): number {
@@ -51,5 +58,9 @@ export function haSettings(live: Record<string, unknown> | undefined, defaults: 
       defaults.postgresql.remove_data_directory_on_diverged_timelines,
     ),
     pause: flag(config.pause, false),
+    synchronousMode: config.synchronous_mode === 'quorum' ? 'quorum' : flag(config.synchronous_mode, false) ? 'on' : 'off',
+    synchronousModeStrict: flag(config.synchronous_mode_strict, false),
+    synchronousNodeCount: Math.max(1, Math.floor(number(config.synchronous_node_count, defaults.synchronous_node_count))),
+    maximumLagOnSyncnode: size(config.maximum_lag_on_syncnode, -1),
   };
 }

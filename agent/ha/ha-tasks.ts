@@ -5,6 +5,7 @@ import type { ClusterState, Dcs } from '../dcs/dcs.js';
 import type { Logger } from '../logging/logger.js';
 import type { PostgresController, ReplicationSource } from '../postgres/postgres-controller.js';
 import type { Watchdog } from '../watchdog/watchdog.js';
+import { ANY_STANDBY, NO_COMMIT_RULE } from '../postgres/synchronous-standby-names.js';
 import type { PostgresAction } from './decision.js';
 import type { HaSettings } from './ha-settings.js';
 import { leaseDeadline } from './lease.js';
@@ -27,6 +28,8 @@ export interface TaskContext {
   withdrawLeadership(): void;
   /** Whether this member's lease belief still holds, now. */
   leads(): boolean;
+  /** Writes the PostgreSQL configuration for the current settings and commit rule, and reloads. */
+  applySettings(): Promise<void>;
   /** The latest cluster view. */
   cluster(): ClusterState | undefined;
   settings(): HaSettings;
@@ -92,11 +95,29 @@ async function reserveNextTimeline(context: TaskContext, parent: number): Promis
   return taken + 1;
 }
 
+/**
+ * In synchronous mode the new leader first takes the `sync` key with no standby named, so that no
+ * former standby of the old leader may be promoted on the strength of it, and sets a commit rule
+ * of its own: none (strict mode: any standby must confirm) until its duty chooses standbys.
+ */
+async function takeOverSynchronousReplication(context: TaskContext, since: number): Promise<void> {
+  const { dcs, memory, name } = context;
+  const settings = context.settings();
+  if (settings.synchronousMode === 'off') return;
+  const sync = context.cluster()?.sync;
+  const record = { leader: name, sync_standby: null, ...(settings.synchronousMode === 'quorum' ? { quorum: 0 } : {}) };
+  if (!(await dcs.writeSync(record, sync?.modRevision ?? 0))) throw new Error('the sync key changed while I was about to be promoted');
+  memory.commitRule = settings.synchronousModeStrict ? ANY_STANDBY : NO_COMMIT_RULE;
+  memory.commitRuleSince = since;
+  await context.applySettings();
+}
+
 async function promote(context: TaskContext): Promise<void> {
   const { postgres, dcs, memory, clock, log } = context;
   const before = await postgres.observe();
   const parent = before.timeline ?? 1;
   const timeline = await reserveNextTimeline(context, parent);
+  await takeOverSynchronousReplication(context, Math.max(before.receivedLsn ?? 0, before.replayedLsn ?? 0));
   // The loop may have been frozen since it decided: a lease that ran out meanwhile forbids it.
   if (!context.leads()) throw new Error('my leader lease ran out before PostgreSQL was promoted');
   await postgres.promote();

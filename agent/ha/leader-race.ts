@@ -1,5 +1,6 @@
 // Whether this member should try to take a free leader key: Patroni's "healthiest node" test.
 // Several members may pass at once; etcd's create-if-absent picks one of them.
+import { promotionRuleOf } from './commit-rules.js';
 import { mayPromote, walPosition, isRunningPrimary, type PeerStatus, type Snapshot } from './snapshot.js';
 
 export interface RaceVerdict {
@@ -16,6 +17,29 @@ function clusterTimeline(snapshot: Snapshot): number {
   return last ? last[0] + 1 : 1;
 }
 
+/** In synchronous mode, the members the sync key allows to be promoted: its leader and standbys; undefined when any may be. */
+export function promotable(snapshot: Snapshot): string[] | undefined {
+  if (snapshot.settings.synchronousMode === 'off') return undefined;
+  const record = snapshot.cluster?.sync?.value;
+  return [...(record?.leader ? [record.leader] : []), ...promotionRuleOf(record).standbys];
+}
+
+/**
+ * Only a member the sync key names may be promoted: it alone is known to hold every commit a
+ * client was told of. In quorum mode a standby also needs `quorum` other standbys of the key to
+ * answer (and none of them to be ahead, as for any race).
+ */
+function synchronousObjection(snapshot: Snapshot): RaceVerdict | undefined {
+  const allowed = promotable(snapshot);
+  if (allowed === undefined) return undefined;
+  if (!allowed.includes(snapshot.name)) return no(`in synchronous mode only ${allowed.length > 0 ? allowed.join(', ') : 'the members the sync key names'} may be promoted`);
+  const record = snapshot.cluster?.sync?.value;
+  if (snapshot.settings.synchronousMode !== 'quorum' || record?.leader === snapshot.name) return undefined;
+  const rule = promotionRuleOf(record);
+  const votes = (snapshot.peers ?? []).filter((p) => p.reachable && p.name !== snapshot.name && rule.standbys.includes(p.name)).length;
+  return votes < rule.quorum ? no(`quorum: ${votes} of the ${rule.quorum} other synchronous standbys I need answered`) : undefined;
+}
+
 function comparePeers(snapshot: Snapshot, peers: PeerStatus[], ignoreLag: boolean): RaceVerdict {
   const mine = walPosition(snapshot.postgres);
   const optime = snapshot.cluster?.status?.optime;
@@ -26,8 +50,9 @@ function comparePeers(snapshot: Snapshot, peers: PeerStatus[], ignoreLag: boolea
     return no(`my timeline ${snapshot.postgres.timeline ?? 'unknown'} is behind the cluster's ${clusterTimeline(snapshot)}`);
   }
   const myPriority = snapshot.tags.failover_priority ?? 1;
+  const allowed = promotable(snapshot);
   for (const peer of peers) {
-    if (!peer.reachable || peer.nofailover || peer.watchdogFailed) continue;
+    if (!peer.reachable || peer.nofailover || peer.watchdogFailed || (allowed !== undefined && !allowed.includes(peer.name))) continue;
     if (peer.isPrimary) return no(`${peer.name} is still running as primary`);
     if (peer.walPosition > mine) return no(`${peer.name} is ahead of me (WAL ${peer.walPosition} > ${mine})`);
     if (peer.walPosition === mine && peer.failoverPriority > myPriority) {
@@ -51,7 +76,10 @@ export function raceVerdict(snapshot: Snapshot): RaceVerdict {
   const peers = snapshot.peers ?? [];
   const failover = snapshot.cluster?.failover?.value;
   const candidate = failover?.member;
+  // An operator's failover may name any member; an automatic one only those the sync key allows.
   if (candidate === snapshot.name) return yes('I am the requested failover candidate');
+  const objection = synchronousObjection(snapshot);
+  if (objection) return objection;
   if (candidate !== undefined) {
     const named = peers.find((p) => p.name === candidate);
     if (named?.reachable) return no(`${candidate} is the requested failover candidate`);

@@ -1,4 +1,5 @@
 // What the HA loop remembers between cycles, beyond what it can observe again.
+import type { CommitRule } from '../postgres/synchronous-standby-names.js';
 
 export interface LoopMemory {
   /** Our belief that we hold the leader key, until this monotonic time. */
@@ -11,8 +12,20 @@ export interface LoopMemory {
   primaryDownSince: number | undefined;
   /** When a due switchover request was first seen while we led. */
   switchoverPendingSince: number | undefined;
+  /** The synchronous_standby_names this member sets while it leads in synchronous mode; undefined: the configuration's. */
+  commitRule: CommitRule | undefined;
+  /** The primary's flush position when the commit rule last changed: its standbys have caught up once past it. */
+  commitRuleSince: number | undefined;
 }
 
 export function freshMemory(): LoopMemory {
-  return { leaderUntil: undefined, wasPrimary: false, rewindFailed: false, primaryDownSince: undefined, switchoverPendingSince: undefined };
+  return {
+    leaderUntil: undefined,
+    wasPrimary: false,
+    rewindFailed: false,
+    primaryDownSince: undefined,
+    switchoverPendingSince: undefined,
+    commitRule: undefined,
+    commitRuleSince: undefined,
+  };
 }

@@ -44,15 +44,30 @@ export interface CycleOutcome {
 export class MemberPublisher {
   private published: NodeState | undefined;
   private slotsSynced: { key: string; at: number } | undefined;
+  /** Set once this member, about to stop, asked to be released from synchronous duty. */
+  private releasing = false;
 
   constructor(private readonly deps: PublisherDeps) {}
+
+  /** Patroni's way for a standby about to stop: `nosync` and `sync_priority: 0`, so the leader stops waiting for it. */
+  private tags(): Tags {
+    return this.releasing ? { ...this.deps.tags, nosync: true, sync_priority: 0 } : this.deps.tags;
+  }
+
+  /** Publishes the member key again, tagged so that the leader releases it from synchronous duty. */
+  async askForRelease(): Promise<void> {
+    this.releasing = true;
+    const postgres = this.published?.postgres;
+    if (!postgres) return;
+    await this.deps.dcs.touchMember(memberRecord(postgres, undefined, this.tags(), this.deps.addresses)).catch(() => undefined);
+  }
 
   async publish(postgres: PostgresObservation, outcome: CycleOutcome): Promise<void> {
     const { deps } = this;
     const { view, memory } = deps;
     const cluster = view.cluster;
     if (cluster) {
-      const record = memberRecord(postgres, outcome.task, deps.tags, deps.addresses);
+      const record = memberRecord(postgres, outcome.task, this.tags(), deps.addresses);
       await deps.dcs.touchMember(record).catch((error: unknown) => deps.log.log('warn', `publishing the member key failed: ${String(error)}`));
       const leads = memory.leaderUntil !== undefined && memory.leaderUntil > deps.clock.now() && isRunningPrimary(postgres);
       if (leads && postgres.flushLsn !== undefined && cluster.status?.optime !== postgres.flushLsn) {

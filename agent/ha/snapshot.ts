@@ -4,6 +4,7 @@ import type { Tags } from '../contract/schema-types.js';
 import type { ClusterState } from '../dcs/dcs.js';
 import type { PostgresObservation } from '../postgres/postgres-controller.js';
 import type { TimelineSwitch } from '../postgres/timeline-history.js';
+import type { CommitRule } from '../postgres/synchronous-standby-names.js';
 import type { HaSettings } from './ha-settings.js';
 
 /** A peer's answer to `GET /patroni`, as far as the leader race needs it. */
@@ -73,6 +74,9 @@ export interface Snapshot {
   wasPrimary: boolean;
   /** The last rejoin by pg_rewind failed. */
   rewindFailed: boolean;
+  /** The synchronous_standby_names this member set as leader, and the flush position when it did. */
+  commitRule: CommitRule | undefined;
+  commitRuleSince: number | undefined;
 }
 
 /** Our WAL position as peers see it: flush on a primary, else the furthest of received and replayed. */

@@ -19,6 +19,8 @@ export interface ReplicationRow {
   state: string;
   sync_state: string;
   sync_priority: number;
+  /** How far the standby has flushed WAL, as a byte position (not one of Patroni's fields). */
+  flushLsn?: number;
 }
 
 export type PostgresProcessState = 'running' | 'starting' | 'stopped' | 'crashed';
@@ -58,6 +60,8 @@ export interface PostgresObservation {
   upstream?: { host: string; port: number };
   /** Primary: pg_stat_replication. */
   replication?: ReplicationRow[];
+  /** Primary: the synchronous_standby_names it runs with. */
+  synchronousStandbyNames?: string;
   postmasterStartTime?: string;
   serverVersion?: number;
   /** Settings changed in the configuration that only take effect after a restart. */

@@ -24,10 +24,11 @@ const STATUS = `SELECT pg_catalog.pg_is_in_recovery() AS in_recovery,
 
 // The checkpoint's timeline lags behind a promotion; the current WAL file's name does not.
 const PRIMARY_WAL = `SELECT pg_catalog.pg_current_wal_flush_lsn()::text AS flush_lsn,
-  ('x' || substr(pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()), 1, 8))::bit(32)::int AS timeline
+  ('x' || substr(pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()), 1, 8))::bit(32)::int AS timeline,
+  pg_catalog.current_setting('synchronous_standby_names') AS synchronous_standby_names
   WHERE NOT pg_catalog.pg_is_in_recovery()`;
 
-const REPLICATION = `SELECT usename, application_name, host(client_addr) AS client_addr, state, sync_state, sync_priority
+const REPLICATION = `SELECT usename, application_name, host(client_addr) AS client_addr, state, sync_state, sync_priority, flush_lsn::text
   FROM pg_catalog.pg_stat_replication ORDER BY application_name`;
 
 const REPLICA_WAL = `SELECT pg_catalog.pg_last_wal_receive_lsn()::text AS receive_lsn,
@@ -45,10 +46,11 @@ const PENDING_RESTART = `SELECT s.name, pg_catalog.current_setting(s.name) AS ol
   FROM pg_catalog.pg_settings s WHERE s.pending_restart`;
 
 async function primaryFields(client: Client): Promise<Partial<RunningObservation>> {
-  const wal = (await client.query<{ flush_lsn: string; timeline: number }>(PRIMARY_WAL)).rows[0];
+  const wal = (await client.query<{ flush_lsn: string; timeline: number; synchronous_standby_names: string }>(PRIMARY_WAL)).rows[0];
   if (!wal) return {};
-  const replication = (await client.query<ReplicationRow>(REPLICATION)).rows;
-  return { flushLsn: parseLsn(wal.flush_lsn), timeline: wal.timeline, replication };
+  const rows = (await client.query<Omit<ReplicationRow, 'flushLsn'> & { flush_lsn: string | null }>(REPLICATION)).rows;
+  const replication = rows.map(({ flush_lsn, ...row }) => ({ ...row, ...(flush_lsn ? { flushLsn: parseLsn(flush_lsn) } : {}) }));
+  return { flushLsn: parseLsn(wal.flush_lsn), timeline: wal.timeline, replication, synchronousStandbyNames: wal.synchronous_standby_names };
 }
 
 interface ReplicaWalRow {

@@ -1,6 +1,7 @@
 // An in-memory PostgreSQL for fast tests and simulations: timelines, WAL positions that only a
-// running primary advances, streaming that stops at a divergence, promotion, pg_rewind, clones
-// and crashes. It is held to the real controller by the PostgresController contract suite.
+// running primary advances, streaming that stops at a divergence, promotion, pg_rewind, clones,
+// crashes, and commits that wait for the standbys synchronous_standby_names names. It is held to
+// the real controller by the PostgresController contract suite.
 import type {
   BootstrapOptions,
   PostgresController,
@@ -11,6 +12,7 @@ import type {
   SourceTimeline,
   StopMode,
 } from './postgres-controller.js';
+import { parseCommitRule, type CommitRule } from './synchronous-standby-names.js';
 
 /** Settings a running instance only takes after a restart. */
 const RESTART_ONLY = new Set(['max_connections', 'shared_buffers', 'max_wal_senders', 'max_replication_slots', 'wal_level', 'max_worker_processes']);
@@ -86,11 +88,37 @@ export class SimulatedPostgres implements PostgresController {
     readonly port: number,
   ) {}
 
-  /** A committed write on a running primary: the WAL advances. */
+  /**
+   * A commit on a running primary: the WAL advances, and the commit is acknowledged (its position
+   * returned) once enough of the standbys synchronous_standby_names names have flushed it.
+   */
   write(bytes = 128): number | undefined {
     if (!this.answers() || !this.data || this.data.standby) return undefined;
     this.data.lsn += bytes;
-    return this.data.lsn;
+    return this.synchronouslyConfirmed() ? this.data.lsn : undefined;
+  }
+
+  private commitRule(): CommitRule | undefined {
+    const value = this.settings?.parameters['synchronous_standby_names'];
+    return typeof value === 'string' ? parseCommitRule(value) : undefined;
+  }
+
+  /** Standbys streaming from this instance, caught up with it as they stream. */
+  private streamingStandbys(): SimulatedPostgres[] {
+    return [...this.world.instances.values()].filter((i) => i.data?.standby && i.upstream?.host === this.host && i.upstream.port === this.port && i.catchUp());
+  }
+
+  private synchronouslyConfirmed(): boolean {
+    const rule = this.commitRule();
+    if (!rule || rule.count === 0) return true;
+    return this.streamingStandbys().filter((i) => rule.any || rule.members.includes(i.name)).length >= rule.count;
+  }
+
+  private syncState(standby: string): string {
+    const rule = this.commitRule();
+    if (rule?.any) return 'sync';
+    if (!rule?.members.includes(standby)) return 'async';
+    return rule.quorum ? 'quorum' : 'sync';
   }
 
   /** kill -9 of the postmaster. */
@@ -146,10 +174,17 @@ export class SimulatedPostgres implements PostgresController {
       pendingRestart: this.pendingRestart(),
     };
     if (!this.data.standby) {
-      const replication = [...this.world.instances.values()]
-        .filter((i) => i.data?.standby && i.upstream?.host === this.host && i.upstream.port === this.port && i.catchUp())
-        .map((i) => ({ usename: 'replicator', application_name: i.name, client_addr: i.host, state: 'streaming', sync_state: 'async', sync_priority: 0 }));
-      return { ...base, flushLsn: this.data.lsn, replication };
+      const replication = this.streamingStandbys().map((i) => ({
+        usename: 'replicator',
+        application_name: i.name,
+        client_addr: i.host,
+        state: 'streaming',
+        sync_state: this.syncState(i.name),
+        sync_priority: 0,
+        flushLsn: i.data?.lsn ?? 0,
+      }));
+      const names = this.settings?.parameters['synchronous_standby_names'];
+      return { ...base, flushLsn: this.data.lsn, replication, synchronousStandbyNames: typeof names === 'string' ? names : '' };
     }
     return {
       ...base,

@@ -69,10 +69,13 @@ export class Simulation {
   /** How long a host takes to boot after its watchdog reset it. */
   static readonly BOOT_MS = 30_000;
 
-  constructor(
-    names: string[],
-    private readonly watchdogMode: WatchdogMode = 'off',
-  ) {
+  private readonly watchdogMode: WatchdogMode;
+  /** The dynamic configuration the cluster is created with. */
+  readonly dcs: DynamicConfig;
+
+  constructor(names: string[], options: { watchdog?: WatchdogMode; dcs?: Partial<DynamicConfig> } = {}) {
+    this.watchdogMode = options.watchdog ?? 'off';
+    this.dcs = { ...SIM_DCS, ...options.dcs };
     names.forEach((name, i) => {
       const port = 5432 + i;
       const node = { name, port, postgres: this.world.create(name, '127.0.0.1', port), alive: false, frozen: false, busy: false, nextRunAt: 0, resets: 0 } as SimNode;
@@ -145,13 +148,13 @@ export class Simulation {
       tags: {},
       addresses: { postgres: `127.0.0.1:${node.port}`, api: `http://127.0.0.1:${node.port + 3000}` },
       watchdog: node.watchdog,
-      bootstrap: { dcs: SIM_DCS, initdb: [] },
-      postgresSettings: () => ({
+      bootstrap: { dcs: this.dcs, initdb: [] },
+      postgresSettings: (_live, synchronousStandbyNames) => ({
         memberName: name,
         scope: 'sim',
         listenAddresses: ['127.0.0.1'],
         port: node.port,
-        parameters: {},
+        parameters: synchronousStandbyNames === undefined ? {} : ({ synchronous_standby_names: synchronousStandbyNames } as Record<string, string>),
         pgHba: [],
         superuser: { username: 'postgres', password: 'x' },
         replication: { username: 'replicator', password: 'y' },

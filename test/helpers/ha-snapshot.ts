@@ -16,6 +16,10 @@ export const SETTINGS: HaSettings = {
   removeDataDirectoryOnRewindFailure: false,
   removeDataDirectoryOnDivergedTimelines: false,
   pause: false,
+  synchronousMode: 'off',
+  synchronousModeStrict: false,
+  synchronousNodeCount: 1,
+  maximumLagOnSyncnode: -1,
 };
 
 export function memberRecord(name: string, port: number, role = 'replica'): MemberRecord {
@@ -84,6 +88,8 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     switchoverPendingSince: undefined,
     wasPrimary: false,
     rewindFailed: false,
+    commitRule: undefined,
+    commitRuleSince: undefined,
     ...overrides,
   };
 }

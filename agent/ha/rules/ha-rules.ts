@@ -2,7 +2,8 @@
 import { bootstrapInProgress, emptyDataDirectory, uninitializedCluster } from './bootstrap.js';
 import { etcdUnreachable, stalePrimary, taskInProgress } from './guards.js';
 import type { HaRule } from './ha-rule.js';
-import { handOver, leaderPostgresDown, leaderPostgresStarting, leaderSteady, lockTakenByOther, promote, renewalFailed, renewLock } from './leader.js';
+import { handOver, leaderPostgresDown, leaderPostgresStarting, leaderSteady, leaderWatchdog, lockTakenByOther, promote, renewalFailed, renewLock } from './leader.js';
+import { synchronousReplication } from './synchronous.js';
 import { divergedReplica, followLeader, leaderRace, postgresDown, postgresStarting } from './replica.js';
 
 export const HA_RULES: readonly HaRule[] = [
@@ -19,6 +20,8 @@ export const HA_RULES: readonly HaRule[] = [
   leaderPostgresStarting,
   handOver,
   promote,
+  leaderWatchdog,
+  synchronousReplication,
   leaderSteady,
   postgresStarting,
   postgresDown,

@@ -1,5 +1,6 @@
 // Rules for the member whose name is on the leader key.
 import { NONE } from '../decision.js';
+import { promotable } from '../leader-race.js';
 import { isRunningPrimary, leaderName, type Snapshot } from '../snapshot.js';
 import { verdict, type HaRule, type Verdict } from './ha-rule.js';
 
@@ -69,7 +70,10 @@ export const handOver: HaRule = {
       if (s.wallTime - due > 1.5 * s.settings.loopWaitMs) return verdict({ kind: 'clear-failover' }, `clearing a switchover scheduled at ${failover.scheduled_at}: it is too late`);
     }
     if (s.peers === undefined) return verdict({ kind: 'gather-peers' }, 'switchover requested: asking the candidates how far they are');
-    const candidates = s.peers.filter((p) => p.reachable && !p.nofailover && !p.watchdogFailed && (failover.member === undefined || p.name === failover.member));
+    const allowed = promotable(s);
+    const candidates = s.peers.filter(
+      (p) => p.reachable && !p.nofailover && !p.watchdogFailed && (allowed === undefined || allowed.includes(p.name)) && (failover.member === undefined || p.name === failover.member),
+    );
     const behind = s.cluster?.status?.optime;
     const eligible = candidates.filter((p) => behind === undefined || behind - p.walPosition <= s.settings.maximumLagOnFailover);
     const who = failover.member ?? 'any member';
@@ -109,11 +113,16 @@ export const promote: HaRule = {
   },
 };
 
-export const leaderSteady: HaRule = {
-  name: 'leader-steady',
+export const leaderWatchdog: HaRule = {
+  name: 'leader-watchdog',
   decide(s) {
     if (!renewed(s) || !isRunningPrimary(s.postgres)) return undefined;
     const refuse = (why: string): Verdict => verdict({ kind: 'demote', mode: 'immediate' }, `demoting: I may not lead without a watchdog (${why})`);
-    return unprotected(s, false, refuse) ?? verdict(NONE, `no action: I am ${s.name}, the leader with the lock`);
+    return unprotected(s, false, refuse);
   },
+};
+
+export const leaderSteady: HaRule = {
+  name: 'leader-steady',
+  decide: (s) => (renewed(s) && isRunningPrimary(s.postgres) ? verdict(NONE, `no action: I am ${s.name}, the leader with the lock`) : undefined),
 };

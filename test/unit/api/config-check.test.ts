@@ -9,9 +9,9 @@ describe('checking a new dynamic configuration', () => {
   });
 
   it('refuses pause and every other setting not supported yet, after the schema problems', () => {
-    expect(dynamicConfigProblems({ pause: true, synchronous_mode: true, tll: 30 })).toEqual([
+    expect(dynamicConfigProblems({ pause: true, failsafe_mode: true, tll: 30 })).toEqual([
       'unknown key "tll" at the top level; did you mean "ttl"?',
-      'synchronous_mode: synchronous replication is not supported by this version of pgha yet; remove it or set it to false',
+      'failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false',
       'pause: pausing automatic failover (maintenance mode) is not supported by this version of pgha yet; remove it or set it to false',
     ]);
   });

@@ -10,7 +10,7 @@ function request(body: JsonObject): WriteRequest {
   return { target: parseRequestTarget('/config'), body: async () => accepted(body), header: () => undefined, signal: new AbortController().signal };
 }
 
-const SYNC_REFUSED = 'synchronous_mode: synchronous replication is not supported by this version of pgha yet; remove it or set it to false';
+const FAILSAFE_REFUSED = 'failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false';
 const PAUSE_REFUSED = 'pause: pausing automatic failover (maintenance mode) is not supported by this version of pgha yet; remove it or set it to false';
 
 let cluster: FakeCluster;
@@ -27,9 +27,9 @@ afterEach(() => cluster.close());
 
 describe('PATCH /config and PUT /config refuse settings not supported yet', () => {
   it('answers PATCH with 400 and the sentences, writes nothing and does not wake the loop', async () => {
-    expect(await patchConfigEndpoint(request({ synchronous_mode: true, pause: true }), agent.context)).toMatchObject({
+    expect(await patchConfigEndpoint(request({ failsafe_mode: true, pause: true }), agent.context)).toMatchObject({
       status: 400,
-      body: `invalid configuration: ${SYNC_REFUSED}; ${PAUSE_REFUSED}`,
+      body: `invalid configuration: ${FAILSAFE_REFUSED}; ${PAUSE_REFUSED}`,
     });
     expect(await storedConfig()).toEqual(INITIAL_CONFIG);
     expect(agent.wakes).toBe(0);
@@ -44,15 +44,15 @@ describe('PATCH /config and PUT /config refuse settings not supported yet', () =
   });
 
   it('accepts the supported values', async () => {
-    expect(await patchConfigEndpoint(request({ synchronous_mode: false, pause: false }), agent.context)).toMatchObject({ status: 200 });
-    expect(await storedConfig()).toEqual({ ...INITIAL_CONFIG, synchronous_mode: false, pause: false });
+    expect(await patchConfigEndpoint(request({ synchronous_mode: true, failsafe_mode: false, pause: false }), agent.context)).toMatchObject({ status: 200 });
+    expect(await storedConfig()).toEqual({ ...INITIAL_CONFIG, synchronous_mode: true, failsafe_mode: false, pause: false });
   });
 
   it('answers PUT with 400 and the sentence, and writes nothing', async () => {
     const body = { ttl: 30, loop_wait: 10, retry_timeout: 10, failsafe_mode: true };
     expect(await putConfig(request(body), agent.context)).toMatchObject({
       status: 400,
-      body: 'invalid configuration: failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false',
+      body: `invalid configuration: ${FAILSAFE_REFUSED}`,
     });
     expect(await storedConfig()).toEqual(INITIAL_CONFIG);
     expect(agent.wakes).toBe(0);

@@ -22,10 +22,6 @@ interface Case {
 }
 
 const CASES: Readonly<Record<string, Case>> = {
-  synchronous_mode: { refused: [true, 'quorum'], allowed: false },
-  synchronous_mode_strict: { refused: [true], allowed: false },
-  synchronous_node_count: { refused: [2], allowed: 1 },
-  maximum_lag_on_syncnode: { refused: ['1MB', 0], allowed: -1 },
   primary_stop_timeout: { refused: [30], allowed: 0 },
   failsafe_mode: { refused: [true], allowed: false },
   pause: { refused: [true], allowed: false, dynamicOnly: true },
@@ -146,8 +142,8 @@ describe('settings not supported yet', () => {
     });
 
     it('reads values written by other tools as leniently as the agent does', () => {
-      expect(unsupportedDynamicSettings({ synchronous_mode: 'on', failsafe_mode: 'off', synchronous_node_count: '1', pause: 'yes', postgresql: { use_slots: 'off' } })).toEqual([
-        'synchronous_mode: synchronous replication is not supported by this version of pgha yet; remove it or set it to false',
+      expect(unsupportedDynamicSettings({ primary_stop_timeout: '30', failsafe_mode: 'off', pause: 'yes', postgresql: { use_slots: 'off' } })).toEqual([
+        'primary_stop_timeout: a time limit on stopping a primary in synchronous mode is not supported by this version of pgha yet; remove it or set it to 0',
         'pause: pausing automatic failover (maintenance mode) is not supported by this version of pgha yet; remove it or set it to false',
         'postgresql.use_slots: replication without a slot per member is not supported by this version of pgha yet; remove it or set it to true',
       ]);

@@ -28,7 +28,7 @@ function noWriteWithoutLease(sim: Simulation): void {
 }
 
 function simulation(watchdog: WatchdogMode = 'off'): Simulation {
-  const sim = new Simulation(['pg1', 'pg2', 'pg3'], watchdog);
+  const sim = new Simulation(['pg1', 'pg2', 'pg3'], { watchdog });
   sim.beforeCycles = () => {
     leaderOf(sim);
     if (watchdog !== 'off') noWriteWithoutLease(sim);

@@ -95,12 +95,9 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
     '7:44: only one host has the etcd role; use 3 (or 5) members, or set etcd.allow_single_etcd: true to accept a single point of failure [etcd-members]',
   ],
   'strict-without-sync': [
-    '18:3: dcs.synchronous_mode_strict: synchronous replication is not supported by this version of pgha yet; remove it or set it to false [unsupported]',
     '18:28: dcs.synchronous_mode_strict needs dcs.synchronous_mode: true (or quorum) [synchronous-mode]',
   ],
   'sync-node-count': [
-    '18:3: dcs.synchronous_mode: synchronous replication is not supported by this version of pgha yet; remove it or set it to false [unsupported]',
-    '19:3: dcs.synchronous_node_count: synchronous replication is not supported by this version of pgha yet; remove it or set it to 1 [unsupported]',
     '19:27: dcs.synchronous_node_count (3) must be smaller than the number of postgres hosts (3): the primary cannot be its own standby [synchronous-mode]',
   ],
   'tag-typo': [
@@ -132,7 +129,7 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
     "17:3: agent.tls: HTTPS for the agents' REST API is not supported by this version of pgha yet; remove it [unsupported]",
   ],
   'unsupported-dcs-settings': [
-    '18:3: dcs.synchronous_mode: synchronous replication is not supported by this version of pgha yet; remove it or set it to false [unsupported]',
+    '18:3: dcs.primary_stop_timeout: a time limit on stopping a primary in synchronous mode is not supported by this version of pgha yet; remove it or set it to 0 [unsupported]',
     '19:3: dcs.failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false [unsupported]',
     '20:3: dcs.slots: permanent replication slots are not supported by this version of pgha yet; remove them [unsupported]',
     '22:3: dcs.standby_cluster: standby clusters are not supported by this version of pgha yet; remove it [unsupported]',
