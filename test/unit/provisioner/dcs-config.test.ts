@@ -40,6 +40,14 @@ describe('the DCS config diff', () => {
     ]);
   });
 
+  it('turns synchronous mode on as a plain DCS change, without a restart', () => {
+    const spec = labSpec();
+    const live = JSON.parse(JSON.stringify(spec.dcs)) as Record<string, unknown>;
+    const change = dcsConfigHandler.diff(resource({ ...spec.dcs, synchronous_mode: 'quorum', synchronous_node_count: 1 }), { state: 'present', value: live, revision: '7' }, identity);
+    expect(change).toMatchObject({ action: 'update', details: ['~ synchronous_mode: false → "quorum"'] });
+    expect(change?.restartNeeded ?? []).toEqual([]);
+  });
+
   it('plans a new cluster config as written by the first agent, every key added', () => {
     const change = dcsConfigHandler.diff(resource({ ttl: 10 }), { state: 'unreachable' }, identity);
     expect(change).toEqual({ action: 'create', details: ['written by the first agent from its bootstrap config', '+ ttl = 10'] });
