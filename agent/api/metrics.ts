@@ -1,7 +1,8 @@
 // `GET /metrics`: Prometheus text format 0.0.4, Patroni 4.1.4's metric names, types and labels
 // (`{scope="...",name="..."}`), computed from the same document as `/patroni`, plus pgha's own
-// `pgha_*` gauges about the leader lease and the HA loop.
+// `pgha_*` metrics about the leader lease, the HA loop and the watchdog.
 import type { NodeState, PostgresStateName } from '../ha/node-state.js';
+import type { WatchdogStatus } from '../watchdog/watchdog.js';
 import { nodeStatus, type NodeStatusDocument, type PrimaryXlog, type ReplicaXlog } from './node-status.js';
 import { leaseRemainingMs } from './node-view.js';
 import { parseTimestamp } from './timestamp-text.js';
@@ -107,11 +108,23 @@ function patroniMetrics(doc: NodeStatusDocument): Metric[] {
   return metrics;
 }
 
+function watchdogMetrics(watchdog: WatchdogStatus): Metric[] {
+  const lastKeepalive = watchdog.lastKeepalive === undefined ? undefined : Date.parse(watchdog.lastKeepalive) / 1000;
+  return [
+    { name: 'pgha_watchdog_armed', type: 'gauge', help: '1 while the watchdog is armed (this member leads and feeds it), else 0.', value: flag(watchdog.state === 'armed') },
+    { name: 'pgha_watchdog_failed', type: 'gauge', help: '1 when the watchdog is required but unusable, so this member may not lead, else 0.', value: flag(watchdog.failed) },
+    { name: 'pgha_watchdog_timeout_seconds', type: 'gauge', help: "The watchdog driver's timeout in seconds, once read.", value: watchdog.timeoutSeconds },
+    { name: 'pgha_watchdog_keepalives_total', type: 'counter', help: 'Keepalives written to the watchdog since the agent started.', value: watchdog.keepalives },
+    { name: 'pgha_watchdog_last_keepalive_timestamp_seconds', type: 'gauge', help: 'Epoch seconds of the last keepalive written to the watchdog.', value: lastKeepalive },
+  ];
+}
+
 function pghaMetrics(state: NodeState, now: number): Metric[] {
   return [
     { name: 'pgha_leader_lease_remaining_seconds', type: 'gauge', help: 'Seconds this member may still act as leader without renewing its key, 0 when it does not lead.', value: seconds(leaseRemainingMs(state, now) ?? 0) },
     { name: 'pgha_last_cycle_age_seconds', type: 'gauge', help: 'Seconds since the HA loop last finished a cycle.', value: secondsSince(now, state.lastCycleAt) },
     { name: 'pgha_dcs_view_age_seconds', type: 'gauge', help: 'Seconds since the HA loop last read the cluster from etcd.', value: secondsSince(now, state.clusterReadAt) },
+    ...watchdogMetrics(state.watchdog),
   ];
 }
 

@@ -6,6 +6,7 @@ import type { Action } from '../ha/decision.js';
 import { PATRONI_COMPATIBLE_VERSION } from '../ha/member-record.js';
 import type { ReplicationRow } from '../postgres/postgres-controller.js';
 import type { NodeState } from '../ha/node-state.js';
+import type { WatchdogMode, WatchdogState, WatchdogStatus } from '../watchdog/watchdog.js';
 import { freshCluster, leaseRemainingMs, reportedRole, synchronousDuty } from './node-view.js';
 import { publishedTags } from './published-tags.js';
 import { patroniTimestamp } from './timestamp-text.js';
@@ -21,11 +22,26 @@ export interface ReplicaXlog {
   paused: boolean;
 }
 
+/** The watchdog as this member last found it; Patroni shows only `watchdog_failed`. */
+export interface PghaWatchdog {
+  mode: WatchdogMode;
+  state: WatchdogState;
+  device: string;
+  /** The driver's timeout in seconds; null until read. */
+  timeout: number | null;
+  /** When the last keepalive was written, ISO 8601; null before the first. */
+  last_keepalive: string | null;
+  keepalives: number;
+  failure?: string;
+  warning?: string;
+}
+
 export interface PghaStatus {
   version: string;
   last_decision: { rule: string; action: Action; reason: string } | null;
   /** Seconds this member may still act as the leader without another renewal; null when it does not lead. */
   leader_until: number | null;
+  watchdog: PghaWatchdog;
 }
 
 export interface NodeStatusDocument {
@@ -46,6 +62,7 @@ export interface NodeStatusDocument {
   database_system_identifier?: string;
   pending_restart?: true;
   pending_restart_reason?: Record<string, { old_value: string; new_value: string }>;
+  watchdog_failed?: true;
   patroni: { version: string; scope: string; name: string };
   pgha: PghaStatus;
 }
@@ -72,6 +89,19 @@ function runningFields(state: NodeState): Partial<NodeStatusDocument> {
   return fields;
 }
 
+function pghaWatchdog(status: WatchdogStatus): PghaWatchdog {
+  return {
+    mode: status.mode,
+    state: status.state,
+    device: status.device,
+    timeout: status.timeoutSeconds ?? null,
+    last_keepalive: status.lastKeepalive ?? null,
+    keepalives: status.keepalives,
+    ...(status.failure !== undefined ? { failure: status.failure } : {}),
+    ...(status.warning !== undefined ? { warning: status.warning } : {}),
+  };
+}
+
 function pghaStatus(state: NodeState, now: number): PghaStatus {
   const decision = state.lastDecision;
   const lease = leaseRemainingMs(state, now);
@@ -79,6 +109,7 @@ function pghaStatus(state: NodeState, now: number): PghaStatus {
     version: state.version,
     last_decision: decision ? { rule: decision.rule, action: decision.action, reason: decision.reason } : null,
     leader_until: lease === undefined ? null : Math.round(lease) / 1000,
+    watchdog: pghaWatchdog(state.watchdog),
   };
 }
 
@@ -103,6 +134,7 @@ function memberFacts(state: NodeState): Partial<NodeStatusDocument> {
     facts.pending_restart = true;
     facts.pending_restart_reason = pending;
   }
+  if (state.watchdog.failed) facts.watchdog_failed = true;
   return facts;
 }
 

@@ -210,9 +210,9 @@ export interface ClusterSpec {
      */
     safety_margin: number;
     /**
-     * The softdog module's `soft_margin` (seconds), its timeout until the agent sets its own.
+     * The softdog module's `soft_margin`: the watchdog's timeout in seconds, which `pgha apply` writes to /etc/modprobe.d. The agent cannot change a driver's timeout (Node.js has no ioctl), so this one must fit: at most `ttl - safety_margin`, or a hung primary is reset only after its leader key expired (and in `required` mode the agent refuses to lead), and at least `loop_wait`, or it resets a healthy primary between two cycles. Defaults to `ttl - safety_margin` (half of `ttl` when safety_margin is -1).
      */
-    soft_margin: number;
+    soft_margin?: number;
   };
 }
 /**

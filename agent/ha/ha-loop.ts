@@ -227,12 +227,16 @@ export class HaLoop {
     const { log, clock } = this.options;
     this.wakeUp = new AbortController();
     await this.view.read();
+    const steps = noStepsYet();
+    // A leader renews, and feeds its watchdog, before it observes PostgreSQL: SQL that takes its
+    // time (a promotion, a busy server) must not let the watchdog fire on a healthy leader.
+    const leading = (this.memory.leaderUntil ?? 0) > clock.now() && this.view.cluster?.leader?.name === this.options.name;
+    if (leading) await this.steps.run({ kind: 'renew-leader' }, steps);
     let postgres = await this.options.postgres.observe();
     this.trackPrimary(postgres);
     this.trackCommitRule(postgres);
     if (postgres.dataDirectory === 'initialized') await this.applyPostgresSettings(false).catch((error: unknown) => log.log('warn', `applying PostgreSQL settings failed: ${String(error)}`));
     await this.tendWatchdog(postgres);
-    const steps = noStepsYet();
     let decision = decide(this.snapshot(postgres, steps));
     for (let taken = 0; isStepAction(decision.action) && taken < MAX_STEPS; taken++) {
       log.log('debug', `${decision.rule}: ${decision.reason}`);

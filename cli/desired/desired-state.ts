@@ -13,7 +13,7 @@ import { AGENT_ETCD_TLS, ETCD_MEMBER_TLS, etcdTlsMaterial, type EtcdTlsMaterial,
 import { HAPROXY_CONFIG_PATH, haproxyConfigFile } from './haproxy-config.js';
 import { roleAttributes } from './role-attributes.js';
 import type { Secrets } from './secrets.js';
-import { SOFTDOG_FILES, softdogFiles } from './softdog.js';
+import { SOFTDOG_FILES, softdogFiles, softdogTimeout } from './softdog.js';
 
 /** What rendering needs to know about the live cluster (read before the plan is built). */
 export interface DesiredFacts {
@@ -68,7 +68,7 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
   const unit = r.add({ kind: 'file', path: AGENT_UNIT_PATH, content: agentUnitFile(spec, host, RELEASE_LINK), mode: '644', owner: 'root', group: 'root', daemonReload: true, restartsAgent: true });
   const watchdog: string[] = [];
   if (spec.watchdog.mode !== 'off') {
-    const files = softdogFiles(spec.watchdog.soft_margin);
+    const files = softdogFiles(softdogTimeout(spec));
     for (const key of ['modulesLoad', 'modprobe', 'udevRule'] as const) {
       watchdog.push(r.add({ kind: 'file', path: SOFTDOG_FILES[key], content: files[key], mode: '644', owner: 'root', group: 'root' }));
     }

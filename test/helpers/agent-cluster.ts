@@ -1,13 +1,14 @@
 // A real cluster on loopback for the agent's end-to-end tests: one etcd (behind one TCP proxy per
 // member, so the test can cut one member off etcd, or all of them), N pgha-agent processes (the
-// built bundle, as the postgres user) each running its own PostgreSQL 15, and HAProxy routing
-// one port to whoever answers 200 on /primary.
+// built bundle, as the postgres user) each running its own PostgreSQL 15, HAProxy routing one
+// port to whoever answers 200 on /primary, and optionally one watchdog emulator per member.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import pg from 'pg';
 import { stringify } from 'yaml';
+import { watchdogTimeout } from '../../agent/contract/timing.js';
 import { readPostmasterPidFile } from '../../agent/postgres/postmaster-liveness.js';
 import { startProcess, waitFor, type RunningProcess } from './child-process.js';
 import { startEtcd, type EtcdServer } from './etcd-server.js';
@@ -18,6 +19,7 @@ import { stopPostmaster } from './postgres-harness.js';
 import { POSTGRES_BIN_DIR, postgresRunAs } from './postgres-user.js';
 import { childPids } from './process-tree.js';
 import { startTcpProxy, type CutMode, type TcpProxy } from './tcp-proxy.js';
+import { startWatchdogEmulator, type WatchdogEmulator } from './watchdog-emulator.js';
 
 export interface AgentMember {
   name: string;
@@ -28,6 +30,8 @@ export interface AgentMember {
   /** The member's own way to etcd, so it alone can be cut off. */
   etcdProxy: TcpProxy;
   agent: RunningProcess | undefined;
+  /** The member's watchdog device, when the cluster has them; it kills the agent and PostgreSQL when it fires. */
+  watchdog: WatchdogEmulator | undefined;
 }
 
 /** What `signal` reaches: the agent alone, the agent and the postmaster, or the agent and every PostgreSQL process (a paused host). */
@@ -45,13 +49,28 @@ export interface ClusterOptions {
   nodeArgs?: string[];
   /** etcd over HTTPS with client certificates and a password, as in production. */
   securedEtcd?: boolean;
+  /** A watchdog emulator per member, as its watchdog device. */
+  watchdog?: ClusterWatchdog;
 }
+
+export interface ClusterWatchdog {
+  mode: 'required' | 'automatic';
+  /** watchdog.safety_margin; Patroni's 5 by default. */
+  safetyMargin?: number;
+  /** The emulated driver's timeout; by default ttl - safety_margin, what the agent wants. */
+  timeoutSeconds?: number;
+}
+
+const DEFAULT_DCS = { ttl: 10, loop_wait: 2, retry_timeout: 4 };
+const DEFAULT_SAFETY_MARGIN = 5;
 
 export const SUPERUSER = { username: 'postgres', password: randomBytes(9).toString('base64url') };
 
 export class AgentCluster {
   readonly members: AgentMember[] = [];
   private readonly runAs = postgresRunAs();
+  /** Every emulator started, even for a member whose start failed, so that stop() stops them all. */
+  private readonly emulators: WatchdogEmulator[] = [];
   private nodeArgs: string[] = [];
 
   private constructor(
@@ -68,7 +87,7 @@ export class AgentCluster {
     try {
       cluster.prepare();
       for (let i = 1; i <= (options.members ?? 3); i++) await cluster.addMember(`pg${i}`, options);
-      for (const member of cluster.members) cluster.startAgent(member.name);
+      for (const member of cluster.members) await cluster.startAgent(member.name);
     } catch (error) {
       await cluster.stop();
       throw error;
@@ -84,6 +103,7 @@ export class AgentCluster {
   }
 
   private async addMember(name: string, options: ClusterOptions): Promise<void> {
+    const watchdog = await this.watchdogFor(options);
     const [pgPort, apiPort] = [await freePort(), await freePort()];
     const dir = join(this.root, name);
     mkdirSync(dir, { mode: 0o700 });
@@ -110,15 +130,29 @@ export class AgentCluster {
         parameters: { unix_socket_directories: dir, fsync: 'off', max_connections: 40 },
         pg_hba: ['local all all trust', 'host all all 127.0.0.1/32 scram-sha-256', 'host replication all 127.0.0.1/32 scram-sha-256'],
       },
-      bootstrap: { dcs: { ttl: 10, loop_wait: 2, retry_timeout: 4, ...options.dcs } },
-      watchdog: { mode: 'off' },
+      bootstrap: { dcs: { ...DEFAULT_DCS, ...options.dcs } },
+      watchdog: watchdog?.config ?? { mode: 'off' },
       ...options.agent,
       ...options.memberAgent?.(name, dir),
     };
     const configFile = join(dir, 'agent.yaml');
     writeFileSync(configFile, stringify(config), { mode: 0o600 });
     if (this.runAs) chownSync(configFile, this.runAs.uid, this.runAs.gid);
-    this.members.push({ name, pgPort, apiPort, dataDir, configFile, etcdProxy, agent: undefined });
+    this.members.push({ name, pgPort, apiPort, dataDir, configFile, etcdProxy, agent: undefined, watchdog: watchdog?.emulator });
+  }
+
+  /** A new emulator and the agent's watchdog settings for it, when the cluster has watchdogs. */
+  private async watchdogFor(options: ClusterOptions): Promise<{ emulator: WatchdogEmulator; config: Record<string, unknown> } | undefined> {
+    if (!options.watchdog) return undefined;
+    const { mode, safetyMargin = DEFAULT_SAFETY_MARGIN } = options.watchdog;
+    const ttl = Number(options.dcs?.ttl ?? DEFAULT_DCS.ttl);
+    const emulator = await startWatchdogEmulator({ timeoutSeconds: options.watchdog.timeoutSeconds ?? watchdogTimeout(ttl, safetyMargin) });
+    this.emulators.push(emulator);
+    // The agent reads the timeout from <sysfs>/class/watchdog/watchdog0/timeout.
+    const classDir = `${sep}class${sep}watchdog`;
+    if (!emulator.sysfsClassDir.endsWith(classDir)) throw new Error(`the emulator's sysfs class directory ${emulator.sysfsClassDir} does not end in ${classDir}`);
+    const sysfs = emulator.sysfsClassDir.slice(0, -classDir.length);
+    return { emulator, config: { mode, device: emulator.devicePath, sysfs, safety_margin: safetyMargin } };
   }
 
   /** The agent's etcd TLS and login settings, with copies of the certificates the postgres user can read. */
@@ -141,7 +175,8 @@ export class AgentCluster {
     return member;
   }
 
-  startAgent(name: string): void {
+  /** Starts the member's agent at once; resolves once its watchdog emulator, if any, knows whom to kill. */
+  async startAgent(name: string): Promise<void> {
     const member = this.member(name);
     const bundle = join(this.root, 'agent', 'bin', 'pgha-agent.mjs');
     member.agent = startProcess(process.execPath, [...this.nodeArgs, bundle, '--config', member.configFile], {
@@ -149,6 +184,13 @@ export class AgentCluster {
       cwd: this.root,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
     });
+    await member.watchdog?.setTargets({ pids: [member.agent.pid], dataDir: member.dataDir });
+  }
+
+  /** The members whose current agent their watchdog emulator killed: reset hosts, to boot again. */
+  resetMembers(): string[] {
+    const reset = (m: AgentMember): boolean => m.watchdog?.events.some((e) => e.event === 'killed' && m.agent !== undefined && e.pids?.includes(m.agent.pid)) === true;
+    return this.members.filter(reset).map((m) => m.name);
   }
 
   async postmasterPid(name: string): Promise<number | undefined> {
@@ -227,15 +269,39 @@ export class AgentCluster {
     return found!;
   }
 
-  /** Until every other member is a replica streaming from `primary`, as its agent reports and as the primary's pg_stat_replication shows right now. */
+  /** Until every other member is a replica streaming from `primary`. */
   async waitForReplicas(primary: string, timeoutMs: number): Promise<void> {
-    const replicas = this.members.filter((m) => m.name !== primary);
-    await waitFor('every replica to stream', async () => {
-      const states = await Promise.all(replicas.map((m) => this.status(m.name)));
-      if (!states.every((s) => s?.role === 'replica' && s.replication_state === 'streaming')) return false;
-      const streaming = await this.streamingFrom(primary);
-      return replicas.every((m) => streaming.includes(m.name));
+    await waitFor('every replica to stream', () => this.everyReplicaStreamsFrom(primary), timeoutMs, 200);
+  }
+
+  /** Until one member answers /primary and every other one streams from it, whichever member that is; resolves its name. */
+  async waitForSettled(timeoutMs: number): Promise<string> {
+    let settled: string | undefined;
+    await waitFor('one primary, and every other member streaming from it', async () => {
+      const [primary, ...others] = await this.primaries();
+      settled = primary !== undefined && others.length === 0 && (await this.everyReplicaStreamsFrom(primary)) ? primary : undefined;
+      return settled !== undefined;
     }, timeoutMs, 200);
+    return settled!;
+  }
+
+  /** Whether every other member is a replica streaming from `primary`, as its agent reports and as the primary's pg_stat_replication shows right now. */
+  private async everyReplicaStreamsFrom(primary: string): Promise<boolean> {
+    const replicas = this.members.filter((m) => m.name !== primary);
+    const states = await Promise.all(replicas.map((m) => this.status(m.name)));
+    if (!states.every((s) => s?.role === 'replica' && s.replication_state === 'streaming')) return false;
+    const streaming = await this.streamingFrom(primary);
+    return replicas.every((m) => streaming.includes(m.name));
+  }
+
+  /** Until `name` streams again as a replica from the one primary, as its agent and the primary's pg_stat_replication tell. */
+  async waitForRejoin(name: string, timeoutMs: number): Promise<void> {
+    await waitFor(`${name} to stream again as a replica`, async () => {
+      const status = await this.status(name);
+      if (status?.role !== 'replica' || status.replication_state !== 'streaming') return false;
+      const primary = (await this.primaries())[0];
+      return primary !== undefined && (await this.streamingFrom(primary)).includes(name);
+    }, timeoutMs, 250);
   }
 
   /** The members streaming from `name` at this moment (its pg_stat_replication). */
@@ -266,6 +332,7 @@ export class AgentCluster {
     }
     for (const member of this.members) await stopPostmaster(member.dataDir, this.runAs).catch(() => undefined);
     for (const member of this.members) await member.etcdProxy.close();
+    for (const emulator of this.emulators) await emulator.stop();
     await this.etcd.stop();
     rmSync(this.root, { recursive: true, force: true });
   }

@@ -1,30 +1,13 @@
 // Failures of the primary on a real cluster (three agents, PostgreSQL 15, etcd, HAProxy), with
 // a writer inserting a row every 20 ms through HAProxy the whole time.
 import { describe, expect, it } from 'vitest';
-import type { AgentCluster } from '../helpers/agent-cluster.js';
+import { promotionTime } from '../helpers/agent-log.js';
 import { waitFor } from '../helpers/child-process.js';
 import { onClusterUnderLoad } from '../helpers/cluster-under-load.js';
 import { longestGap } from '../helpers/writer.js';
 
 const SCENARIO_MS = 180_000;
 const TTL_MS = 10_000;
-
-/** When the agent decided to promote, from its log ("<ISO time> INFO: promoting: ..."). */
-function promotionTime(log: string): number {
-  const line = log.split('\n').filter((l) => l.includes('INFO: promoting:')).at(-1);
-  const at = line ? Date.parse(line.split(' ')[0]!) : Number.NaN;
-  if (Number.isNaN(at)) throw new Error('the new primary never logged its promotion');
-  return at;
-}
-
-async function rejoined(cluster: AgentCluster, name: string, timeoutMs: number): Promise<void> {
-  await waitFor(`${name} to stream again as a replica`, async () => {
-    const status = await cluster.status(name);
-    if (status?.role !== 'replica' || status.replication_state !== 'streaming') return false;
-    const primary = (await cluster.primaries())[0];
-    return primary !== undefined && (await cluster.streamingFrom(primary)).includes(name);
-  }, timeoutMs, 250);
-}
 
 describe('primary failures', () => {
   it('replaces a primary whose agent and postmaster are killed, and the old one rejoins after pg_rewind', () =>
@@ -35,8 +18,8 @@ describe('primary failures', () => {
       const next = await cluster.waitForPrimary(TTL_MS + 20_000, old);
       await load.waitForWritesOn(next, killedAt, 20_000);
       console.log(`node death: writes stopped for ${longestGap(load.writer.acks, killedAt)} ms`);
-      cluster.startAgent(old);
-      await rejoined(cluster, old, 60_000);
+      await cluster.startAgent(old);
+      await cluster.waitForRejoin(old, 60_000);
       expect(cluster.member(old).agent?.output()).toMatch(/rewinding with pg_rewind from/);
       const [oldStatus, nextStatus] = [await cluster.status(old), await cluster.status(next)];
       expect(oldStatus?.timeline).toBe(nextStatus?.timeline);
@@ -54,8 +37,8 @@ describe('primary failures', () => {
       console.log(`clean stop of the primary agent: writes stopped for ${gap} ms`);
       expect(gap).toBeLessThan(TTL_MS / 2);
       expect(cluster.member(old).agent?.output()).toMatch(/released the leader lock on shutdown/);
-      cluster.startAgent(old);
-      await rejoined(cluster, old, 60_000);
+      await cluster.startAgent(old);
+      await cluster.waitForRejoin(old, 60_000);
       expect(await load.finish(next)).toEqual([]);
     }), SCENARIO_MS);
 
@@ -72,7 +55,7 @@ describe('primary failures', () => {
         expect(await cluster.primaries()).toEqual([next]);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      await rejoined(cluster, old, 60_000);
+      await cluster.waitForRejoin(old, 60_000);
       // Backends of a stopped postmaster keep serving their sessions until HAProxy cuts them;
       // what must never happen is a write acknowledged by the old primary once the new one promotes.
       const promotedAt = promotionTime(cluster.member(next).agent?.output() ?? '');

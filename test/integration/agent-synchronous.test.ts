@@ -89,7 +89,7 @@ describe('synchronous replication', () => {
       for (const replica of replicas) await replica.agent?.stop(30_000);
       await waitFor('synchronous_standby_names to be *', async () => (await standbyNames(cluster, primary)) === '*', 20_000, 250);
       await expect(sql(cluster, primary, 'INSERT INTO strict_writes VALUES (1)', 3000)).rejects.toThrow(/timeout/i);
-      cluster.startAgent(replicas[0]!.name);
+      await cluster.startAgent(replicas[0]!.name);
       await waitFor('a write to be acknowledged again', () => sql(cluster, primary, 'INSERT INTO strict_writes VALUES (2)', 3000).then(() => true), 60_000, 500);
     } catch (error) {
       throw new Error(`${String(error)}\n${cluster.logs()}`);
@@ -104,7 +104,9 @@ describe('synchronous replication', () => {
       const primary = await cluster.waitForPrimary(60_000);
       await cluster.waitForReplicas(primary, 60_000);
       const standbys = (await standbysIn(cluster, primary, 'quorum_standby', 2)).sort();
-      expect(await standbyNames(cluster, primary)).toBe(`ANY 1 (${standbys.join(',')})`);
+      // The leader gets there one safe step at a time (ANY 2 of them may come first).
+      await waitFor('ANY 1 of both standbys', async () => (await standbyNames(cluster, primary)) === `ANY 1 (${standbys.join(',')})`, 20_000, 250);
+      await waitFor('the sync key to ask for one vote', async () => (await syncKey(cluster))?.quorum === 1, 20_000, 250);
       expect(await syncKey(cluster)).toEqual({ leader: primary, sync_standby: standbys.join(','), quorum: 1 });
     } catch (error) {
       throw new Error(`${String(error)}\n${cluster.logs()}`);

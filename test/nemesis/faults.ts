@@ -5,7 +5,7 @@ import type { Fault, SingleFaultKind, Step, Target } from './fault-schedule.js';
 export interface FaultContext {
   cluster: AgentCluster;
   /** Starts the member's agent again (and follows its output). */
-  restart(name: string): void;
+  restart(name: string): Promise<void>;
 }
 
 /** Undoes a fault: restarts an agent, thaws a process, heals a proxy. */

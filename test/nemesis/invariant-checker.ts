@@ -63,34 +63,38 @@ export class InvariantChecker {
     const one = await timeToOnePrimary(cluster, healedAt);
     if (!one) violations.push(`no single primary within ${RECOVERY_WAIT_MS} ms of the heal (now: ${(await cluster.primaries()).join(', ') || 'none'})`);
     else if (one.ms > promises.onePrimaryWithinMs) violations.push(`one primary only ${one.ms} ms after the heal (bound ${promises.onePrimaryWithinMs} ms)`);
-    const streamingMs = one ? await this.recovery(one.primary, healedAt, violations) : undefined;
+    const settled = one ? await this.recovery(healedAt, violations) : undefined;
     const none = { haproxy: 0, direct: 0 };
-    const lost = one ? await this.newlyLost(one.primary).catch((error: unknown) => (violations.push(`lost writes not counted: ${String(error)}`), none)) : none;
+    const lost = settled ? await this.newlyLost(settled.primary).catch((error: unknown) => (violations.push(`lost writes not counted: ${String(error)}`), none)) : none;
     const dualPrimaryAcks = this.secondPrimaryAcks();
     if (promises.noLoss && lost.haproxy + lost.direct > 0) violations.push(`${lost.haproxy + lost.direct} acknowledged writes missing on the primary`);
     if (promises.singleWriter && dualPrimaryAcks > 0) violations.push(`${dualPrimaryAcks} writes acknowledged by a member after another was promoted`);
     return {
       onePrimaryMs: one?.ms,
-      streamingMs,
+      streamingMs: settled?.streamingMs,
       gapMs: longestGap(haproxyWriter.acks, startedAt),
       lost,
       dualPrimaryAcks,
       violations,
-      healthy: streamingMs !== undefined,
+      healthy: settled !== undefined,
     };
   }
 
-  /** ms from the heal to every other member streaming from `primary` (and a write through HAProxy after that); undefined, with a violation, if that did not happen. */
-  private async recovery(primary: string, healedAt: number, violations: string[]): Promise<number | undefined> {
+  /**
+   * The primary every other member streams from, and ms from the heal to that (a write through
+   * HAProxy must follow); undefined, with a violation, if that did not happen. The primary may
+   * change on the way: a reset after the heal (a watchdog) fails over again.
+   */
+  private async recovery(healedAt: number, violations: string[]): Promise<{ primary: string; streamingMs: number } | undefined> {
     const { cluster, haproxyWriter } = this.checked;
     try {
-      await cluster.waitForReplicas(primary, RECOVERY_WAIT_MS);
+      const primary = await cluster.waitForSettled(RECOVERY_WAIT_MS);
       const streamingMs = Date.now() - healedAt;
       const resumedFrom = Date.now();
       await waitFor('a write through HAProxy', () => haproxyWriter.acks.some((a) => a.at >= resumedFrom), RECOVERY_WAIT_MS, 50);
-      return streamingMs;
+      return { primary, streamingMs };
     } catch (error) {
-      violations.push(`the cluster did not recover with ${primary} as primary: ${String(error)}`);
+      violations.push(`the cluster did not recover (primaries now: ${(await cluster.primaries()).join(', ') || 'none'}): ${String(error)}`);
       return undefined;
     }
   }

@@ -1,13 +1,11 @@
 // A nemesis run: a cluster under load from two writers (through HAProxy, and straight to the last
 // primary seen), the seeded schedule of faults one after the other, each healed and checked
 // before the next, and the figures per fault kind.
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUPERUSER, type ClusterOptions } from '../helpers/agent-cluster.js';
 import { startClusterUnderLoad } from '../helpers/cluster-under-load.js';
 import { startDirectWriter } from '../helpers/direct-writer.js';
-import { projectPath } from '../helpers/paths.js';
 import { clusterDiagnosis } from './cluster-diagnosis.js';
 import { describeStep, makeSchedule, stepLabel, type Step } from './fault-schedule.js';
 import { faultTable, type FaultOutcome } from './fault-table.js';
@@ -15,8 +13,11 @@ import { injectStep, type FaultContext } from './faults.js';
 import { InvariantChecker } from './invariant-checker.js';
 import { replayCommand, type NemesisConfig } from './nemesis-config.js';
 import { PromotionLog } from './promotion-log.js';
+import { WatchdogReboots } from './watchdog-reboots.js';
 
 const MEMBERS = ['pg1', 'pg2', 'pg3'];
+/** With the nemesis' ttl of 6 s, a watchdog timeout of 4 s: above loop_wait, and 2 s before the key expires. */
+const SAFETY_MARGIN = 2;
 
 export interface NemesisReport {
   outcomes: FaultOutcome[];
@@ -30,25 +31,11 @@ export function nemesisTimeoutMs(config: NemesisConfig): number {
   return 180_000 + config.faults * 150_000;
 }
 
+/** PGHA_NEMESIS_WATCHDOG=emulator: each member's watchdog is an emulator that kills its agent and PostgreSQL when it fires, in required mode. */
 function clusterOptions(config: NemesisConfig): ClusterOptions {
   const sync = config.sync === 'off' ? {} : { synchronous_mode: config.sync === 'on' ? true : 'quorum' };
-  return { members: MEMBERS.length, dcs: { ...config.dcs, ...sync }, ...watchdogOptions(config) };
-}
-
-// HOOK (PGHA_NEMESIS_WATCHDOG=emulator), to wire once the agent drives a watchdog: start one
-// emulator per member (startWatchdogEmulator in test/helpers/watchdog-emulator.ts) before the
-// cluster; give each member `watchdog: { mode: 'required', device: <its devicePath> }` and its
-// sysfsClassDir through `memberAgent`; setTargets({ pids: [agent pid], dataDir }) after every start
-// of its agent (FaultContext.restart); at each heal, restart an agent the emulator killed (a reset
-// host reboots); stop the emulators after the cluster. The checker then asserts no dual-primary acks.
-function watchdogOptions(config: NemesisConfig): Partial<ClusterOptions> {
-  if (config.watchdog === 'off') return {};
-  const missing = ['test/watchdog/emulator.mjs', 'test/helpers/watchdog-emulator.ts'].filter((file) => !existsSync(projectPath(file)));
-  throw new Error(
-    missing.length > 0
-      ? `PGHA_NEMESIS_WATCHDOG=emulator needs ${missing.join(' and ')}, which are not there yet`
-      : 'PGHA_NEMESIS_WATCHDOG=emulator: the emulator exists but the nemesis does not start it yet (see the HOOK in test/nemesis/nemesis-run.ts)',
-  );
+  const watchdog = config.watchdog === 'emulator' ? { watchdog: { mode: 'required' as const, safetyMargin: SAFETY_MARGIN } } : {};
+  return { members: MEMBERS.length, dcs: { ...config.dcs, ...sync }, ...watchdog };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -77,11 +64,13 @@ export async function runNemesis(config: NemesisConfig, print: (text: string) =>
   for (const member of cluster.members) promotions.follow(member);
   const context: FaultContext = {
     cluster,
-    restart(name) {
-      cluster.startAgent(name);
+    async restart(name) {
+      const started = cluster.startAgent(name);
       promotions.follow(cluster.member(name));
+      await started;
     },
   };
+  const reboots = new WatchdogReboots(cluster, (name) => context.restart(name));
   const checker = new InvariantChecker({
     cluster,
     haproxyWriter: load.writer,
@@ -93,6 +82,7 @@ export async function runNemesis(config: NemesisConfig, print: (text: string) =>
   const violations: string[] = [];
   const runStep = async (step: Step): Promise<FaultOutcome> => {
     const primary = await cluster.waitForPrimary(10_000);
+    await reboots.pause();
     const startedAt = Date.now();
     let description = describeStep(step);
     let failedInjection: string | undefined;
@@ -104,8 +94,11 @@ export async function runNemesis(config: NemesisConfig, print: (text: string) =>
     } catch (error) {
       failedInjection = `the fault could not be injected: ${String(error)}`;
     }
+    await reboots.resume();
     const check = await checker.afterFault(startedAt, Date.now());
     if (failedInjection) check.violations.unshift(failedInjection);
+    const rebooted = reboots.take();
+    if (rebooted.length > 0) description += `, watchdog reset ${rebooted.join(', ')}`;
     return { ...check, index: step.index, label: stepLabel(step), description, wallMs: Date.now() - startedAt };
   };
   try {
@@ -121,6 +114,7 @@ export async function runNemesis(config: NemesisConfig, print: (text: string) =>
     }
     violations.push(...(await checker.allHealthy()));
   } finally {
+    await reboots.pause();
     await directWriter.stop();
     await load.stop();
   }

@@ -3,6 +3,7 @@
 // acknowledges after it counts against the old primary). Read from the agents' output as it
 // comes: an agent's kept output is bounded, and a restarted agent starts a new one.
 import type { AgentMember } from '../helpers/agent-cluster.js';
+import { promotionLineTime } from '../helpers/agent-log.js';
 
 export interface Promotion {
   member: string;
@@ -30,9 +31,8 @@ export class PromotionLog {
   }
 
   private read(member: string, line: string): void {
-    if (!line.includes(' INFO: promoting:')) return;
-    const at = Date.parse(line.split(' ')[0]!);
-    if (Number.isNaN(at)) return;
+    const at = promotionLineTime(line);
+    if (at === undefined) return;
     this.promotions.push({ member, at });
     this.promotions.sort((a, b) => a.at - b.at);
   }

@@ -11,6 +11,9 @@ export const uninitializedCluster: HaRule = {
   decide(s) {
     if (s.cluster?.initialize !== undefined || leaderName(s) !== undefined || !hasNoData(s.postgres.dataDirectory)) return undefined;
     if (!mayPromote(s.tags)) return verdict(NONE, 'waiting for another member to create the cluster (I may not promote)');
+    if (s.watchdog.mode === 'required' && s.watchdog.failure !== undefined) {
+      return verdict(NONE, `waiting for another member to create the cluster (I may not lead without a watchdog: ${s.watchdog.failure})`);
+    }
     return verdict({ kind: 'bootstrap' }, 'no cluster yet: racing to create it');
   },
 };

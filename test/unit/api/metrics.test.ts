@@ -21,7 +21,8 @@ describe('/metrics', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) {
       const help = lines.indexOf(lines.find((l) => l.startsWith(`# HELP ${name} `))!);
-      const type = lines.indexOf(`# TYPE ${name} ${name.includes('xlog_') && name.endsWith('location') ? 'counter' : 'gauge'}`);
+      const counter = (name.includes('xlog_') && name.endsWith('location')) || name.endsWith('_total');
+      const type = lines.indexOf(`# TYPE ${name} ${counter ? 'counter' : 'gauge'}`);
       const sample = lines.findIndex((l) => l.startsWith(`${name}{`));
       expect(help).toBeGreaterThanOrEqual(0);
       expect(type).toBeGreaterThan(help);
@@ -57,6 +58,9 @@ describe('/metrics', () => {
       pgha_leader_lease_remaining_seconds: '8',
       pgha_last_cycle_age_seconds: '0.5',
       pgha_dcs_view_age_seconds: '1',
+      pgha_watchdog_armed: '0',
+      pgha_watchdog_failed: '0',
+      pgha_watchdog_keepalives_total: '0',
     });
     expect(primary).toContain('# Values: initdb=0, initdb_failed=1, custom_bootstrap=2');
   });
@@ -81,6 +85,18 @@ describe('/metrics', () => {
     expect(down.has('patroni_postgres_streaming')).toBe(false);
     expect(down.has('pgha_last_cycle_age_seconds')).toBe(false);
     expect(text).toContain('# TYPE pgha_last_cycle_age_seconds gauge');
+  });
+
+  it("shows an armed watchdog's timeout and keepalives, and leaves out what is not known yet", () => {
+    const armed = { mode: 'required' as const, state: 'armed' as const, device: '/dev/watchdog', timeoutSeconds: 5, lastKeepalive: '2026-11-22T14:10:00.250Z', keepalives: 42, failed: false };
+    const text = renderMetrics(primaryState({ watchdog: armed }), NOW);
+    const values = samples(text);
+    expect(['armed', 'failed', 'timeout_seconds', 'keepalives_total', 'last_keepalive_timestamp_seconds'].map((n) => values.get(`pgha_watchdog_${n}`))).toEqual(['1', '0', '5', '42', '1795356600.25']);
+    expect(text).toContain('# TYPE pgha_watchdog_keepalives_total counter');
+    const failed = samples(renderMetrics(replicaState({ watchdog: { ...armed, state: 'failed', timeoutSeconds: undefined, lastKeepalive: undefined, keepalives: 0, failure: 'gone', failed: true } }), NOW));
+    expect([failed.get('pgha_watchdog_armed'), failed.get('pgha_watchdog_failed')]).toEqual(['0', '1']);
+    expect(failed.has('pgha_watchdog_timeout_seconds')).toBe(false);
+    expect(failed.has('pgha_watchdog_last_keepalive_timestamp_seconds')).toBe(false);
   });
 
   it('escapes label values', () => {

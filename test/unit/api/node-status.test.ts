@@ -21,6 +21,7 @@ describe('the node-status document', () => {
         version: '0.1.0',
         last_decision: { rule: 'healthy-leader', action: { kind: 'renew-leader' }, reason: 'no action: I hold the leader lock' },
         leader_until: 8,
+        watchdog: { mode: 'off', state: 'off', device: '/dev/watchdog', timeout: null, last_keepalive: null, keepalives: 0 },
       },
     });
   });
@@ -58,7 +59,7 @@ describe('the node-status document', () => {
       dcs_last_seen: 1_795_356_560,
       database_system_identifier: '7711234567890123456',
       patroni: { version: '4.1.4', scope: 'lab', name: 'pg1' },
-      pgha: { version: '0.1.0', last_decision: null, leader_until: null },
+      pgha: { version: '0.1.0', last_decision: null, leader_until: null, watchdog: { mode: 'off', state: 'off', device: '/dev/watchdog', timeout: null, last_keepalive: null, keepalives: 0 } },
     });
     const empty = { dataDirectory: 'empty' as const, process: 'stopped' as const };
     expect(nodeStatus(replicaState({ postgres: empty, postgresState: 'creating replica' }), NOW)).toMatchObject({ state: 'creating replica', role: 'uninitialized' });
@@ -91,5 +92,25 @@ describe('the node-status document', () => {
   it('reports a standby cluster leader as standby_leader', () => {
     const cluster = clusterWithConfig({ standby_cluster: { host: '10.0.0.9' } });
     expect(nodeStatus(replicaState({ cluster, leaderUntil: NOW + 1000 }), NOW)).toMatchObject({ role: 'standby_leader', pgha: { leader_until: 1 } });
+  });
+
+  it("shows the watchdog under pgha, and Patroni's watchdog_failed only when a required watchdog is unusable", () => {
+    const armed = { mode: 'required' as const, state: 'armed' as const, device: '/dev/watchdog', timeoutSeconds: 5, lastKeepalive: '2026-11-22T14:10:00.250Z', keepalives: 42, failed: false };
+    const primary = nodeStatus(primaryState({ watchdog: armed }), NOW);
+    expect(primary.pgha.watchdog).toEqual({ mode: 'required', state: 'armed', device: '/dev/watchdog', timeout: 5, last_keepalive: '2026-11-22T14:10:00.250Z', keepalives: 42 });
+    expect(Object.keys(primary)).not.toContain('watchdog_failed');
+
+    const missing = 'watchdog device /dev/watchdog does not exist (is a watchdog driver such as softdog loaded?)';
+    const failed = { ...armed, state: 'failed' as const, timeoutSeconds: undefined, lastKeepalive: undefined, keepalives: 0, failure: missing, failed: true };
+    const replica = nodeStatus(replicaState({ watchdog: failed }), NOW);
+    expect(replica.watchdog_failed).toBe(true);
+    expect(replica.pgha.watchdog).toEqual({ mode: 'required', state: 'failed', device: '/dev/watchdog', timeout: null, last_keepalive: null, keepalives: 0, failure: missing });
+
+    const late = 'watchdog /dev/watchdog has a timeout of 60s, longer than the 5s wanted';
+    const automatic = nodeStatus(primaryState({ watchdog: { ...armed, mode: 'automatic', timeoutSeconds: 60, warning: late } }), NOW);
+    expect(automatic.pgha.watchdog).toMatchObject({ mode: 'automatic', state: 'armed', timeout: 60, warning: late });
+    expect(Object.keys(automatic)).not.toContain('watchdog_failed');
+    const unusable = nodeStatus(replicaState({ watchdog: { ...failed, mode: 'automatic', failed: false } }), NOW);
+    expect(Object.keys(unusable)).not.toContain('watchdog_failed');
   });
 });

@@ -38,10 +38,16 @@ describe('decide: guards', () => {
 describe('decide: bootstrap', () => {
   const empty = { ...REPLICA, dataDirectory: 'empty' as const, process: 'stopped' as const };
 
-  it('races to create a cluster that does not exist yet, unless it may not promote', () => {
+  it('races to create a cluster that does not exist yet, unless it may not promote or lead without a watchdog', () => {
     const fresh = cluster({ initialize: undefined, leader: undefined, members: [], status: undefined });
     expect(decide(snapshot({ cluster: fresh, postgres: empty }))).toMatchObject({ rule: 'uninitialized-cluster', action: { kind: 'bootstrap' } });
     expect(decide(snapshot({ cluster: fresh, postgres: empty, tags: { nofailover: true } }))).toMatchObject({ action: { kind: 'none' } });
+    const noWatchdog = { mode: 'required' as const, armed: false, failure: 'no such device', triedThisCycle: false };
+    expect(decide(snapshot({ cluster: fresh, postgres: empty, watchdog: noWatchdog }))).toEqual({
+      rule: 'uninitialized-cluster',
+      action: { kind: 'none' },
+      reason: 'waiting for another member to create the cluster (I may not lead without a watchdog: no such device)',
+    });
   });
 
   it('waits while another member creates it', () => {

@@ -94,6 +94,12 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
   'single-etcd': [
     '7:44: only one host has the etcd role; use 3 (or 5) members, or set etcd.allow_single_etcd: true to accept a single point of failure [etcd-members]',
   ],
+  'soft-margin-too-long': [
+    "20:16: watchdog.soft_margin (60s) is longer than dcs.ttl (10) - watchdog.safety_margin (5) = 5s: a hung primary would be reset only after its leader key expired, and the agent cannot shorten a driver's timeout (in required mode it refuses to lead); lower soft_margin or leave it out [watchdog-timing]",
+  ],
+  'soft-margin-too-short': [
+    '20:16: watchdog.soft_margin (1s) is shorter than dcs.loop_wait (2s): the watchdog would reset a healthy primary between two runs of the loop; raise soft_margin or leave it out [watchdog-timing]',
+  ],
   'strict-without-sync': [
     '18:28: dcs.synchronous_mode_strict needs dcs.synchronous_mode: true (or quorum) [synchronous-mode]',
   ],

@@ -23,7 +23,15 @@ describe('valid specs', () => {
     expect(spec?.etcd).toMatchObject({ client_port: 2379, peer_port: 2380, allow_single_etcd: false });
     expect(spec?.haproxy).toMatchObject({ primary_port: 5000, replica_port: 5001, stats_port: 7000, check_interval: '1s', fall: 3, rise: 2 });
     expect(spec?.agent).toEqual({ rest_port: 8008, log_level: 'info' });
-    expect(spec?.watchdog).toEqual({ mode: 'automatic', device: '/dev/watchdog', safety_margin: 5, soft_margin: 60 });
+    expect(spec?.watchdog).toEqual({ mode: 'automatic', device: '/dev/watchdog', safety_margin: 5 });
+  });
+
+  it('accepts a required watchdog whose softdog timeout fits between loop_wait and ttl - safety_margin', () => {
+    for (const softMargin of [2, 5]) {
+      const { spec, diagnostics } = checkSpec(`${MINIMAL}watchdog:\n  mode: required\n  soft_margin: ${softMargin}\n`);
+      expect(diagnostics).toEqual([]);
+      expect(spec?.watchdog.soft_margin).toBe(softMargin);
+    }
   });
 
   it('accepts a single etcd member when allowed, with a warning', () => {
