@@ -31,7 +31,9 @@ export function postgresSettings(config: AgentConfig, live: Record<string, unkno
   for (const [name, value] of Object.entries(config.postgresql.parameters)) {
     if (!(name in DERIVED_PARAMETERS) && !CLUSTER_WIDE_PARAMETERS.has(name)) parameters[name] = value;
   }
-  if (synchronousStandbyNames !== undefined) parameters.synchronous_standby_names = synchronousStandbyNames;
+  // An empty value is PostgreSQL's default: leaving it out keeps the file (and a reload) as it was.
+  if (synchronousStandbyNames === '') delete parameters.synchronous_standby_names;
+  else if (synchronousStandbyNames !== undefined) parameters.synchronous_standby_names = synchronousStandbyNames;
   const hba = Array.isArray(dynamic.pg_hba) && dynamic.pg_hba.every((line) => typeof line === 'string') ? (dynamic.pg_hba as string[]) : config.postgresql.pg_hba;
   const { superuser, replication, rewind } = config.postgresql.authentication;
   return {

@@ -226,12 +226,22 @@ export class PgCtlController implements PostgresController {
     }
   }
 
+  /**
+   * pg_promote() once a second until the instance leaves recovery: a request that finds the
+   * startup process asleep between two tries for WAL (after a reload, say) can wait out
+   * wal_retrieve_retry_interval; another request wakes it.
+   */
   async promote(): Promise<void> {
     const seconds = this.options.pgCtlTimeoutSeconds;
-    const promoted = await this.sql(
-      async (client) => (await client.query<{ promoted: boolean }>('SELECT pg_catalog.pg_promote(true, $1) AS promoted', [seconds])).rows[0]?.promoted,
-      { queryTimeoutMs: this.pgCtlTimeoutMs + PROGRAM_GRACE_MS },
-    );
+    const promoted = await this.sql(async (client) => {
+      for (let attempt = 0; attempt < seconds; attempt++) {
+        const { rows } = await client.query<{ promoted: boolean }>(
+          'SELECT CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_promote(true, 1) ELSE true END AS promoted',
+        );
+        if (rows[0]?.promoted) return true;
+      }
+      return false;
+    }, { queryTimeoutMs: this.pgCtlTimeoutMs + PROGRAM_GRACE_MS });
     if (!promoted) throw new Error(`PostgreSQL did not leave recovery within ${seconds} s of pg_promote()`);
     if (await this.writeConfiguration({ kind: 'primary' })) await this.reloadIfRunning();
   }

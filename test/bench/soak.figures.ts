@@ -3,11 +3,9 @@
 // while the leader is watched every second. Prints the number of unplanned failovers (leader
 // changes, none of which this run causes) and pgbench's own summary. Never fails on timing.
 // Run: npx vitest run --config test/bench/vitest.config.ts soak
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, it } from 'vitest';
-import { AgentCluster, SUPERUSER } from '../helpers/agent-cluster.js';
-import { POSTGRES_BIN_DIR } from '../helpers/postgres-user.js';
+import { AgentCluster } from '../helpers/agent-cluster.js';
+import { pgbench } from './pgbench.js';
 
 const MINUTES = Number(process.env.PGHA_SOAK_MINUTES ?? 30);
 
@@ -21,14 +19,8 @@ describe(`soak: ${MINUTES} minutes of pgbench`, () => {
     try {
       const first = await cluster.waitForPrimary(60_000);
       await cluster.waitForReplicas(first, 60_000);
-      const env = { ...process.env, PGPASSWORD: SUPERUSER.password };
-      const pgbench = (...args: string[]) =>
-        promisify(execFile)(`${POSTGRES_BIN_DIR}/pgbench`, ['-h', '127.0.0.1', '-p', String(haproxy.port), '-U', SUPERUSER.username, ...args, 'postgres'], {
-          env,
-          timeout: (MINUTES + 5) * 60_000,
-          maxBuffer: 16 * 1024 * 1024,
-        });
-      await pgbench('-i', '-s', '10', '-q');
+      const timeoutMs = (MINUTES + 5) * 60_000;
+      await pgbench(haproxy.port, ['-i', '-s', '10', '-q'], timeoutMs);
       const leaders: { at: number; name: string }[] = [{ at: Date.now(), name: first }];
       let watching = true;
       const watch = (async () => {
@@ -41,7 +33,7 @@ describe(`soak: ${MINUTES} minutes of pgbench`, () => {
           await new Promise((resolve) => setTimeout(resolve, 1000));
         }
       })();
-      const run = await pgbench('-c', '4', '-j', '2', '-T', String(MINUTES * 60), '-P', '300', '--no-vacuum').catch((error: { stdout?: string; stderr?: string }) => ({
+      const run = await pgbench(haproxy.port, ['-c', '4', '-j', '2', '-T', String(MINUTES * 60), '-P', '300', '--no-vacuum'], timeoutMs).catch((error: { stdout?: string; stderr?: string }) => ({
         stdout: error.stdout ?? '',
         stderr: error.stderr ?? String(error),
       }));

@@ -1,6 +1,6 @@
 // Injecting one fault of a schedule into a running cluster, and healing it.
 import type { AgentCluster } from '../helpers/agent-cluster.js';
-import type { Fault, SingleFaultKind, Step, Target } from './fault-schedule.js';
+import type { Fault, SingleFaultKind, Step } from './fault-schedule.js';
 
 export interface FaultContext {
   cluster: AgentCluster;
@@ -15,10 +15,21 @@ type Injector = (context: FaultContext, target: string, primary: string) => Prom
 
 const NOTHING_TO_HEAL: Heal = () => undefined;
 
+/** How long a switchover waits for the leader to name a synchronous standby it may go to. */
+const SYNC_STANDBY_WAIT_MS = 10_000;
+
 async function switchover(context: FaultContext, candidate: string, primary: string): Promise<Heal> {
-  const answer = await context.cluster.api(primary, '/switchover', { method: 'POST', body: JSON.stringify({ leader: primary, candidate }) });
-  if (answer.status !== 200) throw new Error(`the switchover from ${primary} to ${candidate} answered ${answer.status}: ${answer.body}`);
-  return NOTHING_TO_HEAL;
+  const deadline = Date.now() + SYNC_STANDBY_WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    const answer = await context.cluster.api(primary, '/switchover', { method: 'POST', body: JSON.stringify({ leader: primary, candidate }) });
+    if (answer.status === 200) return NOTHING_TO_HEAL;
+    // In synchronous mode the leader may be between two synchronous standbys: ask again once it named one.
+    if (answer.status !== 412 || Date.now() > deadline || attempt > 20) {
+      throw new Error(`the switchover from ${primary} to ${candidate} answered ${answer.status}: ${answer.body}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    candidate = (await syncStandbys(context.cluster, primary).catch(() => []))[0] ?? candidate;
+  }
 }
 
 async function killNode({ cluster, restart }: FaultContext, target: string): Promise<Heal> {
@@ -59,10 +70,12 @@ async function syncStandbys(cluster: AgentCluster, primary: string): Promise<str
   return (document.members ?? []).filter((m) => m.role === 'sync_standby' || m.role === 'quorum_standby').map((m) => m.name);
 }
 
-async function resolve(cluster: AgentCluster, target: Target, pick: number, primary: string): Promise<string> {
+async function resolve(cluster: AgentCluster, fault: Fault, primary: string): Promise<string> {
+  const { target, pick } = fault;
   if (target.startsWith('member:')) return target.slice('member:'.length);
   if (target === 'primary' || target === 'everyone') return primary;
-  const sync = target === 'sync-standby' ? await syncStandbys(cluster, primary).catch(() => []) : [];
+  // In synchronous mode a switchover may only go to a synchronous standby, as with Patroni.
+  const sync = target === 'sync-standby' || fault.kind === 'switchover' ? await syncStandbys(cluster, primary).catch(() => []) : [];
   const candidates = sync.length > 0 ? sync : cluster.members.map((m) => m.name).filter((name) => name !== primary);
   return candidates[pick % candidates.length]!;
 }
@@ -74,7 +87,7 @@ export interface Injected {
 }
 
 async function inject(context: FaultContext, fault: Fault, primary: string): Promise<Injected> {
-  const target = await resolve(context.cluster, fault.target, fault.pick, primary);
+  const target = await resolve(context.cluster, fault, primary);
   return { target, heal: await INJECTORS[fault.kind](context, target, primary) };
 }
 

@@ -35,4 +35,11 @@ describe('PostgreSQL settings of a member', () => {
     expect(settings.pgHba).toEqual(['host all all 0.0.0.0/0 scram-sha-256']);
     expect(postgresSettings(local, { postgresql: {} }).pgHba).toEqual(['local all all peer']);
   });
+
+  it('takes the leader\'s synchronous_standby_names over a configured one, leaving out the empty default', () => {
+    const live = { postgresql: { parameters: { synchronous_standby_names: 'x', work_mem: '4MB' } } };
+    expect(postgresSettings(config(), live, 'ANY 1 (c2,c3)').parameters).toEqual({ synchronous_standby_names: 'ANY 1 (c2,c3)', work_mem: '4MB' });
+    expect(postgresSettings(config(), live, '').parameters).toEqual({ work_mem: '4MB' });
+    expect(postgresSettings(config(), live, undefined).parameters).toEqual({ synchronous_standby_names: 'x', work_mem: '4MB' });
+  });
 });
