@@ -154,7 +154,7 @@ export class Simulation {
         scope: 'sim',
         listenAddresses: ['127.0.0.1'],
         port: node.port,
-        parameters: synchronousStandbyNames === undefined ? {} : ({ synchronous_standby_names: synchronousStandbyNames } as Record<string, string>),
+        parameters: Object.fromEntries(synchronousStandbyNames === undefined ? [] : [['synchronous_standby_names', synchronousStandbyNames]]),
         pgHba: [],
         superuser: { username: 'postgres', password: 'x' },
         replication: { username: 'replicator', password: 'y' },

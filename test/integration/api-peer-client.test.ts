@@ -57,8 +57,8 @@ describe('the peer client', () => {
     const source = peerSourceOf(createPeerClient());
     const member = (name: string, path: string) => ({ name, lease: '1', record: { conn_url: '', api_url: `${base}${path}`, state: 'running', role: 'replica', version: '4.1.4' } });
     expect(await source.gather([member('pg2', '/patroni'), member('pg3', '/silent')], 200)).toEqual([
-      { name: 'pg2', reachable: true, isPrimary: false, walPosition: 5, nofailover: false, failoverPriority: 1 },
-      { name: 'pg3', reachable: false, isPrimary: false, walPosition: 0, nofailover: false, failoverPriority: 1 },
+      { name: 'pg2', reachable: true, isPrimary: false, watchdogFailed: false, walPosition: 5, nofailover: false, failoverPriority: 1 },
+      { name: 'pg3', reachable: false, isPrimary: false, watchdogFailed: false, walPosition: 0, nofailover: false, failoverPriority: 1 },
     ]);
   });
 });
