@@ -19,7 +19,8 @@ export interface ClusterUnderLoad {
   stop(): Promise<void>;
 }
 
-export async function startClusterUnderLoad(options: ClusterOptions = {}): Promise<ClusterUnderLoad> {
+/** `writeForMs` bounds the writer's run (30 minutes by default), for runs longer than that. */
+export async function startClusterUnderLoad(options: ClusterOptions = {}, writeForMs?: number): Promise<ClusterUnderLoad> {
   const cluster = await AgentCluster.start(options);
   let haproxy: Haproxy | undefined;
   let writer: Writer | undefined;
@@ -27,7 +28,7 @@ export async function startClusterUnderLoad(options: ClusterOptions = {}): Promi
     const primary = await cluster.waitForPrimary(60_000);
     await cluster.waitForReplicas(primary, 60_000);
     haproxy = await cluster.startHaproxy();
-    writer = startWriter({ port: haproxy.port, user: SUPERUSER.username, password: SUPERUSER.password });
+    writer = startWriter({ port: haproxy.port, user: SUPERUSER.username, password: SUPERUSER.password, ...(writeForMs ? { maxRunMs: writeForMs } : {}) });
     const started = Date.now();
     const port = (name: string): number => cluster.member(name).pgPort;
     const load: ClusterUnderLoad = {

@@ -57,9 +57,10 @@ export async function runNemesis(config: NemesisConfig, print: (text: string) =>
       `replay: ${replayCommand(config)}\n` +
       schedule.map((step) => `  #${step.index} ${describeStep(step)}`).join('\n'),
   );
-  const load = await startClusterUnderLoad(clusterOptions(config));
+  // The writers must outlive a long run: by default they stop after 30 minutes.
+  const load = await startClusterUnderLoad(clusterOptions(config), nemesisTimeoutMs(config));
   const { cluster } = load;
-  const directWriter = startDirectWriter({ members: cluster.members, user: SUPERUSER.username, password: SUPERUSER.password });
+  const directWriter = startDirectWriter({ members: cluster.members, user: SUPERUSER.username, password: SUPERUSER.password, maxRunMs: nemesisTimeoutMs(config) });
   const promotions = new PromotionLog({ member: load.primary, at: Date.now() });
   for (const member of cluster.members) promotions.follow(member);
   const context: FaultContext = {
