@@ -3,6 +3,7 @@
 // cluster has one.
 import type { Clock } from '../clock/clock.js';
 import type { DynamicConfig } from '../contract/schema-types.js';
+import { unsupportedDynamicSettings } from '../contract/unsupported-settings.js';
 import type { ClusterState, Dcs } from '../dcs/dcs.js';
 import type { Logger } from '../logging/logger.js';
 import { haSettings, type HaSettings } from './ha-settings.js';
@@ -23,6 +24,8 @@ export class ClusterView {
   readAt: number | undefined;
   /** Epoch seconds of the last successful read, for `dcs_last_seen`. */
   lastSeen: number | undefined;
+  /** The revision of the `config` key last checked for settings this version does not honour. */
+  private checkedConfig: number | undefined;
 
   constructor(private readonly deps: ClusterViewDeps) {}
 
@@ -31,12 +34,25 @@ export class ClusterView {
     try {
       this.cluster = await dcs.readCluster();
       this.liveConfig = this.cluster.config?.value ?? this.liveConfig;
+      this.reportRefusedSettings();
       this.readAt = clock.now();
       this.lastSeen = Math.floor(clock.wallTime().getTime() / 1000);
     } catch (error) {
       this.cluster = undefined;
       log.log('warn', `etcd read failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /**
+   * The `config` key may hold what no agent accepted: another tool (patronictl edit-config,
+   * etcdctl) writes it directly. The agent cannot refuse it, but it says so, once per change.
+   */
+  private reportRefusedSettings(): void {
+    const config = this.cluster?.config;
+    if (!config || config.modRevision === this.checkedConfig) return;
+    this.checkedConfig = config.modRevision;
+    const refused = unsupportedDynamicSettings(config.value);
+    if (refused.length > 0) this.deps.log.log('error', `the cluster configuration asks for what this agent does not do, and it runs without it: ${refused.join('; ')}`);
   }
 
   settings(): HaSettings {

@@ -2,6 +2,7 @@
 // addresses and tags, and the secrets themselves (the file is 0600, owned by postgres).
 import { parse, stringify } from 'yaml';
 import type { AgentConfig, ClusterSpec, Host, RoleCredentials } from '../../agent/contract/schema-types.js';
+import { unsupportedSettingsIn } from '../../agent/contract/unsupported-settings.js';
 import { hostsWithRole } from '../spec/host-roles.js';
 import { AGENT_ETCD_TLS } from './etcd-tls.js';
 import type { Secrets } from './secrets.js';
@@ -10,16 +11,28 @@ function withVersion(path: string, spec: ClusterSpec): string {
   return path.replaceAll('{version}', String(spec.postgres.version));
 }
 
+/** `dcs` without the settings this version refuses, which an older pgha may have recorded. */
+function withoutRefusedSettings(dcs: AgentConfig['bootstrap']['dcs']): AgentConfig['bootstrap']['dcs'] {
+  const kept = structuredClone(dcs) as unknown as Record<string, unknown>;
+  for (const { path } of unsupportedSettingsIn(kept, 'dcs')) {
+    const parent = path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], kept) as Record<string | number, unknown>;
+    delete parent[path.at(-1)!];
+  }
+  return kept as unknown as AgentConfig['bootstrap']['dcs'];
+}
+
 /**
  * The bootstrap section a host's agent.yaml holds now. Agents read it only to create the cluster,
  * so once the cluster exists it stays as written: a DCS change then goes out as a PATCH, and
- * does not rewrite every agent.yaml and restart every agent.
+ * does not rewrite every agent.yaml and restart every agent. A setting this version refuses is
+ * dropped from it, or the agent would refuse the file and not start after an upgrade; the live
+ * configuration, which the agent reads, says what the cluster runs with.
  */
 export function recordedBootstrap(content: string | undefined): AgentConfig['bootstrap'] | undefined {
   if (content === undefined) return undefined;
   try {
     const bootstrap = (parse(content) as Partial<AgentConfig> | null)?.bootstrap;
-    return bootstrap?.dcs && bootstrap.initdb ? bootstrap : undefined;
+    return bootstrap?.dcs && bootstrap.initdb ? { ...bootstrap, dcs: withoutRefusedSettings(bootstrap.dcs) } : undefined;
   } catch {
     return undefined;
   }
