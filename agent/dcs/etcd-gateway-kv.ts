@@ -49,6 +49,7 @@ function readBody(response: IncomingMessage): Promise<string> {
 
 /** etcd's answers to a request without a valid token: log in again, once. */
 const AUTH_REFUSAL = /auth token|user name is empty|permission denied|auth store/i;
+const AUTH_NOT_ENABLED = /authentication is not enabled/;
 /** Bound on the login that precedes opening a watch. */
 const WATCH_LOGIN_TIMEOUT_MS = 5000;
 
@@ -73,6 +74,8 @@ export class EtcdGatewayKv implements KvBackend {
   private readonly agent: HttpAgent;
   private next = 0;
   private token: string | undefined;
+  /** etcd said its authentication is off: credentials wait until a request is refused for want of a token. */
+  private authOff = false;
   private closed = false;
   private readonly watches = new Set<() => void>();
 
@@ -117,11 +120,25 @@ export class EtcdGatewayKv implements KvBackend {
     });
   }
 
+  private needsLogin(): boolean {
+    return this.connection.auth !== undefined && this.token === undefined && !this.authOff;
+  }
+
+  private forgetLogin(): void {
+    this.token = undefined;
+    this.authOff = false;
+  }
+
   private async authenticate(timeoutMs: number): Promise<void> {
     const auth = this.connection.auth;
     if (!auth) return;
     this.token = undefined;
     const { status, text } = await this.send('/auth/authenticate', { name: auth.username, password: auth.password }, timeoutMs);
+    // Credentials come first when pgha turns authentication on, so an agent may hold them early.
+    if (status !== 200 && AUTH_NOT_ENABLED.test(text)) {
+      this.authOff = true;
+      return;
+    }
     if (status !== 200) throw new DcsUnavailableError(`etcd refused the credentials of ${auth.username}: ${refusal(text)}`);
     this.token = String(parseAnswer(text).token ?? '');
   }
@@ -130,13 +147,13 @@ export class EtcdGatewayKv implements KvBackend {
     const deadline = Date.now() + timeoutMs;
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        if (this.connection.auth && !this.token) await this.authenticate(Math.max(1, deadline - Date.now()));
+        if (this.needsLogin()) await this.authenticate(Math.max(1, deadline - Date.now()));
         const { status, text } = await this.send(path, body, Math.max(1, deadline - Date.now()));
         if (status === 200) return parseAnswer(text);
         const message = refusal(text);
         if (/lease not found/.test(message)) throw new LeaseNotFoundError(message);
         if (AUTH_REFUSAL.test(message) && attempt === 0) {
-          this.token = undefined;
+          this.forgetLogin();
           continue;
         }
         throw new DcsUnavailableError(`etcd answered ${status}: ${message}`);
@@ -192,7 +209,7 @@ export class EtcdGatewayKv implements KvBackend {
     const open = (): void => {
       if (stopped || this.closed) return;
       const retry = (): void => void setTimeout(open, 1000).unref();
-      const login = this.connection.auth && !this.token ? this.authenticate(WATCH_LOGIN_TIMEOUT_MS) : Promise.resolve();
+      const login = this.needsLogin() ? this.authenticate(WATCH_LOGIN_TIMEOUT_MS) : Promise.resolve();
       const opened = login.then(() => this.send('/watch', body, 2_147_483_647, (response) => {
         current = response;
         let buffered = '';
@@ -206,7 +223,7 @@ export class EtcdGatewayKv implements KvBackend {
             try {
               const answer = JSON.parse(line) as Json;
               // A refused token ends the stream; the next open logs in again.
-              if (answer.error !== undefined && AUTH_REFUSAL.test(JSON.stringify(answer.error))) this.token = undefined;
+              if (answer.error !== undefined && AUTH_REFUSAL.test(JSON.stringify(answer.error))) this.forgetLogin();
               const events = ((answer.result as Json | undefined)?.events as Json[] | undefined) ?? [];
               if (events.length > 0) onChange(events.map((event) => unb64((event.kv as Json | undefined)?.key)));
             } catch {

@@ -18,6 +18,37 @@ describeKvBackendContract('etcd over HTTPS with authentication', async () => {
   return { client: () => securedClient(etcd), close: () => etcd.stop() };
 });
 
+describe('an etcd whose authentication is turned on while the client runs', () => {
+  let etcd: EtcdServer;
+  beforeAll(async () => {
+    etcd = await startEtcd({ secured: true, authEnabled: false });
+  });
+  afterAll(() => etcd?.stop());
+
+  it('serves a client that holds credentials early, which logs in once authentication is on', async () => {
+    const kv = await securedClient(etcd);
+    const seen: string[][] = [];
+    const stopWatch = kv.watch('/early/', (keys) => seen.push(keys));
+    try {
+      expect(await kv.txn([], [{ put: { key: '/early/a', value: '1' } }], [], 2000)).toBe(true);
+      await etcd.secured!.enableAuth();
+      expect(await kv.txn([], [{ put: { key: '/early/b', value: '2' } }], [], 2000)).toBe(true);
+      expect((await kv.range('/early/', 2000)).kvs.map((kv) => kv.value)).toEqual(['1', '2']);
+      const { certificates } = etcd.secured!;
+      const anonymous = new EtcdGatewayKv({ hosts: [etcd.endpoint], protocol: 'https', tls: await clientTls(certificates) });
+      try {
+        await expect(anonymous.range('/early/', 2000)).rejects.toThrow(/user name is empty|permission denied|invalid auth token/);
+      } finally {
+        await anonymous.close();
+      }
+      await expect.poll(() => seen.flat(), { timeout: 10_000 }).toContain('/early/b');
+    } finally {
+      stopWatch();
+      await kv.close();
+    }
+  });
+});
+
 describe('a secured etcd', () => {
   let etcd: EtcdServer;
   beforeAll(async () => {

@@ -16,8 +16,8 @@ export interface EtcdServer {
   endpoint: string;
   process: RunningProcess;
   stop(): Promise<void>;
-  /** Set for a secured etcd: the certificates, and the root user's credentials. */
-  secured?: { certificates: CertificateFiles; root: { username: string; password: string } };
+  /** Set for a secured etcd: the certificates, the root user's credentials, and the switch for an etcd started with authentication off. */
+  secured?: { certificates: CertificateFiles; root: { username: string; password: string }; enableAuth(): Promise<void> };
 }
 
 function etcdctl(endpoint: string, certificates: CertificateFiles, args: string[]): Promise<void> {
@@ -29,8 +29,11 @@ function etcdctl(endpoint: string, certificates: CertificateFiles, args: string[
   );
 }
 
-/** `secured`: HTTPS with client-certificate checks, and auth enabled; `authTokenTtl` shortens the simple tokens' life. */
-export async function startEtcd(options: { secured?: boolean; authTokenTtl?: number } = {}): Promise<EtcdServer> {
+/**
+ * `secured`: HTTPS with client-certificate checks and a root user, with authentication enabled
+ * unless `authEnabled` is false; `authTokenTtl` shortens the simple tokens' life.
+ */
+export async function startEtcd(options: { secured?: boolean; authTokenTtl?: number; authEnabled?: boolean } = {}): Promise<EtcdServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pgha-etcd-'));
   const [clientPort, peerPort] = [await freePort(), await freePort()];
   const scheme = options.secured ? 'https' : 'http';
@@ -61,7 +64,7 @@ export async function startEtcd(options: { secured?: boolean; authTokenTtl?: num
     if (certificates) {
       await waitFor('etcd to answer', () => etcdctl(client, certificates, ['endpoint', 'health']).then(() => true), 15_000);
       await etcdctl(client, certificates, ['user', 'add', `root:${ROOT_PASSWORD}`]);
-      await etcdctl(client, certificates, ['auth', 'enable']);
+      if (options.authEnabled !== false) await etcdctl(client, certificates, ['auth', 'enable']);
     } else {
       await waitFor('etcd to answer /health', async () => (await fetch(`${client}/health`)).ok, 15_000);
     }
@@ -69,6 +72,8 @@ export async function startEtcd(options: { secured?: boolean; authTokenTtl?: num
     await stop();
     throw new Error(`${String(error)}\netcd output:\n${process.output()}`);
   }
-  const secured = certificates ? { certificates, root: { username: 'root', password: ROOT_PASSWORD } } : undefined;
+  const secured = certificates
+    ? { certificates, root: { username: 'root', password: ROOT_PASSWORD }, enableAuth: () => etcdctl(client, certificates, ['auth', 'enable']) }
+    : undefined;
   return { endpoint: `127.0.0.1:${clientPort}`, process, stop, ...(secured ? { secured } : {}) };
 }
