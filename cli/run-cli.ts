@@ -8,6 +8,7 @@ import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
+import { opensslIssuer, type CertificateIssuer } from './pki/openssl-issuer.js';
 import { UserError } from './user-error.js';
 
 class UsageError extends Error {}
@@ -32,9 +33,11 @@ export interface CliEnvironment {
   /** The agent release folder apply installs (dist/agent/bin beside the CLI bundle). */
   agentBundleDir: string;
   env: NodeJS.ProcessEnv;
+  /** Makes the cluster CA and the hosts' certificates. */
+  issuer: CertificateIssuer;
 }
 
-export async function runCli(rawArgs: readonly string[], io: Io, environment: CliEnvironment = { agentBundleDir: 'dist/agent/bin', env: process.env }): Promise<ExitCode> {
+export async function runCli(rawArgs: readonly string[], io: Io, environment: CliEnvironment = { agentBundleDir: 'dist/agent/bin', env: process.env, issuer: opensslIssuer }): Promise<ExitCode> {
   const args = terraformFlags(rawArgs);
   let exitCode: ExitCode = ExitCode.ok;
   const context: CommandContext = { io, exit: (code) => (exitCode = code), ...environment };

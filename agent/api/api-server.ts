@@ -1,7 +1,8 @@
 // The REST API over node:http (node:https when given a certificate), routed as Patroni routes:
-// by method and first path segment. GET, HEAD and OPTIONS are never authenticated; HEAD and
-// OPTIONS answer the generic health check with a status only. Requests are bounded in size and
-// time, and nothing a client sends can take the process down: a failing handler is a 500.
+// by method and first path segment. GET, HEAD and OPTIONS are never authenticated; a mutating
+// request must pass Basic auth, then declare JSON if it declares a type (json-content-type.ts).
+// HEAD and OPTIONS answer the generic health check with a status only. Requests are bounded in
+// size and time, and nothing a client sends can take the process down: a failing handler is a 500.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Credentials } from '../contract/schema-types.js';
@@ -9,6 +10,7 @@ import type { ApiContext } from './api-context.js';
 import { statusResponse, textResponse, type ApiResponse, type WriteRequest } from './api-exchange.js';
 import { basicAuthChecker } from './basic-auth.js';
 import { healthCheckStatus } from './health-check.js';
+import { checkJsonContentType } from './json-content-type.js';
 import { healthCheckResponse, READ_ENDPOINTS } from './read-endpoints.js';
 import { readJsonObject } from './request-body.js';
 import { parseRequestTarget, type RequestTarget } from './request-target.js';
@@ -72,7 +74,7 @@ function requestListener(context: ApiContext, options: ApiServerOptions): (reque
     }
     const handler = WRITE_ENDPOINTS.get(`${method} ${target.segment}`);
     if (!handler) return textResponse(501, `Unsupported method ('${method}')`);
-    return checkAuth(request.headers.authorization) ?? handler(writeRequest(request, response, target, maxBodyBytes), context);
+    return checkAuth(request.headers.authorization) ?? checkJsonContentType(request.headers['content-type']) ?? handler(writeRequest(request, response, target, maxBodyBytes), context);
   }
 
   function fail(response: ServerResponse, method: string, url: string, error: unknown): void {

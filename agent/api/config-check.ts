@@ -4,6 +4,7 @@
 import commonSchema from '../../schemas/common.schema.json' with { type: 'json' };
 import dcsSchema from '../../schemas/dcs.schema.json' with { type: 'json' };
 import { createValueValidator } from '../contract/document/value-validator.js';
+import { quoted } from '../contract/quoted.js';
 import { timingProblem, type LoopTiming } from '../contract/timing.js';
 import { unsupportedDynamicSettings } from '../contract/unsupported-settings.js';
 import type { JsonObject } from './api-exchange.js';
@@ -17,7 +18,7 @@ const validateDynamicConfig = createValueValidator(dcsSchema, [commonSchema]);
 export function dynamicConfigProblems(config: JsonObject): string[] {
   const { pause, ...rest } = config;
   const problems: string[] = [];
-  if (pause !== undefined && typeof pause !== 'boolean') problems.push(`pause must be true or false, got ${JSON.stringify(pause)}`);
+  if (pause !== undefined && typeof pause !== 'boolean') problems.push(`pause must be true or false, got ${quoted(pause)}`);
   const check = validateDynamicConfig(rest);
   problems.push(...check.problems);
   const { ttl, loop_wait, retry_timeout } = check.withDefaults as Record<keyof LoopTiming, unknown>;

@@ -2,6 +2,7 @@
 // and a `PATCH /config` with `If-Match` is refused with 412 unless the key is still at it. An
 // addition of ours: Patroni's clients send no `If-Match`, and their requests are unchanged.
 import { textResponse, type Validated } from './api-exchange.js';
+import { quoted } from '../contract/quoted.js';
 
 export function configEtag(modRevision: number): string {
   return `"${modRevision}"`;
@@ -12,6 +13,6 @@ export function requiredRevision(header: string | undefined): Validated<number |
   const value = header?.trim();
   if (value === undefined || value === '*') return { ok: true, value: undefined };
   const digits = /^"(\d{1,15})"$/.exec(value)?.[1];
-  if (digits === undefined) return { ok: false, response: textResponse(400, `If-Match must be one entity tag from GET /config, like "42", not ${value}`) };
+  if (digits === undefined) return { ok: false, response: textResponse(400, `If-Match must be one entity tag from GET /config, like "42", not ${quoted(value)}`) };
   return { ok: true, value: Number(digits) };
 }

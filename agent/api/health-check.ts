@@ -93,11 +93,11 @@ function readPathStatus(path: string, codes: CheckCodes, state: NodeState, now: 
 
 /** Every `?tag_<name>=<value>` must equal a published tag; non-string tags compare as lower-case text. */
 function tagsMatch(query: URLSearchParams, state: NodeState): boolean {
+  // The first non-blank value of each tag, in one pass: a getAll per key would take quadratic time on a long query string.
+  const wantedTags = new Map<string, string>();
+  for (const [key, value] of query) if (key.startsWith('tag_') && value !== '' && !wantedTags.has(key)) wantedTags.set(key, value);
   let tags: ReturnType<typeof publishedTags> | undefined;
-  for (const key of new Set(query.keys())) {
-    if (!key.startsWith('tag_')) continue;
-    const wanted = queryValue(query, key);
-    if (wanted === undefined) continue;
+  for (const [key, wanted] of wantedTags) {
     tags ??= publishedTags(state.tags);
     const tag = tags[key.slice('tag_'.length)];
     if (tag === undefined) return false;

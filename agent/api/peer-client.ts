@@ -17,7 +17,7 @@ export type PeerStatusFetcher = (apiUrl: string, timeoutMs?: number) => Promise<
 export interface PeerClientOptions {
   /** Patroni gives peers 2 s. */
   timeoutMs?: number;
-  /** Basic credentials sent with every request, as Patroni sends them to its peers. */
+  /** Basic credentials sent with every request over HTTPS, as Patroni sends them to its peers; never over plain HTTP. */
   auth?: Credentials;
   /** CA certificate(s) for https peers. */
   ca?: string | Buffer;
@@ -59,8 +59,9 @@ function parseDocument(text: string | undefined): PeerDocument | undefined {
 
 export function createPeerClient(options: PeerClientOptions = {}): PeerStatusFetcher {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.auth) headers.authorization = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
+  const plain: Record<string, string> = { accept: 'application/json' };
+  // Credentials go only over HTTPS: a peer reached over plain HTTP would get them in clear (and a GET needs none).
+  const secured = options.auth ? { ...plain, authorization: `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}` } : plain;
   return (apiUrl, timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS) =>
     new Promise((resolve) => {
       let url: URL;
@@ -70,9 +71,10 @@ export function createPeerClient(options: PeerClientOptions = {}): PeerStatusFet
         return resolve(undefined);
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') return resolve(undefined);
-      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const https = url.protocol === 'https:';
+      const send = https ? httpsRequest : httpRequest;
       const signal = AbortSignal.timeout(timeoutMs);
-      const request = send(url, { method: 'GET', headers, signal, agent: false, ...(options.ca ? { ca: options.ca } : {}) }, (response) => {
+      const request = send(url, { method: 'GET', headers: https ? secured : plain, signal, agent: false, ...(options.ca ? { ca: options.ca } : {}) }, (response) => {
         readBody(response, maxBytes).then((text) => resolve(parseDocument(text)), () => resolve(undefined));
       });
       request.on('error', () => resolve(undefined));

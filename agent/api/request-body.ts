@@ -1,8 +1,24 @@
 // The JSON object a mutating request carries, read within a size limit. As in Patroni: a
 // required body needs a Content-Length (else 411) and must be a non-empty object (else 400);
-// an optional one reads as `{}` when there is none.
+// an optional one reads as `{}` when there is none. A body nested deeper than any request needs
+// is refused before a handler walks it (a merge, a comparison) and overflows the stack.
 import type { IncomingMessage } from 'node:http';
 import { accepted, refused, textResponse, type JsonObject, type Validated } from './api-exchange.js';
+
+/** Far deeper than any configuration (`postgresql.parameters.x` is 3), far shallower than a stack. */
+const MAX_BODY_DEPTH = 32;
+
+/** Whether `value` has objects or arrays nested more than `limit` deep; without recursion. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
 
 /** The bytes of a body of `size` bytes, or undefined when the client stopped sending. */
 function collect(request: IncomingMessage, size: number): Promise<Buffer | undefined> {
@@ -43,6 +59,7 @@ export async function readJsonObject(request: IncomingMessage, required: boolean
     return refused(400, `the request body is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return refused(400, 'the request body must be a JSON object');
+  if (nestedDeeperThan(value, MAX_BODY_DEPTH)) return refused(400, `the request body is nested more than ${MAX_BODY_DEPTH} levels deep`);
   if (required && Object.keys(value).length === 0) return refused(400, 'the request body is an empty JSON object');
   return accepted(value as JsonObject);
 }

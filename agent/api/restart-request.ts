@@ -1,6 +1,7 @@
 // `POST /restart`'s body: when to restart and under which conditions. The conditions are
 // checked now for an immediate restart, and by the HA loop when a scheduled one comes due.
 import { parseDuration } from '../contract/pg-units.js';
+import { quoted } from '../contract/quoted.js';
 import { accepted, refused, type JsonObject, type Validated } from './api-exchange.js';
 import type { NodeState } from '../ha/node-state.js';
 import { reportedRole } from './node-view.js';
@@ -48,7 +49,7 @@ export function parseRestartRequest(body: JsonObject, paused: boolean, wallNowMs
         request.role = value as RestartRole;
         break;
       case 'postgres_version':
-        if (postgresVersionNumber(String(value)) === undefined) return refused(400, `postgres_version must look like 15.4 or 9.6.24, got ${JSON.stringify(value)}`);
+        if (postgresVersionNumber(String(value)) === undefined) return refused(400, `postgres_version must look like 15.4 or 9.6.24, got ${quoted(value)}`);
         request.postgres_version = String(value);
         break;
       case 'timeout': {
@@ -61,7 +62,7 @@ export function parseRestartRequest(body: JsonObject, paused: boolean, wallNowMs
         request.restart_pending = true;
         break;
       default:
-        return refused(400, `Unknown filter for the scheduled restart: ${key}`);
+        return refused(400, `Unknown filter for the scheduled restart: ${quoted(key)}`);
     }
   }
   return accepted(request);

@@ -2,6 +2,7 @@
 // messages. A switchover moves leadership away from a named leader; a failover names the
 // member to promote, and since Patroni 3.2 a failover that also names the leader is a switchover.
 import { accepted, refused, type JsonObject, type Validated } from './api-exchange.js';
+import { quoted } from '../contract/quoted.js';
 import { parseSchedule } from './schedule-time.js';
 
 export type SwitchoverAction = 'switchover' | 'failover';
@@ -18,7 +19,7 @@ export interface SwitchoverRequest {
 function nameField(body: JsonObject, key: string): Validated<string | undefined> {
   const value = body[key];
   if (value === undefined || value === null || value === '') return accepted(undefined);
-  return typeof value === 'string' ? accepted(value) : refused(400, `${key} must be a member name, got ${JSON.stringify(value)}`);
+  return typeof value === 'string' ? accepted(value) : refused(400, `${key} must be a member name, got ${quoted(value)}`);
 }
 
 function scheduledAt(body: JsonObject, requested: SwitchoverAction, paused: boolean, wallNowMs: number): Validated<string | undefined> {

@@ -1,7 +1,7 @@
 // Reads and checks the agent's configuration file; a bad file is a ConfigError whose message
 // lists every problem as FILE:LINE:COL: message [rule].
-import { readFileSync } from 'node:fs';
 import { checkAgentConfig } from '../contract/agent-config.js';
+import { readBoundedFile } from '../contract/document/bounded-file.js';
 import { formatDiagnostic, hasErrors } from '../contract/document/diagnostic.js';
 import type { AgentConfig } from '../contract/schema-types.js';
 
@@ -16,14 +16,9 @@ export interface LoadedAgentConfig {
 }
 
 export function loadAgentConfig(path: string): LoadedAgentConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot be read (${code ?? String(error)})`);
-  }
-  const { config, diagnostics } = checkAgentConfig(text);
+  const read = readBoundedFile(path);
+  if (!read.ok) throw new ConfigError(`${path}: ${read.problem}`);
+  const { config, diagnostics } = checkAgentConfig(read.bytes.toString('utf8'));
   const lines = diagnostics.map((d) => formatDiagnostic(path, d));
   if (!config || hasErrors(diagnostics)) throw new ConfigError(lines.join('\n'));
   return { config, warnings: lines };

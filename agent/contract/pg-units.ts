@@ -11,15 +11,21 @@ const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
   d: 86_400_000,
 };
 
-const QUANTITY = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/;
+/**
+ * Applied to the text trimmed first: neighbouring parts share no character, so the match takes
+ * linear time whatever it is given (a network client's 100 KB of spaces included). Written as
+ * `\s*(...)\s*(...)\s*$` on the untrimmed text, it would backtrack quadratically.
+ */
+const QUANTITY = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/;
 
 function parseQuantity(text: string, units: Readonly<Record<string, number>>, bareUnit: number): number | undefined {
-  const match = QUANTITY.exec(text);
+  const match = QUANTITY.exec(text.trim());
   if (!match) return undefined;
   const [, amount, unit] = match as unknown as [string, string, string];
   const factor = unit === '' ? bareUnit : units[unit];
   if (factor === undefined) return undefined;
-  return Math.round(Number(amount) * factor);
+  const quantity = Math.round(Number(amount) * factor);
+  return Number.isFinite(quantity) ? quantity : undefined;
 }
 
 /** Bytes from an integer (bytes) or a string such as "1MB"; undefined when it is not a size. */

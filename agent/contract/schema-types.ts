@@ -189,6 +189,10 @@ export interface ClusterSpec {
     auth?: BasicAuth;
     tls?: TlsFiles;
     /**
+     * Serve the REST API over plain HTTP. By default it is HTTPS, with a certificate per host from the cluster CA that pgha keeps beside the spec in `.pgha/<cluster>/`; `pgha validate` warns about this opt-out.
+     */
+    insecure: boolean;
+    /**
      * Least severe level the agent logs.
      */
     log_level: 'debug' | 'info' | 'warn' | 'error';
@@ -327,7 +331,7 @@ export interface RoleCredentials {
   password: SecretRef;
 }
 /**
- * Where a secret comes from, on the machine running pgha: an environment variable (`{env: NAME}`) or a file (`{file: PATH}`, relative to the spec file). Secrets never appear in the spec, the plan or the logs.
+ * Where a secret comes from, on the machine running pgha: an environment variable (`{env: NAME}`) or a file (`{file: PATH}`, relative to the spec file). The secret is one line, neither empty nor only whitespace (a file may end with one newline). Secrets never appear in the spec, the plan or the logs.
  */
 export interface SecretRef {
   /**
@@ -718,13 +722,13 @@ export interface Credentials {
   password: string;
 }
 /**
- * A pgha plan: every change `pgha apply` would make to the hosts and the DCS config, as printed by `pgha plan --json` and saved by `pgha plan -out FILE`. It never holds a secret: contents are masked and states are identified by sha256 digests, which `pgha apply FILE` compares with the live cluster to refuse a stale plan.
+ * A pgha plan: every change `pgha apply` would make to the hosts and the DCS config, as printed by `pgha plan --json` and saved by `pgha plan -out FILE`. It never holds a secret: contents are masked where their secrets are, and states are identified by HMAC-SHA-256 digests keyed with a key that stays on the machine running pgha (`PGHA_DIGEST_KEY_FILE`, by default `$XDG_STATE_HOME/pgha/digest.key`), which `pgha apply FILE` compares with the live cluster to refuse a stale plan.
  */
 export interface Plan {
   /**
-   * Version of this document's format.
+   * Version of this document's format (2: keyed digests).
    */
-  format_version: 1;
+  format_version: 2;
   /**
    * Version of the pgha that made the plan.
    */
@@ -755,12 +759,13 @@ export interface Plan {
     commit?: string;
     digest: string;
   };
+  digest_key: string;
   /**
    * The changes, in the order they are listed; `after` and `stage` order them when applied.
    */
   changes: Change[];
   /**
-   * sha256 digest of every resource's observed state, by resource id, changed or not.
+   * Keyed digest of every resource's observed state, by resource id, changed or not.
    */
   observed: {
     [k: string]: string;
@@ -817,7 +822,8 @@ export interface Change {
     | 'etcd_member'
     | 'dcs_config'
     | 'agent_restart'
-    | 'postgres_role';
+    | 'postgres_role'
+    | 'host_certificate';
   /**
    * What the change is to: a path, a package, a unit.
    */

@@ -1,8 +1,9 @@
 // `pgha apply SPEC | PLANFILE`: plans (or takes a saved plan), asks, takes the apply lock, and
 // carries the plan out with progress; ends with a summary and the cluster's members.
-import { readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
+import { readBoundedFile } from '../../agent/contract/document/bounded-file.js';
 import { parseDuration } from '../../agent/contract/pg-units.js';
+import { quoted } from '../../agent/contract/quoted.js';
 import { acquireApplyLock, type ApplyLock } from '../engine/apply-lock.js';
 import { applyPlan } from '../engine/apply-plan.js';
 import { clusterGate } from '../engine/cluster-gate.js';
@@ -29,14 +30,18 @@ interface ApplyArgs extends ProvisioningArgs {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A saved plan holds every file it writes, so it may be larger than a spec. */
+const MAX_PLAN_BYTES = 64 * 1024 * 1024;
+
+/** The plan `target` holds, or undefined when it is something else (a spec, or no file at all). */
 async function savedPlan(target: string): Promise<Plan | undefined> {
-  const head = await readFile(target, 'utf8').then((text) => text.trimStart().slice(0, 1), () => '');
-  return head === '{' ? readPlanFile(target) : undefined;
+  const read = readBoundedFile(target, MAX_PLAN_BYTES);
+  return read.ok && read.bytes.toString('utf8').trimStart().startsWith('{') ? readPlanFile(target) : undefined;
 }
 
 function lockTimeoutMs(text: string): number {
   const ms = parseDuration(/^\d+$/.test(text) ? Number(text) : text);
-  if (ms === undefined || ms < 0) throw new UserError(`--lock-timeout: "${text}" is not a duration (e.g. 0, 30s, 5min)`);
+  if (ms === undefined || ms < 0) throw new UserError(`--lock-timeout: ${quoted(text)} is not a duration (e.g. 0, 30s, 5min)`);
   return ms;
 }
 
@@ -87,6 +92,13 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
           const reasons = staleReasons(saved, session.plan);
           if (reasons.length > 0) throw new UserError(`the saved plan ${args.target} is stale, so nothing was changed: ${reasons.slice(0, 5).join('; ')}${reasons.length > 5 ? `; and ${reasons.length - 5} more` : ''}. Run "pgha plan" again`);
         }
+        const pending = session.pki.pending();
+        if (pending) {
+          // Before the plan is shown, so that it shows what apply will write (a saved plan never lacks them: see plan).
+          await session.pki.create();
+          io.err(`Created ${pending}; keep it out of Git and copy it to any other machine that runs pgha for this cluster.\n`);
+          await session.replan();
+        }
         const plan = saved ?? session.plan;
         io.err(planRemarks(plan, paint));
         if (plan.changes.length === 0) {
@@ -126,6 +138,7 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
           },
           cluster: session.cluster,
           agentArchive: () => session.release.archive(),
+          issueCertificate: (addresses) => session.pki.issue(addresses),
         }, {
           parallelism: args.parallelism,
           emit: view.sink,

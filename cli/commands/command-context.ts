@@ -1,6 +1,7 @@
 // What every command receives from the composition root.
 import type { ExitCode } from '../exit-codes.js';
 import type { Io } from '../io.js';
+import type { CertificateIssuer } from '../pki/openssl-issuer.js';
 
 export interface CommandContext {
   io: Io;
@@ -9,4 +10,6 @@ export interface CommandContext {
   /** The agent release folder (esbuild's dist/agent/bin) that apply installs. */
   agentBundleDir: string;
   env: NodeJS.ProcessEnv;
+  /** Makes the cluster CA and the hosts' certificates (openssl; see cli/pki). */
+  issuer: CertificateIssuer;
 }

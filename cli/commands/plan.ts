@@ -2,8 +2,10 @@
 import type { Argv, CommandModule } from 'yargs';
 import { openSession } from '../engine/session.js';
 import { ExitCode } from '../exit-codes.js';
-import { hasChanges } from '../plan/plan.js';
+import type { Io } from '../io.js';
+import { hasChanges, type Plan } from '../plan/plan.js';
 import { writePlanFile } from '../plan/plan-file.js';
+import { UserError } from '../user-error.js';
 import { painter } from '../views/paint.js';
 import { planRemarks, planText } from '../views/plan-text.js';
 import type { CommandContext } from './command-context.js';
@@ -14,6 +16,17 @@ interface PlanArgs extends ProvisioningArgs {
   json: boolean;
   'detailed-exitcode': boolean;
   out?: string;
+}
+
+/** What `pgha plan` prints (the plan, text or JSON; remarks on stderr) and saves; nothing in it is a secret. */
+export async function showPlan(io: Io, plan: Plan, options: { json: boolean; out?: string | undefined }): Promise<void> {
+  const paint = painter(io.colour);
+  io.err(planRemarks(plan, paint));
+  io.out(options.json ? `${JSON.stringify(plan, null, 2)}\n` : planText(plan, paint));
+  if (options.out) {
+    await writePlanFile(options.out, plan);
+    io.err(`Saved the plan to ${options.out}; run "pgha apply ${options.out}" to carry out exactly these changes.\n`);
+  }
 }
 
 export function planCommand(context: CommandContext): CommandModule<object, PlanArgs> {
@@ -33,20 +46,20 @@ export function planCommand(context: CommandContext): CommandModule<object, Plan
         .example('$0 plan -out lab.plan inventories/lab/cluster.yaml', 'Save the plan; "pgha apply lab.plan" carries out exactly it')
         .epilog(
           'Plan connects to every host over SSH and runs only read-only commands. Secrets show as (sensitive).\n' +
+            'Its digests are keyed with a key that stays on this machine ($XDG_STATE_HOME/pgha/digest.key, or the file PGHA_DIGEST_KEY_FILE names): ' +
+            'a saved plan is applied where that key is.\n' +
             'Symbols: + create, ~ update, -/+ replace, - delete.',
         ) as unknown as Argv<PlanArgs>,
     handler: async (args) => {
-      const { io } = context;
-      const paint = painter(io.colour);
       const session = await openSession(sessionOptions(context, args.spec, args));
       try {
         const { plan } = session;
-        io.err(planRemarks(plan, paint));
-        io.out(args.json ? `${JSON.stringify(plan, null, 2)}\n` : planText(plan, paint));
-        if (args.out) {
-          await writePlanFile(args.out, plan);
-          io.err(`Saved the plan to ${args.out}; run "pgha apply ${args.out}" to carry out exactly these changes.\n`);
+        const pending = session.pki.pending();
+        if (pending && args.out) {
+          throw new UserError(`${pending} do not exist yet, and apply creates them before it plans, so a plan saved now could not be applied: run "pgha apply ${args.spec}", which shows its plan and asks before changing anything`);
         }
+        await showPlan(context.io, plan, args);
+        if (pending) context.io.err(`Not created yet: ${pending}. pgha apply creates them first (this plan wrote nothing).\n`);
         context.exit(args['detailed-exitcode'] && hasChanges(plan) ? ExitCode.changes : ExitCode.ok);
       } finally {
         session.close();

@@ -37,6 +37,7 @@ export function sessionOptions(context: CommandContext, file: string, args: Prov
     pghaVersion: packageJson.version,
     env: context.env,
     now: () => new Date(),
+    issuer: context.issuer,
     reportDiagnostics: (label: string, diagnostics: readonly Diagnostic[]) => {
       for (const d of diagnostics) context.io.err(`${diagnosticLine(label, d, paint)}\n`);
     },

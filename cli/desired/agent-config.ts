@@ -1,10 +1,12 @@
 // /etc/pgha/agent.yaml for one postgres host: the spec's cluster-wide settings, this host's
 // addresses and tags, and the secrets themselves (the file is 0600, owned by postgres).
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import type { AgentConfig, ClusterSpec, Host, RoleCredentials } from '../../agent/contract/schema-types.js';
 import { unsupportedSettingsIn } from '../../agent/contract/unsupported-settings.js';
 import { hostsWithRole } from '../spec/host-roles.js';
+import { restApiSettings, type AgentApiAccess } from './agent-api-access.js';
 import { AGENT_ETCD_TLS } from './etcd-tls.js';
+import { secretYaml, type SecretYaml } from './secret-yaml.js';
 import type { Secrets } from './secrets.js';
 
 function withVersion(path: string, spec: ClusterSpec): string {
@@ -38,10 +40,10 @@ export function recordedBootstrap(content: string | undefined): AgentConfig['boo
   }
 }
 
-export function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, bootstrap?: AgentConfig['bootstrap']): AgentConfig {
-  const credentials = (role: RoleCredentials, where: string) => ({ username: role.username, password: secrets.resolve(role.password, where) });
+/** The config, each secret as a placeholder (see agentConfigFile). */
+function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, access: AgentApiAccess, bootstrap?: AgentConfig['bootstrap']): AgentConfig {
+  const credentials = (role: RoleCredentials, where: string) => ({ username: role.username, password: secrets.placeholder(role.password, where) });
   const { authentication } = spec.postgres;
-  const auth = spec.agent.auth;
   return {
     name: host.name,
     scope: spec.metadata.name,
@@ -52,11 +54,7 @@ export function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, boo
       protocol: spec.etcd.tls ? 'https' : 'http',
       ...(spec.etcd.tls && { cert: AGENT_ETCD_TLS.cert, key: AGENT_ETCD_TLS.key, ...(spec.etcd.tls.ca_file && { cacert: AGENT_ETCD_TLS.ca }) }),
     },
-    restapi: {
-      listen: `0.0.0.0:${spec.agent.rest_port}`,
-      connect_address: `${host.address}:${spec.agent.rest_port}`,
-      ...(auth && { authentication: { username: auth.username, password: secrets.resolve(auth.password, 'agent.auth.password') } }),
-    },
+    restapi: restApiSettings(spec, host, secrets, access),
     postgresql: {
       listen: `0.0.0.0:${spec.postgres.port}`,
       connect_address: `${host.address}:${spec.postgres.port}`,
@@ -77,6 +75,7 @@ export function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, boo
   };
 }
 
-export function agentConfigFile(spec: ClusterSpec, host: Host, secrets: Secrets, bootstrap?: AgentConfig['bootstrap']): string {
-  return `# Written by pgha apply from the cluster spec; changes made here are undone by the next apply.\n${stringify(agentConfig(spec, host, secrets, bootstrap))}`;
+/** The file's content, and where in it the secrets are. */
+export function agentConfigFile(spec: ClusterSpec, host: Host, secrets: Secrets, access: AgentApiAccess, bootstrap?: AgentConfig['bootstrap']): SecretYaml {
+  return secretYaml('# Written by pgha apply from the cluster spec; changes made here are undone by the next apply.\n', agentConfig(spec, host, secrets, access, bootstrap), secrets);
 }

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { CLUSTER, readByAgentAtStart, resourceName, type DesiredResource, type ResourceDraft, type ServiceAction, type Stage } from '../resources/desired-resource.js';
 import { RELEASE_LINK } from '../resources/agent-release.js';
 import type { EtcdMember } from '../transport/cluster-access.js';
+import { AGENT_API_TLS, CREATED_BY_APPLY, HAPROXY_API_CA, type AgentApiAccess } from './agent-api-access.js';
 import { agentConfigFile } from './agent-config.js';
 import { AGENT_CONFIG_PATH, AGENT_UNIT, AGENT_UNIT_PATH, agentUnitFile } from './agent-unit.js';
 import { ETCD_ENVIRONMENT_PATH, etcdEnvironmentFile, etcdPeerUrl, type FirstStart } from './etcd-environment.js';
@@ -55,7 +56,18 @@ function tlsFiles(
   return [...(tls.ca ? [file(paths.ca, tls.ca, '644')] : []), file(paths.cert, tls.cert, '644'), file(paths.key, tls.key, '640')];
 }
 
-function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secrets: Secrets, facts: DesiredFacts, tls: EtcdTlsMaterial | undefined): void {
+/** The REST API's CA, certificate and key, when it serves HTTPS: issued from the cluster CA per host, or the spec's own. */
+function agentApiFiles(r: HostResources, host: Host, access: AgentApiAccess, after: string[]): string[] {
+  if (!access.https) return [];
+  const owner = { owner: 'postgres', group: 'postgres', after, restartsAgent: true };
+  const ca = r.add({ kind: 'file', path: AGENT_API_TLS.ca, content: access.ca ?? `${CREATED_BY_APPLY}\n`, mode: '644', ...owner });
+  if (access.supplied) {
+    return [ca, r.add({ kind: 'file', path: AGENT_API_TLS.cert, content: access.supplied.cert, mode: '644', ...owner }), r.add({ kind: 'file', path: AGENT_API_TLS.key, content: access.supplied.key, mode: '600', ...owner })];
+  }
+  return [ca, r.add({ kind: 'host_certificate', addresses: [host.address], ...(access.ca !== undefined && { ca: access.ca }), cert: AGENT_API_TLS.cert, key: AGENT_API_TLS.key, ...owner })];
+}
+
+function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secrets: Secrets, facts: DesiredFacts, tls: EtcdTlsMaterial | undefined, access: AgentApiAccess): void {
   const noMainCluster = r.add({ kind: 'file', path: CREATECLUSTER_CONF, content: '# Written by pgha apply: only the pgha agent creates and starts PostgreSQL.\ncreate_main_cluster = false\n', mode: '644', owner: 'root', group: 'root' });
   const postgres = r.add({ kind: 'package', name: `postgresql-${spec.postgres.version}`, after: [noMainCluster] });
   const node = r.add({ kind: 'package', name: 'nodejs' });
@@ -63,8 +75,9 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
   const distroClusters = r.add({ kind: 'distro_clusters', after: [postgres] });
   const configDir = r.add({ kind: 'directory', path: '/etc/pgha', mode: '750', owner: 'root', group: 'postgres', after: [postgres] });
   const release = r.add({ kind: 'agent_release', ...facts.release, restartsAgent: true });
-  const config = r.add({ kind: 'file', path: AGENT_CONFIG_PATH, content: agentConfigFile(spec, host, secrets, facts.recordedBootstrap.get(host.name)), mode: '600', owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
+  const config = r.add({ kind: 'file', path: AGENT_CONFIG_PATH, ...agentConfigFile(spec, host, secrets, access, facts.recordedBootstrap.get(host.name)), mode: '600', owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
   const etcdClientFiles = tlsFiles(r, tls, AGENT_ETCD_TLS, { owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
+  const apiFiles = agentApiFiles(r, host, access, [configDir]);
   const unit = r.add({ kind: 'file', path: AGENT_UNIT_PATH, content: agentUnitFile(spec, host, RELEASE_LINK), mode: '644', owner: 'root', group: 'root', daemonReload: true, restartsAgent: true });
   const watchdog: string[] = [];
   if (spec.watchdog.mode !== 'off') {
@@ -80,8 +93,8 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
     enabled: true,
     active: true,
     stage: 'agent',
-    after: [postgres, node, distroService, distroClusters, release, config, unit, ...etcdClientFiles, ...watchdog],
-    readsAtStart: r.list.filter(readByAgentAtStart).map((x) => (x.kind === 'file' ? x.path : RELEASE_LINK)),
+    after: [postgres, node, distroService, distroClusters, release, config, unit, ...etcdClientFiles, ...apiFiles, ...watchdog],
+    readsAtStart: r.list.filter(readByAgentAtStart).map((x) => (x.kind === 'file' ? x.path : x.kind === 'host_certificate' ? x.cert : RELEASE_LINK)),
   });
 }
 
@@ -108,24 +121,27 @@ function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, placemen
   return member;
 }
 
-function haproxyResources(r: HostResources, spec: ClusterSpec): void {
+function haproxyResources(r: HostResources, spec: ClusterSpec, access: AgentApiAccess): void {
   const haproxy = r.add({ kind: 'package', name: 'haproxy' });
+  const reload = { unit: 'haproxy.service', verb: 'try-reload-or-restart' } as const;
+  // haproxy -c checks that the CA file of its health checks exists: it comes first.
+  const caFile = access.https ? [r.add({ kind: 'file', path: HAPROXY_API_CA, content: access.ca ?? `${CREATED_BY_APPLY}\n`, mode: '644', owner: 'root', group: 'root', after: [haproxy], onChange: reload })] : [];
   const config = r.add({
     kind: 'file',
     path: HAPROXY_CONFIG_PATH,
-    content: haproxyConfigFile(spec),
+    content: haproxyConfigFile(spec, access.https ? HAPROXY_API_CA : undefined),
     mode: '644',
     owner: 'root',
     group: 'root',
     stage: 'haproxy',
-    after: [haproxy],
+    after: [haproxy, ...caFile],
     check: ['haproxy', '-c', '-q', '-f', '{}'],
-    onChange: { unit: 'haproxy.service', verb: 'try-reload-or-restart' },
+    onChange: reload,
   });
   r.add({ kind: 'service', unit: 'haproxy.service', enabled: true, active: true, stage: 'haproxy', after: [haproxy, config] });
 }
 
-export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: DesiredFacts): DesiredState {
+export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: DesiredFacts, access: AgentApiAccess): DesiredState {
   const tls = etcdTlsMaterial(spec, secrets);
   const resources: DesiredResource[] = [];
   const placements = etcdPlacements(spec, facts.etcdMembers, facts.etcdRecordedFirstStart);
@@ -134,8 +150,8 @@ export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: Desired
     const r = new HostResources(host.name);
     const placement = placements.get(host.name);
     if (placement) memberIds.set(host.name, etcdResources(r, spec, host, placement, placement.joinsAfter && memberIds.get(placement.joinsAfter), tls));
-    if (host.roles.includes('postgres')) postgresResources(r, spec, host, secrets, facts, tls);
-    if (host.roles.includes('haproxy')) haproxyResources(r, spec);
+    if (host.roles.includes('postgres')) postgresResources(r, spec, host, secrets, facts, tls, access);
+    if (host.roles.includes('haproxy')) haproxyResources(r, spec, access);
     resources.push(...r.list);
   }
   const cluster = new HostResources(CLUSTER);

@@ -49,11 +49,11 @@ function checkCertificate(spec: ClusterSpec, pem: string, file: string): void {
 export function etcdTlsMaterial(spec: ClusterSpec, secrets: Secrets): EtcdTlsMaterial | undefined {
   const tls = spec.etcd.tls;
   if (!tls) return undefined;
-  const cert = secrets.localFile(tls.cert_file, 'etcd.tls.cert_file', false);
+  const cert = secrets.localFile(tls.cert_file, 'etcd.tls.cert_file');
   checkCertificate(spec, cert, tls.cert_file);
   return {
-    ...(tls.ca_file && { ca: secrets.localFile(tls.ca_file, 'etcd.tls.ca_file', false) }),
+    ...(tls.ca_file && { ca: secrets.localFile(tls.ca_file, 'etcd.tls.ca_file') }),
     cert,
-    key: secrets.localFile(tls.key_file, 'etcd.tls.key_file', true),
+    key: secrets.localFile(tls.key_file, 'etcd.tls.key_file'),
   };
 }

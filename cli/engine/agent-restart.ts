@@ -10,7 +10,7 @@ import { runServiceAction } from '../resources/service.js';
 import type { ApplyContext } from '../resources/resource-handler.js';
 import type { ObservedService } from '../resources/service.js';
 import { LEADER_ROLES } from '../transport/cluster-access.js';
-import { digestOf } from './digest.js';
+import type { Digester } from './digest.js';
 
 export const AGENT_RESTART_ID = `${CLUSTER}/agent_restart/${AGENT_UNIT}`;
 
@@ -19,7 +19,12 @@ export const AGENT_RESTART_ID = `${CLUSTER}/agent_restart/${AGENT_UNIT}`;
  * agent that runs on files changed since it started (say, an apply that stopped before its
  * restart). Pure.
  */
-export function agentRestartChange(changes: readonly PlannedChange[], desired: readonly DesiredResource[], observed: ReadonlyMap<string, unknown>): PlannedChange | undefined {
+export function agentRestartChange(
+  changes: readonly PlannedChange[],
+  desired: readonly DesiredResource[],
+  observed: ReadonlyMap<string, unknown>,
+  digest: Digester['of'],
+): PlannedChange | undefined {
   const restarting = new Set(desired.filter(readByAgentAtStart).map((r) => r.id));
   const triggers = changes.filter((c) => restarting.has(c.id));
   const agent = (host: string): ObservedService | undefined => observed.get(`${host}/service/${AGENT_UNIT}`) as ObservedService | undefined;
@@ -45,7 +50,7 @@ export function agentRestartChange(changes: readonly PlannedChange[], desired: r
     ],
     hosts,
     after: changes.filter((c) => hosts.includes(c.host) && (restarting.has(c.id) || c.stage === 'agent')).map((c) => c.id),
-    desired_digest: digestOf({ restart: hosts }),
+    desired_digest: digest({ restart: hosts }),
   };
 }
 

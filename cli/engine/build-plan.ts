@@ -3,9 +3,8 @@
 import type { Plan, PlannedChange, PlanSummary } from '../plan/plan.js';
 import { handlerOf } from '../resources/handlers.js';
 import { resourceName, type DesiredResource } from '../resources/desired-resource.js';
-import type { Mask } from '../resources/resource-handler.js';
 import { agentRestartChange } from './agent-restart.js';
-import { digestOf } from './digest.js';
+import type { Digester } from './digest.js';
 
 export type PlanHeader = Omit<Plan, 'changes' | 'observed' | 'notices' | 'summary'>;
 
@@ -14,7 +13,8 @@ function summarize(changes: readonly PlannedChange[]): PlanSummary {
   return { add: count('create', 'replace'), change: count('update'), destroy: count('delete', 'replace') };
 }
 
-export function buildPlan(header: PlanHeader, desired: readonly DesiredResource[], observed: ReadonlyMap<string, unknown>, mask: Mask): Plan {
+/** `digest` keys every digest the plan holds (see digest.ts); its key's id is in the header. */
+export function buildPlan(header: PlanHeader, desired: readonly DesiredResource[], observed: ReadonlyMap<string, unknown>, digest: Digester['of']): Plan {
   const changes: PlannedChange[] = [];
   const notices: string[] = [];
   for (const resource of desired) {
@@ -22,7 +22,7 @@ export function buildPlan(header: PlanHeader, desired: readonly DesiredResource[
     const seen = observed.get(resource.id);
     const notice = handler.notice?.(resource, seen);
     if (notice) notices.push(notice);
-    const change = handler.diff(resource, seen, mask);
+    const change = handler.diff(resource, seen);
     if (!change) continue;
     changes.push({
       id: resource.id,
@@ -35,13 +35,13 @@ export function buildPlan(header: PlanHeader, desired: readonly DesiredResource[
       ...(change.diff !== undefined && { diff: change.diff }),
       ...(change.restartNeeded && { restart_needed: change.restartNeeded }),
       after: resource.after,
-      desired_digest: digestOf(resource),
+      desired_digest: digest(resource),
     });
   }
-  const restart = agentRestartChange(changes, desired, observed);
+  const restart = agentRestartChange(changes, desired, observed, digest);
   if (restart) changes.push(restart);
   const planned = new Set(changes.map((c) => c.id));
   for (const change of changes) change.after = change.after.filter((id) => planned.has(id));
-  const observedDigests = Object.fromEntries(desired.map((r) => [r.id, digestOf(observed.get(r.id))]));
+  const observedDigests = Object.fromEntries(desired.map((r) => [r.id, digest(observed.get(r.id))]));
   return { ...header, changes, observed: observedDigests, notices, summary: summarize(changes) };
 }

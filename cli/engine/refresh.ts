@@ -3,6 +3,7 @@ import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { desiredState, type DesiredState } from '../desired/desired-state.js';
 import { ETCD_ENVIRONMENT_PATH, recordedFirstStart, type FirstStart } from '../desired/etcd-environment.js';
 import type { Secrets } from '../desired/secrets.js';
+import type { AgentApiAccess } from '../desired/agent-api-access.js';
 import { recordedBootstrap } from '../desired/agent-config.js';
 import { AGENT_CONFIG_PATH } from '../desired/agent-unit.js';
 import type { AgentConfig } from '../../agent/contract/schema-types.js';
@@ -51,6 +52,7 @@ function memoized(cluster: ClusterReader): ClusterReader {
 export async function refresh(
   spec: ClusterSpec,
   secrets: Secrets,
+  access: AgentApiAccess,
   release: { version: string; digest: string },
   context: ReadContext,
   parallelism: number,
@@ -74,7 +76,7 @@ export async function refresh(
     etcdMembers,
     etcdRecordedFirstStart: new Map(recorded),
     recordedBootstrap: new Map(clusterExists ? bootstraps : []),
-  });
+  }, access);
   const byHost = new Map<string, DesiredResource[]>();
   for (const r of desired.resources) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
   const observed = new Map<string, unknown>();

@@ -5,16 +5,21 @@ import type { Diagnostic } from '../../agent/contract/document/diagnostic.js';
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { localRelease, type LocalRelease } from '../desired/local-release.js';
 import { Secrets } from '../desired/secrets.js';
+import { loadDigestKey } from '../plan/digest-key.js';
 import type { Plan } from '../plan/plan.js';
 import { PLAN_FORMAT } from '../plan/plan.js';
 import { loadSpec } from '../spec/load-spec.js';
 import type { SpecSource } from '../spec/spec-source.js';
+import { clusterPki, type ClusterPki } from '../pki/cluster-pki.js';
+import type { CertificateIssuer } from '../pki/openssl-issuer.js';
+import { agentApiClient } from '../transport/agent-api-client.js';
 import { clusterAccess, type ClusterWriter } from '../transport/cluster-access.js';
 import { connectHosts, type HostConnections } from '../transport/host-connections.js';
 import { readOnlyView } from '../transport/ssh-transport.js';
 import type { ReadTransport } from '../transport/transport.js';
 import { UserError } from '../user-error.js';
 import { buildPlan } from './build-plan.js';
+import { digester } from './digest.js';
 import { refresh, type Refreshed } from './refresh.js';
 
 export interface SessionOptions {
@@ -27,6 +32,8 @@ export interface SessionOptions {
   pghaVersion: string;
   env: NodeJS.ProcessEnv;
   now: () => Date;
+  /** Makes the cluster CA and the hosts' certificates. */
+  issuer: CertificateIssuer;
   /** Where spec diagnostics go before the run stops on them. */
   reportDiagnostics(file: string, diagnostics: readonly Diagnostic[]): void;
 }
@@ -38,6 +45,7 @@ export interface Session {
   connections: HostConnections;
   cluster: ClusterWriter;
   release: LocalRelease;
+  pki: ClusterPki;
   refreshed: Refreshed;
   plan: Plan;
   /** Refreshes again and builds a new plan (a saved plan is checked against it). */
@@ -54,7 +62,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const source = loaded.source;
   const secrets = new Secrets({ specDirectory: source.directory, env: options.env });
   const release = await localRelease(options.bundleDir, options.pghaVersion);
-  const cluster = clusterAccess(spec, secrets, (host, address, port) => connections.forward(host, address, port));
+  const digest = digester(await loadDigestKey(options.env));
+  const pki = clusterPki(spec, source.directory, options.issuer, secrets);
+  const cluster = clusterAccess(spec, secrets, () => agentApiClient(pki.access(), secrets), (host, address, port) => connections.forward(host, address, port));
   let connections: HostConnections;
   try {
     connections = await connectHosts(spec, { specDirectory: source.directory, acceptNewHostKeys: options.acceptNewHostKeys, parallelism: options.parallelism, env: options.env });
@@ -77,10 +87,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       ...(source.git && { ref: source.git.ref, commit: source.git.commit }),
       digest: createHash('sha256').update(source.text).digest('hex'),
     },
+    digest_key: digest.keyId,
   };
   const plan = async (): Promise<{ refreshed: Refreshed; plan: Plan }> => {
-    const refreshed = await refresh(spec, secrets, release, { transport: reader, cluster }, options.parallelism);
-    const built = buildPlan({ ...header, created_at: options.now().toISOString(), warnings: [] }, refreshed.desired.resources, refreshed.observed, (text) => secrets.mask(text));
+    const refreshed = await refresh(spec, secrets, pki.access(), release, { transport: reader, cluster }, options.parallelism);
+    pki.refuseForeignHeld(refreshed.desired.resources, refreshed.observed);
+    const built = buildPlan({ ...header, created_at: options.now().toISOString(), warnings: [] }, refreshed.desired.resources, refreshed.observed, digest.of);
     return { refreshed, plan: built };
   };
   const close = (): void => {
@@ -90,7 +102,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   try {
     const first = await plan();
     const session: Session = {
-      spec, source, secrets, connections, cluster, release, ...first, close,
+      spec, source, secrets, connections, cluster, release, pki, ...first, close,
       async replan() {
         const next = await plan();
         session.refreshed = next.refreshed;

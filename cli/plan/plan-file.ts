@@ -20,6 +20,9 @@ export async function readPlanFile(path: string): Promise<Plan> {
   } catch {
     throw new UserError(`${path} is not a plan file saved by "pgha plan -out" (it is not JSON)`);
   }
+  if (typeof plan.format_version === 'number' && plan.format_version < PLAN_FORMAT) {
+    throw new UserError(`${path} was saved by an older pgha (plan format ${plan.format_version}, whose digests were not keyed); run "pgha plan -out" again`);
+  }
   if (plan.format_version !== PLAN_FORMAT || !Array.isArray(plan.changes) || typeof plan.observed !== 'object' || !plan.spec) {
     throw new UserError(`${path} is not a plan file saved by "pgha plan -out" (format ${String(plan.format_version)})`);
   }

@@ -8,7 +8,7 @@ export type PlannedChange = Change;
 export type PlanSpecSource = Plan['spec'];
 export type PlanSummary = Plan['summary'];
 
-export const PLAN_FORMAT = 1;
+export const PLAN_FORMAT = 2;
 
 export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
   return plan.changes.length > 0;

@@ -56,9 +56,9 @@ function restartParameter(path: Path): string | undefined {
   return section === 'postgresql' && group === 'parameters' && name !== undefined && RESTART_PARAMETERS.has(name) ? name : undefined;
 }
 
-function changeLine(change: KeyChange, mask: (text: string) => string, live = true): string {
+function changeLine(change: KeyChange, live = true): string {
   const key = change.path.join('.');
-  const show = (value: unknown): string => mask(JSON.stringify(value));
+  const show = (value: unknown): string => JSON.stringify(value);
   const restart = live && restartParameter(change.path) ? ' (needs a PostgreSQL restart)' : '';
   if (change.before === undefined) return `+ ${key} = ${show(change.after)}${restart}`;
   if (change.after === undefined) return `- ${key} (was ${show(change.before)})${restart}`;
@@ -72,15 +72,15 @@ export const dcsConfigHandler: ResourceHandler<DcsConfigResource, ObservedDcsCon
     return live === null ? { state: 'absent' } : { state: 'present', ...live };
   },
 
-  diff(resource, observed, mask) {
+  diff(resource, observed) {
     const desired = resource.config as unknown as Record<string, unknown>;
     if (observed.state !== 'present') {
-      return { action: 'create', details: ['written by the first agent from its bootstrap config', ...configChanges({}, desired).map((c) => changeLine(c, mask, false))] };
+      return { action: 'create', details: ['written by the first agent from its bootstrap config', ...configChanges({}, desired).map((c) => changeLine(c, false))] };
     }
     const changes = configChanges(observed.value, desired);
     if (changes.length === 0) return undefined;
     const restartNeeded = changes.map((c) => restartParameter(c.path)).filter((name): name is string => name !== undefined);
-    return { action: 'update', details: changes.map((c) => changeLine(c, mask)), ...(restartNeeded.length > 0 && { restartNeeded }) };
+    return { action: 'update', details: changes.map((c) => changeLine(c)), ...(restartNeeded.length > 0 && { restartNeeded }) };
   },
 
   async apply(resource, observed, context) {

@@ -2,6 +2,7 @@
 // its own name; `stage` and `after` place it in the apply order.
 import type { DynamicConfig } from '../../agent/contract/schema-types.js';
 import type { RoleAttributes } from '../desired/role-attributes.js';
+import type { SecretPath } from '../desired/secret-yaml.js';
 
 /** Apply order across hosts: etcd runs before the agents, the agents before HAProxy, then the DCS config and the roles. */
 export const STAGES = ['host', 'etcd', 'agent', 'haproxy', 'dcs', 'roles'] as const;
@@ -45,6 +46,8 @@ export interface FileResource extends ResourceBase {
   kind: 'file';
   path: string;
   content: string;
+  /** Where the (YAML) content holds secrets: a plan shows "(sensitive)" there, in the host's version too. */
+  secretPaths?: SecretPath[];
   mode: string;
   owner: string;
   group: string;
@@ -98,6 +101,24 @@ export interface DcsConfigResource extends ResourceBase {
   config: DynamicConfig;
 }
 
+/** A key and a certificate from the cluster CA, issued on the machine running pgha and kept while valid (see cli/pki). */
+export interface HostCertificateResource extends ResourceBase {
+  kind: 'host_certificate';
+  /** What its subjectAltName names: the host's address. */
+  addresses: string[];
+  /** The cluster CA's certificate; undefined in a plan made before the first apply creates the CA. */
+  ca?: string;
+  /** Paths of the certificate and of its key (mode 600). */
+  cert: string;
+  key: string;
+  owner: string;
+  group: string;
+  /** What a new certificate does to a running service. */
+  onChange?: ServiceAction;
+  /** The agent reads it only when it starts: a new one queues a rolling restart. */
+  restartsAgent?: boolean;
+}
+
 export interface PostgresRoleResource extends ResourceBase {
   kind: 'postgres_role';
   name: string;
@@ -116,6 +137,7 @@ export type DesiredResource =
   | DistroClustersResource
   | EtcdMemberResource
   | DcsConfigResource
+  | HostCertificateResource
   | PostgresRoleResource;
 
 export type ResourceKind = DesiredResource['kind'];
@@ -129,8 +151,8 @@ export type ResourceDraft = DesiredResource extends infer R
   : never;
 
 /** A file or release the agent reads only when it starts: a change to it restarts the agent. */
-export function readByAgentAtStart(resource: DesiredResource): resource is FileResource | AgentReleaseResource {
-  return (resource.kind === 'file' || resource.kind === 'agent_release') && resource.restartsAgent === true;
+export function readByAgentAtStart(resource: DesiredResource): resource is FileResource | AgentReleaseResource | HostCertificateResource {
+  return (resource.kind === 'file' || resource.kind === 'agent_release' || resource.kind === 'host_certificate') && resource.restartsAgent === true;
 }
 
 export function resourceName(resource: ResourceDraft): string {
@@ -140,6 +162,8 @@ export function resourceName(resource: ResourceDraft): string {
     case 'directory':
     case 'file':
       return resource.path;
+    case 'host_certificate':
+      return resource.cert;
     case 'service':
       return resource.unit;
     case 'kernel_module':

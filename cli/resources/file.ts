@@ -1,13 +1,17 @@
 // A file's content, mode and owner. A new version is written beside the old one, checked when the
-// resource has a check command, then renamed over it, so readers never see half a file.
+// resource has a check command, then renamed over it, so readers never see half a file. A plan
+// shows the content with its secrets masked where the resource says they are, and none of a file
+// that holds a private key.
 import { createTwoFilesPatch } from 'diff';
+import { maskedYaml } from '../desired/secret-yaml.js';
 import type { ObservedFile } from '../transport/transport.js';
 import { mustRun, outputTail, type ResourceHandler } from './resource-handler.js';
 import { runServiceAction } from './service.js';
 import type { FileResource } from './desired-resource.js';
 import { attributeChanges } from './file-attributes.js';
 
-const WRITE_SCRIPT = 'set -e; mkdir -p "$(dirname "$1")"; umask 077; cat >"$1"; chown "$2" "$1"; chmod "$3" "$1"';
+/** Writes stdin to $1 (a new file beside the one it replaces) with owner $2 and mode $3. */
+export const WRITE_SCRIPT = 'set -e; mkdir -p "$(dirname "$1")"; umask 077; cat >"$1"; chown "$2" "$1"; chmod "$3" "$1"';
 
 function contentDiff(path: string, before: string, after: string): string {
   return createTwoFilesPatch(path, path, before, after, undefined, undefined, { context: 3 })
@@ -17,18 +21,30 @@ function contentDiff(path: string, before: string, after: string): string {
     .trimEnd();
 }
 
+const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
+/** A version of the file's content as a plan may show it; undefined when none of it may be shown. */
+function shown(content: string, resource: FileResource): string | undefined {
+  if (PRIVATE_KEY.test(content)) return undefined;
+  return resource.secretPaths ? maskedYaml(content, resource.secretPaths) : content;
+}
+
 export const fileHandler: ResourceHandler<FileResource, ObservedFile | null> = {
   async read(resource, context) {
     return (await context.transport(resource.host).readFile(resource.path)) ?? null;
   },
 
-  diff(resource, observed, mask) {
-    const after = mask(resource.content);
-    if (observed === null) return { action: 'create', details: [`mode ${resource.mode}, owner ${resource.owner}:${resource.group}`], diff: contentDiff(resource.path, '', after) };
+  diff(resource, observed) {
+    const after = shown(resource.content, resource);
+    if (observed === null) {
+      const attributes = `mode ${resource.mode}, owner ${resource.owner}:${resource.group}`;
+      return after === undefined ? { action: 'create', details: [attributes, 'content (sensitive)'] } : { action: 'create', details: [attributes], diff: contentDiff(resource.path, '', after) };
+    }
     const details = attributeChanges(resource, observed);
     if (observed.content !== resource.content) {
-      const before = mask(observed.content);
-      if (before === after) details.push('content: a secret changed (sensitive)');
+      const before = shown(observed.content, resource);
+      if (before === undefined || after === undefined) details.push('content changed (sensitive)');
+      else if (before === after) details.push('content: a secret changed (sensitive)');
       else return { action: 'update', details, diff: contentDiff(resource.path, before, after) };
     }
     return details.length > 0 ? { action: 'update', details } : undefined;
@@ -43,7 +59,9 @@ export const fileHandler: ResourceHandler<FileResource, ObservedFile | null> = {
       const check = await transport.run(resource.check.map((arg) => (arg === '{}' ? next : arg)));
       if (check.exitCode !== 0) {
         await transport.run(['rm', '-f', next]);
-        throw new Error(`${resource.host}: the new ${resource.path} failed its check (${resource.check[0]}), the old one stays: ${outputTail(check)}`);
+        // The check's output may quote the file, and a file that holds secrets is never shown.
+        const output = shown(resource.content, resource) === resource.content ? outputTail(check) : 'its output is not shown, since the file holds secrets';
+        throw new Error(`${resource.host}: the new ${resource.path} failed its check (${resource.check[0]}), the old one stays: ${output}`);
       }
     }
     await mustRun(transport, ['mv', '-f', next, resource.path], `renaming ${next}`);

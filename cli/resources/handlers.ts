@@ -7,6 +7,7 @@ import { directoryHandler } from './directory.js';
 import { distroClustersHandler } from './distro-clusters.js';
 import { etcdMemberHandler } from './etcd-member.js';
 import { fileHandler } from './file.js';
+import { hostCertificateHandler } from './host-certificate.js';
 import { kernelModuleHandler } from './kernel-module.js';
 import { packageHandler } from './package.js';
 import { postgresRoleHandler } from './postgres-role.js';
@@ -25,6 +26,7 @@ const HANDLERS: Handlers = {
   distro_clusters: distroClustersHandler,
   etcd_member: etcdMemberHandler,
   dcs_config: dcsConfigHandler,
+  host_certificate: hostCertificateHandler,
   postgres_role: postgresRoleHandler,
 };
 

@@ -3,6 +3,7 @@
 import type { ReadTransport, Transport } from '../transport/transport.js';
 import type { ClusterReader, ClusterWriter } from '../transport/cluster-access.js';
 import type { DesiredResource } from './desired-resource.js';
+import type { KeyPair } from '../pki/openssl-issuer.js';
 
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete';
 
@@ -16,8 +17,6 @@ export interface ResourceChange {
   restartNeeded?: string[];
 }
 
-export type Mask = (text: string) => string;
-
 export interface ReadContext {
   transport(host: string): ReadTransport;
   cluster: ClusterReader;
@@ -28,12 +27,14 @@ export interface ApplyContext {
   cluster: ClusterWriter;
   /** The agent release archive (a .tar.gz of the folder SHA256SUMS lists). */
   agentArchive(): Promise<Buffer>;
+  /** A new key and certificate from the cluster CA naming `addresses` (see cli/pki). */
+  issueCertificate(addresses: readonly string[]): Promise<KeyPair>;
 }
 
 export interface ResourceHandler<R extends DesiredResource, O> {
   /** Reads the live state; must be JSON, since its digest marks a saved plan stale. */
   read(resource: R, context: ReadContext): Promise<O>;
-  diff(resource: R, observed: O, mask: Mask): ResourceChange | undefined;
+  diff(resource: R, observed: O): ResourceChange | undefined;
   /** Something the user should know although nothing will change. */
   notice?(resource: R, observed: O): string | undefined;
   /** Makes the host match; returns a remark worth showing, if any. */

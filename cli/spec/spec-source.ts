@@ -1,7 +1,9 @@
 // Where a spec's text comes from: the working tree, or a file as committed at a Git ref, so a
 // pull request's spec can be compared with main's.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { MAX_DOCUMENT_BYTES, readBoundedFile, tooLargeProblem } from '../../agent/contract/document/bounded-file.js';
+import { quoted } from '../../agent/contract/quoted.js';
 import { UserError } from '../user-error.js';
 import { git } from './git.js';
 
@@ -16,14 +18,9 @@ export interface SpecSource {
 }
 
 function readWorkingTree(file: string): SpecSource {
-  try {
-    return { file, directory: dirname(resolve(file)), text: readFileSync(file, 'utf8') };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${file}: no such file`);
-    if (code === 'EISDIR') throw new UserError(`${file}: is a directory, not a spec file`);
-    throw new UserError(`${file}: cannot be read (${code ?? String(error)})`);
-  }
+  const read = readBoundedFile(file);
+  if (!read.ok) throw new UserError(`${file}: ${read.problem}`);
+  return { file, directory: dirname(resolve(file)), text: read.bytes.toString('utf8') };
 }
 
 function nearestExistingDirectory(path: string): string {
@@ -36,14 +33,16 @@ async function readAtRef(file: string, ref: string): Promise<SpecSource> {
   const absolute = resolve(file);
   const cwd = nearestExistingDirectory(absolute);
   const top = await git(cwd, ['rev-parse', '--show-toplevel']);
-  if (!top.ok) throw new UserError(`${file} is not inside a Git repository, so it cannot be read at ref "${ref}"`);
+  if (!top.ok) throw new UserError(`${file} is not inside a Git repository, so it cannot be read at ref ${quoted(ref)}`);
   const commit = await git(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-  if (!commit.ok) throw new UserError(`unknown Git ref "${ref}" in the repository at ${top.stdout.trim()}`);
+  if (!commit.ok) throw new UserError(`unknown Git ref ${quoted(ref)} in the repository at ${top.stdout.trim()}`);
   const sha = commit.stdout.trim();
   const real = join(realpathSync(cwd), relative(cwd, absolute));
   const inRepo = relative(top.stdout.trim(), real).split(sep).join('/');
+  const size = await git(cwd, ['cat-file', '-s', `${sha}:${inRepo}`]);
+  if (size.ok && Number(size.stdout) > MAX_DOCUMENT_BYTES) throw new UserError(`${file} at ref ${quoted(ref)}: ${tooLargeProblem()}`);
   const shown = await git(cwd, ['show', `${sha}:${inRepo}`]);
-  if (!shown.ok) throw new UserError(`${file} does not exist at ref "${ref}" (commit ${sha.slice(0, 12)})`);
+  if (!shown.ok) throw new UserError(`${file} does not exist at ref ${quoted(ref)} (commit ${sha.slice(0, 12)})`);
   return { file, directory: dirname(absolute), text: shown.stdout, git: { ref, commit: sha } };
 }
 

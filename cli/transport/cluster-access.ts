@@ -8,6 +8,7 @@ import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { hostsWithRole } from '../spec/host-roles.js';
 import { etcdTlsMaterial } from '../desired/etcd-tls.js';
 import type { Secrets } from '../desired/secrets.js';
+import type { AgentApiClient } from './agent-api-client.js';
 import { leaderPostgres, type Forwarder, type SqlSession } from './leader-postgres.js';
 
 const CALL_DEADLINE_MS = 3000;
@@ -57,7 +58,7 @@ export interface ClusterWriter extends ClusterReader {
   close(): void;
 }
 
-export function clusterAccess(spec: ClusterSpec, secrets: Secrets, forward: Forwarder): ClusterWriter {
+export function clusterAccess(spec: ClusterSpec, secrets: Secrets, agentApi: () => AgentApiClient, forward: Forwarder): ClusterWriter {
   const tls = etcdTlsMaterial(spec, secrets);
   const scheme = tls ? 'https' : 'http';
   const hosts = hostsWithRole(spec, 'etcd').map(({ host }) => `${scheme}://${host.address}:${spec.etcd.client_port}`);
@@ -71,11 +72,7 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, forward: Forw
   let client: Etcd3 | undefined;
   const etcd = (): Etcd3 => (client ??= new Etcd3(options));
   const layout = dcsLayout(spec.metadata.namespace, spec.metadata.name);
-  const apiScheme = spec.agent.tls ? 'https' : 'http';
-  const agents = hostsWithRole(spec, 'postgres').map(({ host }) => `${apiScheme}://${host.address}:${spec.agent.rest_port}`);
-  const authorization = spec.agent.auth
-    ? `Basic ${Buffer.from(`${spec.agent.auth.username}:${secrets.resolve(spec.agent.auth.password, 'agent.auth.password')}`).toString('base64')}`
-    : undefined;
+  const agents = hostsWithRole(spec, 'postgres').map(({ host }) => `${host.address}:${spec.agent.rest_port}`);
 
   const unreachable = async <T>(read: () => Promise<T>): Promise<T | 'unreachable'> => {
     try {
@@ -86,12 +83,15 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, forward: Forw
   };
 
   const members = async (): Promise<ClusterMember[] | undefined> => {
-    for (const agent of agents) {
-      try {
-        const response = await fetch(`${agent}/cluster`, { signal: AbortSignal.timeout(CALL_DEADLINE_MS) });
-        if (response.ok) return ((await response.json()) as { members: ClusterMember[] }).members;
-      } catch {
-        // the next agent may answer
+    const client = agentApi();
+    for (const scheme of client.schemes) {
+      for (const agent of agents) {
+        try {
+          const answer = await client.call(`${scheme}://${agent}/cluster`, { timeoutMs: CALL_DEADLINE_MS });
+          if (answer.status === 200) return (JSON.parse(answer.text) as { members: ClusterMember[] }).members;
+        } catch {
+          // the next agent may answer
+        }
       }
     }
     return undefined;
@@ -125,15 +125,15 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, forward: Forw
       const leader = await primary();
       if (!leader?.api_url) throw new Error('no leader answers, so the DCS config cannot be changed now');
       const url = new URL(leader.api_url);
-      const response = await fetch(`${url.origin}/config`, {
+      const response = await agentApi().call(`${url.origin}/config`, {
         method: 'PATCH',
-        headers: { 'content-type': 'application/json', ...(authorization && { authorization }), ...(revision !== undefined && { 'if-match': `"${revision}"` }) },
+        headers: { 'content-type': 'application/json', ...(revision !== undefined && { 'if-match': `"${revision}"` }) },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(10_000),
+        timeoutMs: 10_000,
       });
-      const answer = (await response.text()).trim();
+      const answer = response.text.trim();
       if (response.status === 412) throw new Error(`the DCS config changed since the plan read it (${answer}); plan again`);
-      if (!response.ok) throw new Error(`PATCH /config on ${leader.name} answered ${response.status}: ${answer}`);
+      if (response.status < 200 || response.status > 299) throw new Error(`PATCH /config on ${leader.name} answered ${response.status}: ${answer}`);
     },
     close: () => {
       client?.close();

@@ -1,9 +1,9 @@
 // Opens one SSH connection per host of a spec (through its jump host when it has one), at most
 // `parallelism` at a time, and keeps them for the whole run.
-import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import { readBoundedFile } from '../../agent/contract/document/bounded-file.js';
 import type { ClusterSpec, Host, JumpHost } from '../../agent/contract/schema-types.js';
 import { mapWithLimit } from '../engine/parallel.js';
 import { UserError } from '../user-error.js';
@@ -29,19 +29,17 @@ function specPath(path: string, directory: string): string {
   return path.startsWith('~/') ? resolve(homedir(), path.slice(2)) : resolve(directory, path);
 }
 
-async function privateKey(file: string | undefined, directory: string): Promise<Buffer | undefined> {
+function privateKey(file: string | undefined, directory: string): Buffer | undefined {
   if (file === undefined) return undefined;
   const path = specPath(file, directory);
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new UserError(`cannot read the SSH key ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
+  const read = readBoundedFile(path);
+  if (!read.ok) throw new UserError(`the SSH key ${path}: ${read.problem}`);
+  return read.bytes;
 }
 
-async function targetOf(spec: ClusterSpec, host: Host, options: ConnectOptions): Promise<SshTarget> {
+function targetOf(spec: ClusterSpec, host: Host, options: ConnectOptions): SshTarget {
   const agentSocket = spec.ssh.use_agent ? (options.env ?? process.env).SSH_AUTH_SOCK : undefined;
-  const key = await privateKey(host.ssh?.identity_file ?? spec.ssh.identity_file, options.specDirectory);
+  const key = privateKey(host.ssh?.identity_file ?? spec.ssh.identity_file, options.specDirectory);
   if (!key && !agentSocket) {
     throw new UserError(`host ${host.name}: no SSH key: set ssh.identity_file in the spec, or ssh.use_agent with SSH_AUTH_SOCK pointing at a running agent`);
   }
@@ -75,7 +73,7 @@ export async function connectHosts(spec: ClusterSpec, options: ConnectOptions): 
   };
   const attempts = await mapWithLimit(spec.hosts, options.parallelism, async (host) => {
     try {
-      const target = await targetOf(spec, host, options);
+      const target = targetOf(spec, host, options);
       const jump = host.ssh?.jump_host ?? spec.ssh.jump_host;
       const connection = await SshConnection.open(target, jump ? await jumpFor(target, jump) : undefined);
       opened.push(connection);

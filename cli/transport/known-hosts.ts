@@ -24,9 +24,10 @@ export type HostKeyVerdict =
 export function parseKnownHosts(text: string): KnownHostEntry[] {
   const entries: KnownHostEntry[] = [];
   text.split('\n').forEach((raw, index) => {
-    const fields = raw.trim().split(/\s+/);
-    if (fields[0] === undefined || fields[0] === '' || fields[0].startsWith('#')) return;
-    const marker = fields[0].startsWith('@') ? fields.shift() : undefined;
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const fields = line.split(/\s+/);
+    const marker = line.startsWith('@') ? fields.shift() : undefined;
     // @cert-authority lines trust a CA, which pgha does not use for host keys.
     if (marker === '@cert-authority' || fields.length < 3) return;
     const [hosts, keyType, key] = fields as [string, string, string];
@@ -44,9 +45,32 @@ export function hostName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
+/**
+ * OpenSSH's `*` (any run) and `?` (any one character), case-insensitive. Two cursors and the last
+ * `*` seen, so at worst pattern length times name length: a regular expression built from a
+ * pattern such as `*a*a*a*a*b` would backtrack exponentially.
+ */
 function wildcardMatch(pattern: string, name: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 'i').test(name);
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  let pi = 0;
+  let ni = 0;
+  let star = -1;
+  let resume = 0;
+  while (ni < n.length) {
+    if (p[pi] === '*') {
+      star = pi++;
+      resume = ni;
+    } else if (pi < p.length && (p[pi] === '?' || p[pi] === n[ni])) {
+      pi++;
+      ni++;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ni = ++resume;
+    } else return false;
+  }
+  while (p[pi] === '*') pi++;
+  return pi === p.length;
 }
 
 function entryMatches(entry: KnownHostEntry, name: string): boolean {

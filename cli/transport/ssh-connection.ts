@@ -1,9 +1,10 @@
 // One SSH connection to one host (ssh2), opened only after its host key passed the spec's
 // known_hosts file; commands go as argument vectors. A refused key, an unreachable host or a
 // refused login ends in one sentence naming the host.
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { Client } from 'ssh2';
+import { readBoundedFile } from '../../agent/contract/document/bounded-file.js';
 import { UserError } from '../user-error.js';
 import { checkHostKey, fingerprint, knownHostsLine, parseKnownHosts } from './known-hosts.js';
 import { commandLine } from './shell-quote.js';
@@ -35,13 +36,12 @@ function keyType(blob: Buffer): string {
   return blob.subarray(4, 4 + blob.readUInt32BE(0)).toString();
 }
 
-async function readKnownHosts(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw error;
-  }
+/** A known_hosts file that does not exist yet trusts nothing; one that cannot be read is the user's to fix. */
+function readKnownHosts(file: string): string {
+  const read = readBoundedFile(file);
+  if (read.ok) return read.bytes.toString('utf8');
+  if (read.code === 'ENOENT') return '';
+  throw new UserError(`the known_hosts file ${file}: ${read.problem}`);
 }
 
 /** sshd's default MaxSessions is 10: beyond that it refuses to open a channel. */
@@ -62,7 +62,7 @@ export class SshConnection {
 
   /** Opens a connection to `target`, through `via` (a jump host, like `ssh -J`) when given. */
   static async open(target: SshTarget, via?: SshConnection): Promise<SshConnection> {
-    const entries = parseKnownHosts(await readKnownHosts(target.knownHostsFile));
+    const entries = parseKnownHosts(readKnownHosts(target.knownHostsFile));
     const where = `host ${target.name} (${target.address}:${target.port})`;
     let refusal: string | undefined;
     let firstContact: string | undefined;

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import { canRunLab, LAB_INVENTORY, labAddress, labScript, onLabHost } from '../helpers/lab.js';
-import { labMembers, runPgha, type CliRun, type Member } from '../helpers/lab-cli.js';
+import { labApi, labMembers, runPgha, type CliRun, type Member } from '../helpers/lab-cli.js';
 import { loginAs } from '../helpers/postgres-login.js';
 
 const SPEC = join(LAB_INVENTORY, 'cluster.yaml');
@@ -20,7 +20,10 @@ const pgha = (...args: string[]): Promise<CliRun> => runPgha(outputs, ...args);
 
 async function secretValues(): Promise<string[]> {
   const dir = join(LAB_INVENTORY, 'secrets');
-  return Promise.all((await readdir(dir)).map(async (f) => (await readFile(join(dir, f), 'utf8')).trim()));
+  const files = await Promise.all((await readdir(dir)).map(async (f) => (await readFile(join(dir, f), 'utf8')).trim()));
+  // The cluster CA's private key, which apply made beside the spec: its first line of base64.
+  const caKey = (await readFile(join(LAB_INVENTORY, '.pgha/lab/ca.key'), 'utf8')).split('\n')[1]!;
+  return [...files, caKey];
 }
 
 /** A variant of the lab spec beside it (so its relative key, known_hosts and secrets resolve). */
@@ -63,9 +66,6 @@ async function appLogin(): Promise<string> {
   return loginAs({ host: labAddress(1), port: 5000, user: 'app', password });
 }
 
-const agentAuth = async (): Promise<string> =>
-  `Basic ${Buffer.from(`pgha:${(await readFile(join(LAB_INVENTORY, 'secrets/agent-password'), 'utf8')).trim()}`).toString('base64')}`;
-
 function changeLines(plan: string): string[] {
   return plan.split('\n').filter((line) => /^ {2,4}(\+|~|-\/\+|-) \S+: /.test(line));
 }
@@ -95,6 +95,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
         'file /etc/systemd/system/pgha-agent.service', 'file /etc/modprobe.d/pgha-softdog.conf', 'file /etc/udev/rules.d/61-pgha-watchdog.rules',
         'file /etc/postgresql-common/createcluster.conf', 'agent release pgha-agent', 'directory /var/lib/etcd/pgha',
         'service etcd.service', 'service pgha-agent.service', 'service haproxy.service', 'service postgresql.service',
+        'host certificate /etc/pgha/api.crt', 'file /etc/pgha/api-ca.crt', 'file /etc/haproxy/pgha-api-ca.crt',
       ]) {
         expect(plan.stdout).toContain(`${host}: ${resource}`);
       }
@@ -150,9 +151,9 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
   }, 60_000);
 
   it('shows a hand PATCH /config key by key, back to the spec', async () => {
-    const response = await fetch(`http://${labAddress(1)}:8008/config`, {
+    const response = await labApi(1, '/config', {
       method: 'PATCH',
-      headers: { authorization: await agentAuth(), 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ maximum_lag_on_failover: '2MB', postgresql: { parameters: { wal_keep_size: null, work_mem: '16MB' } } }),
     });
     expect(response.status).toBe(200);
@@ -198,7 +199,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect(apply.code).toBe(0);
     expect(apply.stderr).toContain('PATCH /config: loop_wait, postgresql.parameters.max_connections, postgresql.parameters.work_mem');
     expect(apply.stderr.match(/PATCH \/config/g)).toHaveLength(1);
-    const live = (await (await fetch(`http://${labAddress(1)}:8008/config`)).json()) as { loop_wait: number; postgresql: { parameters: Record<string, unknown> } };
+    const live = JSON.parse((await labApi(1, '/config')).text) as { loop_wait: number; postgresql: { parameters: Record<string, unknown> } };
     expect(live.loop_wait).toBe(1);
     expect(live.postgresql.parameters.work_mem).toBe('8MB');
     expect((await pgha('plan', '--detailed-exitcode', spec)).code).toBe(0);

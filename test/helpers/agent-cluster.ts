@@ -9,6 +9,9 @@ import { join, sep } from 'node:path';
 import pg from 'pg';
 import { stringify } from 'yaml';
 import { watchdogTimeout } from '../../agent/contract/timing.js';
+import { Secrets } from '../../cli/desired/secrets.js';
+import { opensslIssuer, type KeyPair } from '../../cli/pki/openssl-issuer.js';
+import { agentApiClient, type AgentApiClient } from '../../cli/transport/agent-api-client.js';
 import { readPostmasterPidFile } from '../../agent/postgres/postmaster-liveness.js';
 import { startProcess, waitFor, type RunningProcess } from './child-process.js';
 import { startEtcd, type EtcdServer } from './etcd-server.js';
@@ -49,6 +52,8 @@ export interface ClusterOptions {
   nodeArgs?: string[];
   /** etcd over HTTPS with client certificates and a password, as in production. */
   securedEtcd?: boolean;
+  /** The REST API over HTTPS with a certificate per member from a cluster CA, and Basic auth, as pgha apply sets it up. */
+  securedApi?: boolean;
   /** A watchdog emulator per member, as its watchdog device. */
   watchdog?: ClusterWatchdog;
 }
@@ -66,8 +71,17 @@ const DEFAULT_SAFETY_MARGIN = 5;
 
 export const SUPERUSER = { username: 'postgres', password: randomBytes(9).toString('base64url') };
 
+/** The cluster CA and the credentials of a cluster whose REST API is secured. */
+export interface ApiSecurity {
+  ca: KeyPair;
+  auth: { username: string; password: string };
+}
+
 export class AgentCluster {
   readonly members: AgentMember[] = [];
+  apiSecurity: ApiSecurity | undefined;
+  /** HTTPS with the CA, and the credentials on mutating calls, when the REST API is secured. */
+  private apiClient: AgentApiClient | undefined;
   private readonly runAs = postgresRunAs();
   /** Every emulator started, even for a member whose start failed, so that stop() stops them all. */
   private readonly emulators: WatchdogEmulator[] = [];
@@ -85,6 +99,7 @@ export class AgentCluster {
     const cluster = new AgentCluster(root, etcd, `it${randomBytes(3).toString('hex')}`);
     cluster.nodeArgs = options.nodeArgs ?? [];
     try {
+      if (options.securedApi) await cluster.secureApi();
       cluster.prepare();
       for (let i = 1; i <= (options.members ?? 3); i++) await cluster.addMember(`pg${i}`, options);
       for (const member of cluster.members) await cluster.startAgent(member.name);
@@ -93,6 +108,28 @@ export class AgentCluster {
       throw error;
     }
     return cluster;
+  }
+
+  private async secureApi(): Promise<void> {
+    const security: ApiSecurity = { ca: await opensslIssuer.createAuthority(this.scope), auth: { username: 'pgha', password: randomBytes(12).toString('base64url') } };
+    this.apiSecurity = security;
+    const access = { https: true, username: security.auth.username, password: { env: 'API_PASSWORD' }, passwordSource: 'the test', ca: security.ca.cert };
+    this.apiClient = agentApiClient(access, new Secrets({ specDirectory: this.root, env: { API_PASSWORD: security.auth.password } }));
+  }
+
+  /** The member's REST API certificate, its key and the CA in its directory, and the agent's settings for them. */
+  private async apiTls(dir: string): Promise<Record<string, unknown>> {
+    const security = this.apiSecurity;
+    if (!security) return {};
+    const issued = await opensslIssuer.issue(security.ca, ['127.0.0.1']);
+    const files = { certfile: ['api.crt', issued.cert], keyfile: ['api.key', issued.key], cafile: ['api-ca.crt', security.ca.cert] } as const;
+    const settings: Record<string, unknown> = { authentication: security.auth };
+    for (const [setting, [name, content]] of Object.entries(files)) {
+      settings[setting] = join(dir, name);
+      writeFileSync(join(dir, name), content, { mode: 0o600 });
+      if (this.runAs) chownSync(join(dir, name), this.runAs.uid, this.runAs.gid);
+    }
+    return settings;
   }
 
   /** The agent bundle, copied where the postgres user can read it. */
@@ -116,7 +153,7 @@ export class AgentCluster {
       scope: this.scope,
       log: { level: 'debug' },
       etcd: { hosts: [`127.0.0.1:${etcdProxy.port}`], ...this.etcdSecurity(dir) },
-      restapi: { listen: `127.0.0.1:${apiPort}`, connect_address: `127.0.0.1:${apiPort}` },
+      restapi: { listen: `127.0.0.1:${apiPort}`, connect_address: `127.0.0.1:${apiPort}`, ...(await this.apiTls(dir)) },
       postgresql: {
         listen: `127.0.0.1:${pgPort}`,
         connect_address: `127.0.0.1:${pgPort}`,
@@ -241,7 +278,14 @@ export class AgentCluster {
   /** A REST call; a blocking switchover may take up to 2 * max(10, loop_wait) s, so it gets longer. */
   async api(name: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: string }> {
     const blocking = init.method === 'POST' && (path === '/switchover' || path === '/failover');
-    const response = await fetch(`http://127.0.0.1:${this.member(name).apiPort}${path}`, { ...init, signal: AbortSignal.timeout(blocking ? 30_000 : 3000) });
+    if (this.apiClient) {
+      const call = { method: init.method ?? 'GET', headers: (init.headers ?? {}) as Record<string, string>, ...(typeof init.body === 'string' && { body: init.body }), timeoutMs: blocking ? 30_000 : 3000 };
+      const answer = await this.apiClient.call(`https://127.0.0.1:${this.member(name).apiPort}${path}`, call);
+      return { status: answer.status, body: answer.text };
+    }
+    // fetch labels a string body text/plain, which the agent refuses on a mutating call: say JSON.
+    const headers = init.body === undefined ? init.headers : { 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) };
+    const response = await fetch(`http://127.0.0.1:${this.member(name).apiPort}${path}`, { ...init, ...(headers && { headers }), signal: AbortSignal.timeout(blocking ? 30_000 : 3000) });
     return { status: response.status, body: await response.text() };
   }
 
@@ -316,8 +360,11 @@ export class AgentCluster {
     }
   }
 
+  /** HAProxy checking the agents over TLS with the cluster CA when the REST API is secured. */
   async startHaproxy(): Promise<Haproxy> {
-    return startHaproxy(this.members.map((m) => ({ name: m.name, postgresPort: m.pgPort, apiPort: m.apiPort })));
+    const caFile = this.apiSecurity ? join(this.root, 'haproxy-api-ca.crt') : undefined;
+    if (caFile) writeFileSync(caFile, this.apiSecurity!.ca.cert);
+    return startHaproxy(this.members.map((m) => ({ name: m.name, postgresPort: m.pgPort, apiPort: m.apiPort })), caFile);
   }
 
   /** What the agents logged, for a failing test's message. */

@@ -19,11 +19,12 @@ export interface Haproxy {
   stop(): Promise<void>;
 }
 
-export async function startHaproxy(backends: HaproxyBackend[]): Promise<Haproxy> {
+/** `caFile`: check the agents over TLS, verifying their certificates with this CA, as pgha's haproxy.cfg does. */
+export async function startHaproxy(backends: HaproxyBackend[], caFile?: string): Promise<Haproxy> {
   const dir = mkdtempSync(join(tmpdir(), 'pgha-haproxy-'));
   const port = await freePort();
   const servers = backends
-    .map((b) => `    server ${b.name} 127.0.0.1:${b.postgresPort} check port ${b.apiPort}`)
+    .map((b) => `    server ${b.name} 127.0.0.1:${b.postgresPort} check port ${b.apiPort}${caFile ? ` check-ssl verify required ca-file ${caFile}` : ''}`)
     .join('\n');
   writeFileSync(
     join(dir, 'haproxy.cfg'),

@@ -2,8 +2,18 @@
 // report them.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClusterSpec } from '../../agent/contract/schema-types.js';
+import { agentApiAccess } from '../../cli/desired/agent-api-access.js';
+import { Secrets } from '../../cli/desired/secrets.js';
+import { readLocalMaterial } from '../../cli/pki/local-material.js';
+import { checkSpec } from '../../cli/spec/check-spec.js';
+import { agentApiClient, type AgentAnswer } from '../../cli/transport/agent-api-client.js';
 import { labAddress } from './lab.js';
 import { projectPath } from './paths.js';
+
+const LAB_DIRECTORY = projectPath('inventories/lab');
 
 const run = promisify(execFile);
 
@@ -34,12 +44,29 @@ export interface Member {
   state: string;
 }
 
+/**
+ * A call to a lab agent's REST API as pgha makes it: over HTTPS with the cluster CA that apply
+ * keeps beside the lab spec, the lab's credentials on a mutating call.
+ */
+export async function labApi(host: number, path: string, call: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<AgentAnswer> {
+  const spec = labSpecOnDisk();
+  const secrets = new Secrets({ specDirectory: LAB_DIRECTORY, env: process.env });
+  const client = agentApiClient(agentApiAccess(spec, readLocalMaterial(LAB_DIRECTORY, spec.metadata.name), secrets), secrets);
+  return client.call(`https://${labAddress(host)}:${spec.agent.rest_port}${path}`, { ...call, timeoutMs: call.timeoutMs ?? 2000 });
+}
+
+function labSpecOnDisk(): ClusterSpec {
+  const { spec, diagnostics } = checkSpec(readFileSync(join(LAB_DIRECTORY, 'cluster.yaml'), 'utf8'));
+  if (!spec) throw new Error(`the lab spec is not valid: ${JSON.stringify(diagnostics)}`);
+  return spec;
+}
+
 /** GET /cluster from the first lab agent that answers; [] when none does. */
 export async function labMembers(hosts: readonly number[] = [1, 2, 3]): Promise<Member[]> {
   for (const host of hosts) {
     try {
-      const response = await fetch(`http://${labAddress(host)}:8008/cluster`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return ((await response.json()) as { members: Member[] }).members;
+      const answer = await labApi(host, '/cluster');
+      if (answer.status === 200) return (JSON.parse(answer.text) as { members: Member[] }).members;
     } catch {
       // try the next host
     }

@@ -1,5 +1,10 @@
 // The peer client against real HTTP servers on loopback: answers, silence, garbage.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPeerClient, peerSourceOf } from '../../agent/api/peer-client.js';
@@ -29,10 +34,27 @@ describe('the peer client', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('returns the parsed document, sending Basic credentials when configured', async () => {
+  it('returns the parsed document, and never sends Basic credentials over plain HTTP', async () => {
     const fetch = createPeerClient({ auth: { username: 'u', password: 'p' } });
-    expect(await fetch(`${base}/patroni`)).toEqual({ role: 'replica', xlog: { received_location: 5, replayed_location: 4 }, auth: `Basic ${Buffer.from('u:p').toString('base64')}` });
-    expect(await createPeerClient()(`${base}/patroni`)).toMatchObject({ auth: null });
+    expect(await fetch(`${base}/patroni`)).toEqual({ role: 'replica', xlog: { received_location: 5, replayed_location: 4 }, auth: null });
+  });
+
+  it('sends Basic credentials over HTTPS, verifying the peer with the CA', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgha-peer-tls-'));
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/O=pgha', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const secure = createHttpsServer({ cert: readFileSync(cert), key: readFileSync(key) }, (request, response) => routes[request.url ?? '']?.(request, response));
+    try {
+      await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+      const url = `https://127.0.0.1:${(secure.address() as AddressInfo).port}/patroni`;
+      const fetch = createPeerClient({ auth: { username: 'u', password: 'p' }, ca: readFileSync(cert) });
+      expect(await fetch(url)).toMatchObject({ auth: `Basic ${Buffer.from('u:p').toString('base64')}` });
+      expect(await createPeerClient({ auth: { username: 'u', password: 'p' } })(url)).toBeUndefined();
+    } finally {
+      secure.closeAllConnections();
+      await new Promise((resolve) => secure.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('returns undefined for anything but a JSON object, and for a body past the size limit', async () => {

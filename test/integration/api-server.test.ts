@@ -325,7 +325,7 @@ describe('REST API server: configuration', () => {
     expect(stale.status).toBe(412);
     expect(stale.body).toMatch(/^the configuration is at revision \d+, not \d+; read it again$/);
     expect((await storedConfig())?.ttl).toBe(30);
-    expect(await ifMatch('42', { ttl: 20 })).toMatchObject({ status: 400, body: 'If-Match must be one entity tag from GET /config, like "42", not 42' });
+    expect(await ifMatch('42', { ttl: 20 })).toMatchObject({ status: 400, body: 'If-Match must be one entity tag from GET /config, like "42", not "42"' });
     const current = (await http(`${env.pg1.url}/config`)).headers.etag;
     expect(current).not.toBe(planned);
     expect((await ifMatch(current, { ttl: 20 })).status).toBe(200);
@@ -359,7 +359,7 @@ describe('REST API server: restart, reinitialize', () => {
     expect(env.primary.restarts).toEqual([{ role: 'primary', timeout: 30 }]);
     env.primary.restartOutcome = { kind: 'busy', action: 'reinitialize' };
     expect(await post('/restart')).toMatchObject({ status: 503, body: 'reinitialize already in progress' });
-    expect(await post('/restart', { when: 'now' })).toMatchObject({ status: 400, body: 'Unknown filter for the scheduled restart: when' });
+    expect(await post('/restart', { when: 'now' })).toMatchObject({ status: 400, body: 'Unknown filter for the scheduled restart: "when"' });
   });
 
   it('schedules a restart and cancels it', async () => {

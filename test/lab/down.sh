@@ -2,7 +2,7 @@
 # Powers the lab hosts off and removes everything up.sh made on this machine: overlay mounts,
 # cgroups, the bridge, the apt cache process. Keeps the base tree, the apt cache and each host's
 # disk (its overlay upper dir) for the next up.sh; --purge deletes the hosts' disks and the
-# lab's SSH key, known_hosts and secrets too. Safe to run when nothing is up.
+# lab's SSH key, known_hosts, secrets and cluster CA (.pgha/) too. Safe to run when nothing is up.
 source "$(dirname "$0")/common.sh"
 purge=false
 [ "${1:-}" = --purge ] && purge=true
@@ -70,6 +70,6 @@ fi
 
 if $purge; then
   rm -rf "$HOSTS"
-  rm -rf "$INVENTORY/id_ed25519" "$INVENTORY/id_ed25519.pub" "$INVENTORY/known_hosts" "$INVENTORY/secrets"
+  rm -rf "$INVENTORY/id_ed25519" "$INVENTORY/id_ed25519.pub" "$INVENTORY/known_hosts" "$INVENTORY/secrets" "$INVENTORY/.pgha"
 fi
 say "down"

@@ -26,6 +26,8 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: a long word costs nothing to rule out.
+    if (Math.abs(lower.length - candidate.length) > allowed) continue;
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;

@@ -1,4 +1,5 @@
 // Paths into a parsed document: the segments a JSON pointer names, and how people read them.
+import { quoted } from '../quoted.js';
 
 export type DocPath = readonly (string | number)[];
 
@@ -23,7 +24,7 @@ export function displayPath(path: DocPath): string {
   return path
     .map((segment, i) => {
       if (typeof segment === 'number') return `[${segment}]`;
-      const key = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment) ? segment : JSON.stringify(segment);
+      const key = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment) ? segment : quoted(segment);
       return i === 0 ? key : `.${key}`;
     })
     .join('');

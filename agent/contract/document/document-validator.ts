@@ -29,7 +29,12 @@ function compile(schema: AnySchemaObject, references: readonly AnySchemaObject[]
   return ajv.compile(schema);
 }
 
-function shapeProblem(source: YamlSource, expected: string): Diagnostic | undefined {
+/**
+ * A file that is not this kind of document at all: empty, not a mapping, or a mapping with none of
+ * its keys (/etc/shadow named by mistake reads as one). One sentence then, and nothing of the
+ * file's content, which "unknown key" messages would otherwise quote line by line.
+ */
+function shapeProblem(source: YamlSource, expected: string, knownKeys: readonly string[]): Diagnostic | undefined {
   const at = { severity: 'error' as const, line: 1, column: 1, rule: 'document' };
   if (source.rootKind === 'empty') return { ...at, message: `the file is empty; expected ${expected}` };
   if (source.rootKind !== 'mapping') {
@@ -37,6 +42,8 @@ function shapeProblem(source: YamlSource, expected: string): Diagnostic | undefi
     const held = source.rootKind === 'list' ? 'a list' : 'a single value';
     return { ...at, ...position, message: `the file holds ${held}, but expected ${expected}, which is a YAML mapping` };
   }
+  const keys = Object.keys(source.value as object);
+  if (knownKeys.length > 0 && !keys.some((key) => knownKeys.includes(key))) return { ...at, message: `the file has none of the keys of ${expected}; is it the right file?` };
   return undefined;
 }
 
@@ -45,7 +52,7 @@ export function createDocumentValidator<T>(schema: AnySchemaObject, options: Doc
   return (text) => {
     const source = parseYamlSource(text);
     if (source.syntax.some((d) => d.severity === 'error')) return { source, diagnostics: source.syntax };
-    const shape = shapeProblem(source, options.expected);
+    const shape = shapeProblem(source, options.expected, Object.keys((schema.properties as object | undefined) ?? {}));
     if (shape) return { source, diagnostics: [...source.syntax, shape] };
     validate ??= compile(schema, options.references ?? []);
     const data = source.value;

@@ -1,5 +1,6 @@
 // Turns ajv's errors into sentences a person can act on, at the line and column they concern.
 import type { ErrorObject } from 'ajv';
+import { quoted } from '../quoted.js';
 import { closestMatch } from './closest-match.js';
 import type { Diagnostic } from './diagnostic.js';
 import { displayPath, pointerToPath, type DocPath } from './doc-path.js';
@@ -31,15 +32,7 @@ function describeValue(value: unknown, path: DocPath): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
-    return `the string ${JSON.stringify(shown)}`;
-  }
-  return String(value);
-}
-
-function literal(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return typeof value === 'string' ? `the string ${quoted(value)}` : String(value);
 }
 
 const YAML11_BOOLEAN = /^(y|yes|n|no|on|off)$/i;
@@ -78,7 +71,7 @@ function unknownKey(error: ErrorObject, path: DocPath, options: SchemaMessageOpt
       : known.length > 0 && known.length <= 12
         ? `; expected one of: ${known.join(', ')}`
         : '';
-  return { path: [...path, key], part: 'key', message: `unknown key "${key}" ${where}${hint}`, rule: 'unknown-key' };
+  return { path: [...path, key], part: 'key', message: `unknown key ${quoted(key)} ${where}${hint}`, rule: 'unknown-key' };
 }
 
 function secretMessage(error: ErrorObject, path: DocPath, subject: string): Located | undefined {
@@ -102,7 +95,7 @@ function locate(error: ErrorObject, data: unknown, options: SchemaMessageOptions
   if (error.propertyName !== undefined) {
     const format = STRING_FORMATS[String(p.format)];
     const expected = format ? `must be ${format.expected}` : (error.message ?? 'is not allowed');
-    return { path: [...path, error.propertyName], part: 'key', message: `key "${error.propertyName}" in ${subject} ${expected}`, rule: format?.rule ?? 'name' };
+    return { path: [...path, error.propertyName], part: 'key', message: `key ${quoted(error.propertyName)} in ${subject} ${expected}`, rule: format?.rule ?? 'name' };
   }
   switch (error.keyword) {
     case 'additionalProperties':
@@ -123,9 +116,9 @@ function locate(error: ErrorObject, data: unknown, options: SchemaMessageOptions
       return at(`${subject} must be ${orList(types.map((t) => TYPE_WORDS[t] ?? t))}, got ${describeValue(error.data, path)}${hint}`, 'type');
     }
     case 'const':
-      return at(`${subject} must be ${literal(p.allowedValue)}, got ${describeValue(error.data, path)}`, 'const');
+      return at(`${subject} must be ${quoted(p.allowedValue)}, got ${describeValue(error.data, path)}`, 'const');
     case 'enum': {
-      const allowed = (p.allowedValues as unknown[]).map(literal);
+      const allowed = (p.allowedValues as unknown[]).map(quoted);
       const near = typeof error.data === 'string' ? closestMatch(error.data, (p.allowedValues as unknown[]).map(String)) : undefined;
       const hint = near ? `; did you mean "${near}"?` : booleanHint(error.data, allowed.includes('true'));
       return at(`${subject} must be one of ${allowed.join(', ')}, got ${describeValue(error.data, path)}${hint}`, 'enum');
@@ -146,7 +139,7 @@ function locate(error: ErrorObject, data: unknown, options: SchemaMessageOptions
     }
     case 'uniqueItems': {
       const item = (error.data as unknown[])[Number(p.i)];
-      return { path: [...path, Number(p.i)], part: 'value', message: `${subject} lists ${literal(item)} twice`, rule: 'duplicate' };
+      return { path: [...path, Number(p.i)], part: 'value', message: `${subject} lists ${quoted(item)} twice`, rule: 'duplicate' };
     }
     case 'format': {
       const format = STRING_FORMATS[String(p.format)];

@@ -12,6 +12,12 @@ export interface StringFormat {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
+/**
+ * No line break and no NUL: the value ends up in a line-oriented file (postgresql.conf, pg_hba,
+ * /etc/default/etcd, haproxy.cfg, a systemd unit), where one would start a line of its own.
+ */
+const isOneLine = (value: string): boolean => !/[\n\r\0]/.test(value);
+
 function matches(pattern: RegExp): (value: string) => boolean {
   return (value) => pattern.test(value);
 }
@@ -55,7 +61,12 @@ export const STRING_FORMATS: Readonly<Record<string, StringFormat>> = {
   'absolute-path': {
     expected: 'an absolute path',
     rule: 'path',
-    test: (value) => value.startsWith('/') && !value.includes('\0'),
+    test: (value) => value.startsWith('/') && isOneLine(value),
+  },
+  line: {
+    expected: 'a single line (no line break or NUL character)',
+    rule: 'line',
+    test: isOneLine,
   },
   'pg-identifier': {
     expected: 'a PostgreSQL role name (letters, digits, "_" and "$", starting with a letter or "_")',

@@ -2,6 +2,7 @@
 // that is one typo away from a Patroni tag ("nofailver") would silently do nothing, though.
 import common from '../../../schemas/common.schema.json' with { type: 'json' };
 import { closestMatch } from '../../../agent/contract/document/closest-match.js';
+import { quoted } from '../../../agent/contract/quoted.js';
 import { error, warning, type Finding, type SpecRule } from './spec-rule.js';
 
 const PATRONI_TAGS = Object.keys(common.$defs.tags.properties);
@@ -20,7 +21,7 @@ export const customTags: SpecRule = {
         const near = closestMatch(tag, PATRONI_TAGS);
         if (near) {
           findings.push(
-            error(['hosts', i, 'tags', tag], `tag "${tag}" looks like a misspelt "${near}" (a custom tag by that name would do nothing)`, 'key'),
+            error(['hosts', i, 'tags', tag], `tag ${quoted(tag)} looks like a misspelt "${near}" (a custom tag by that name would do nothing)`, 'key'),
           );
         }
       }

@@ -2,6 +2,7 @@
 import { customTags } from './custom-tags.js';
 import { etcdMembers } from './etcd-members.js';
 import { failoverCandidates } from './failover-candidates.js';
+import { insecureOptOuts } from './insecure-opt-outs.js';
 import { literalSecrets } from './literal-secrets.js';
 import { memberReferences } from './member-references.js';
 import { parameterPrecedence } from './parameter-precedence.js';
@@ -29,6 +30,7 @@ export const SPEC_RULES: readonly SpecRule[] = [
   watchdogTiming,
   synchronousMode,
   unsupportedSettings,
+  insecureOptOuts,
   protectedParameters,
   parameterPrecedence,
   postgresUsers,

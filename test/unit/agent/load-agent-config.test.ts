@@ -34,6 +34,22 @@ describe('loading the agent configuration', () => {
     );
   });
 
+  it('never quotes a password in what it refuses, since its messages go to the journal', () => {
+    const refusal = (text: string): string => {
+      try {
+        load(text)();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    };
+    const wrongType = refusal(VALID.replace('password: secret-one', 'password: [Leaky-Pass-1, 2]'));
+    const broken = refusal(VALID.replace('password: secret-two }', 'password: "Leaky-Pass-2 }'));
+    expect(wrongType).toContain('postgresql.authentication.superuser.password');
+    expect(broken).toContain('invalid YAML');
+    for (const message of [wrongType, broken]) expect(message).not.toMatch(/Leaky-Pass|secret-one|secret-two/);
+  });
+
   it('loads the same file without them', () => {
     expect(load(`${VALID}watchdog:\n  mode: required\n`)()).toMatchObject({ config: { watchdog: { mode: 'required' } }, warnings: [] });
   });

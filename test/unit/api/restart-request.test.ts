@@ -16,7 +16,7 @@ describe('restart requests', () => {
   });
 
   it.each<[string, Record<string, unknown>, boolean, number, string]>([
-    ['an unknown key', { force: true }, false, 400, 'Unknown filter for the scheduled restart: force'],
+    ['an unknown key', { force: true }, false, 400, 'Unknown filter for the scheduled restart: "force"'],
     ['a role that does not exist', { role: 'master' }, false, 400, 'role must be one of primary, standby_leader, replica'],
     ['a version that is not one', { postgres_version: '15' }, false, 400, 'postgres_version must look like 15.4 or 9.6.24, got "15"'],
     ['an old version with two parts', { postgres_version: '9.6' }, false, 400, 'postgres_version must look like 15.4 or 9.6.24, got "9.6"'],

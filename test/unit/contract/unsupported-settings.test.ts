@@ -36,7 +36,6 @@ const CASES: Readonly<Record<string, Case>> = {
   'tags.replicatefrom': { refused: ['db1'] },
   'tags.nostream': { refused: [true], allowed: false },
   'etcd.auth': { refused: [{ username: 'pgha', password: { env: 'ETCD_PASSWORD' } }] },
-  'agent.tls': { refused: [{ cert_file: 'tls/agent.pem', key_file: 'tls/agent-key.pem' }] },
 };
 
 const label = (setting: UnsupportedSetting): string => (setting.dcs ?? setting.agent ?? setting.spec ?? []).join('.');
@@ -122,7 +121,7 @@ describe('settings not supported yet', () => {
     const file = projectPath('test/fixtures/specs/bad/unsupported-cluster-settings.yaml');
     const io = recordingIo();
     expect(await runCli(['validate', file], io)).toBe(ExitCode.failed);
-    expect(io.stderr).toContain(`${file}:17:3: agent.tls: HTTPS for the agents' REST API is not supported by this version of pgha yet; remove it [unsupported]\n`);
+    expect(io.stderr).toContain(`${file}:8:79: hosts[1].tags.nostream: replicas that restore from the WAL archive without streaming are not supported by this version of pgha yet; remove it or set it to false [unsupported]\n`);
     expect(io.stdout).toBe('');
   });
 

@@ -3,7 +3,7 @@ import { agentRestartChange, restartAgentsInTurn } from '../../../cli/engine/age
 import type { ApplyContext } from '../../../cli/resources/resource-handler.js';
 import { changedSinceStart, type ObservedService } from '../../../cli/resources/service.js';
 import type { ClusterMember } from '../../../cli/transport/cluster-access.js';
-import { labDesired } from './lab-desired.js';
+import { labDesired, TEST_DIGEST } from './lab-desired.js';
 
 function recordingContext(members: ClusterMember[]) {
   const commands: string[] = [];
@@ -67,9 +67,9 @@ describe('agents running on files changed since they started', () => {
       ['c2/service/pgha-agent.service', service(['/etc/pgha/agent.yaml'])],
       ['c3/service/pgha-agent.service', { enabled: 'enabled', active: 'inactive' }],
     ]);
-    const change = agentRestartChange([], desired, observed);
+    const change = agentRestartChange([], desired, observed, TEST_DIGEST.of);
     expect(change?.hosts).toEqual(['c2']);
     expect(change?.details).toContain('because of: c2: the agent started before /etc/pgha/agent.yaml changed');
-    expect(agentRestartChange([], desired, new Map([['c2/service/pgha-agent.service', service([])]]))).toBeUndefined();
+    expect(agentRestartChange([], desired, new Map([['c2/service/pgha-agent.service', service([])]]), TEST_DIGEST.of)).toBeUndefined();
   });
 });

@@ -1,71 +1,15 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import planSchema from '../../../schemas/plan.schema.json' with { type: 'json' };
-import { buildPlan, type PlanHeader } from '../../../cli/engine/build-plan.js';
+import { buildPlan } from '../../../cli/engine/build-plan.js';
 import type { DesiredResource } from '../../../cli/resources/desired-resource.js';
-import { labDesired, labSecrets, labSpec, SECRET_VALUES } from './lab-desired.js';
-
-const HEADER: PlanHeader = {
-  format_version: 1,
-  pgha_version: '0.1.0',
-  created_at: '2026-11-23T00:00:00.000Z',
-  cluster: 'lab',
-  spec: { file: 'inventories/lab/cluster.yaml', digest: 'b'.repeat(64) },
-  warnings: [],
-};
-
-function bare(resource: DesiredResource): unknown {
-  switch (resource.kind) {
-    case 'package':
-      return { installed: false };
-    case 'directory':
-    case 'file':
-      return null;
-    case 'service':
-      return { enabled: 'not-found', active: 'inactive' };
-    case 'kernel_module':
-      return { loaded: false, container: 'systemd-nspawn' };
-    case 'agent_release':
-      return { release: null };
-    case 'distro_clusters':
-      return [];
-    case 'etcd_member':
-      return 'unreachable';
-    case 'dcs_config':
-      return { state: 'unreachable' };
-    case 'postgres_role':
-      return { state: 'no-leader' };
-  }
-}
-
-function converged(resource: DesiredResource): unknown {
-  switch (resource.kind) {
-    case 'package':
-      return { installed: true, version: '1' };
-    case 'directory':
-      return { mode: resource.mode, owner: resource.owner, group: resource.group };
-    case 'file':
-      return { content: resource.content, mode: resource.mode, owner: resource.owner, group: resource.group };
-    case 'service':
-      return { enabled: resource.enabled ? 'enabled' : 'disabled', active: resource.active ? 'active' : 'inactive' };
-    case 'agent_release':
-      return { release: `${resource.version} ${resource.digest}` };
-    case 'etcd_member':
-      return [{ name: resource.name, peerUrls: [resource.peerUrl] }];
-    case 'dcs_config':
-      return { state: 'present', value: JSON.parse(JSON.stringify(resource.config)), revision: '5' };
-    case 'postgres_role':
-      return { state: 'present', attributes: resource.attributes, password: 'matches' };
-    default:
-      return bare(resource);
-  }
-}
+import { bareObserved as bare, convergedObserved as converged, labDesired, labSecrets, labSpec, LAB_PLAN_HEADER, SECRET_VALUES, TEST_DIGEST } from './lab-desired.js';
 
 function planOf(observe: (r: DesiredResource) => unknown, change?: (r: DesiredResource) => unknown) {
   const secrets = labSecrets();
   const desired = labDesired(labSpec(), secrets);
   const observed = new Map(desired.resources.map((r) => [r.id, change?.(r) ?? observe(r)]));
-  return buildPlan(HEADER, desired.resources, observed, (t) => secrets.mask(t));
+  return buildPlan(LAB_PLAN_HEADER, desired.resources, observed, TEST_DIGEST.of);
 }
 
 describe('buildPlan', () => {

@@ -5,7 +5,6 @@ import { labSpec } from './lab-desired.js';
 
 const resource = (config: object): DcsConfigResource =>
   ({ id: 'cluster/dcs_config/config', host: 'cluster', kind: 'dcs_config', stage: 'dcs', after: [], config }) as DcsConfigResource;
-const identity = (text: string): string => text;
 
 describe('the DCS config diff', () => {
   it('lists added, changed and removed keys, with nested PostgreSQL parameters by their full path', () => {
@@ -30,9 +29,9 @@ describe('the DCS config diff', () => {
   it('marks parameters that need a restart, and shows no change when the live config equals the spec', () => {
     const spec = labSpec();
     const live = JSON.parse(JSON.stringify(spec.dcs)) as Record<string, unknown>;
-    expect(dcsConfigHandler.diff(resource(spec.dcs), { state: 'present', value: live, revision: '7' }, identity)).toBeUndefined();
+    expect(dcsConfigHandler.diff(resource(spec.dcs), { state: 'present', value: live, revision: '7' })).toBeUndefined();
     const desired = { ...spec.dcs, postgresql: { ...spec.dcs.postgresql, parameters: { ...spec.dcs.postgresql.parameters, max_connections: 150, work_mem: '8MB' } } };
-    const change = dcsConfigHandler.diff(resource(desired), { state: 'present', value: live, revision: '7' }, identity);
+    const change = dcsConfigHandler.diff(resource(desired), { state: 'present', value: live, revision: '7' });
     expect(change?.restartNeeded).toEqual(['max_connections']);
     expect(change?.details).toEqual([
       '+ postgresql.parameters.max_connections = 150 (needs a PostgreSQL restart)',
@@ -43,13 +42,13 @@ describe('the DCS config diff', () => {
   it('turns synchronous mode on as a plain DCS change, without a restart', () => {
     const spec = labSpec();
     const live = JSON.parse(JSON.stringify(spec.dcs)) as Record<string, unknown>;
-    const change = dcsConfigHandler.diff(resource({ ...spec.dcs, synchronous_mode: 'quorum', synchronous_node_count: 1 }), { state: 'present', value: live, revision: '7' }, identity);
+    const change = dcsConfigHandler.diff(resource({ ...spec.dcs, synchronous_mode: 'quorum', synchronous_node_count: 1 }), { state: 'present', value: live, revision: '7' });
     expect(change).toMatchObject({ action: 'update', details: ['~ synchronous_mode: false → "quorum"'] });
     expect(change?.restartNeeded ?? []).toEqual([]);
   });
 
   it('plans a new cluster config as written by the first agent, every key added', () => {
-    const change = dcsConfigHandler.diff(resource({ ttl: 10 }), { state: 'unreachable' }, identity);
+    const change = dcsConfigHandler.diff(resource({ ttl: 10 }), { state: 'unreachable' });
     expect(change).toEqual({ action: 'create', details: ['written by the first agent from its bootstrap config', '+ ttl = 10'] });
   });
 });

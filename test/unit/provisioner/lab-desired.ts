@@ -2,8 +2,12 @@
 // files exist only once the lab was created).
 import { readFileSync } from 'node:fs';
 import type { ClusterSpec } from '../../../agent/contract/schema-types.js';
+import { agentApiAccess, type AgentApiAccess } from '../../../cli/desired/agent-api-access.js';
 import { desiredState, type DesiredFacts } from '../../../cli/desired/desired-state.js';
+import type { PlanHeader } from '../../../cli/engine/build-plan.js';
+import { digester } from '../../../cli/engine/digest.js';
 import { Secrets } from '../../../cli/desired/secrets.js';
+import type { DesiredResource } from '../../../cli/resources/desired-resource.js';
 import { checkSpec } from '../../../cli/spec/check-spec.js';
 import { projectPath } from '../../helpers/paths.js';
 
@@ -31,6 +35,20 @@ export function labSecrets(): Secrets {
   return new Secrets({ specDirectory: projectPath('inventories/lab'), env: SECRET_VALUES });
 }
 
+/** The digests of a plan made on a machine whose key is 32 bytes of 7. */
+export const TEST_DIGEST = digester(Buffer.alloc(32, 7));
+
+/** The header of a plan of the lab spec, made with TEST_DIGEST. */
+export const LAB_PLAN_HEADER: PlanHeader = {
+  format_version: 2,
+  pgha_version: '0.1.0',
+  created_at: '2026-11-23T00:00:00.000Z',
+  cluster: 'lab',
+  spec: { file: 'inventories/lab/cluster.yaml', digest: 'b'.repeat(64) },
+  digest_key: TEST_DIGEST.keyId,
+  warnings: [],
+};
+
 export const BARE_FACTS: DesiredFacts = {
   release: { version: '0.1.0', digest: 'a'.repeat(64) },
   etcdMembers: 'unreachable',
@@ -38,6 +56,67 @@ export const BARE_FACTS: DesiredFacts = {
   recordedBootstrap: new Map(),
 };
 
-export function labDesired(spec = labSpec(), secrets = labSecrets(), facts = BARE_FACTS) {
-  return desiredState(spec, secrets, facts);
+/** A stand-in for the cluster CA's certificate: rendering copies it, and only a host's certificate check parses it. */
+export const LAB_CA = '-----BEGIN CERTIFICATE-----\n(the lab CA)\n-----END CERTIFICATE-----\n';
+
+/** The REST API access of `spec` once apply created the cluster CA beside it. */
+export function labAccess(spec = labSpec()): AgentApiAccess {
+  return agentApiAccess(spec, { shown: '.pgha/lab', ca: { cert: LAB_CA, key: '(unused)' }, agentPasswordFile: '/nonexistent/agent-password' }, labSecrets());
+}
+
+export function labDesired(spec = labSpec(), secrets = labSecrets(), facts = BARE_FACTS, access = labAccess(spec)) {
+  return desiredState(spec, secrets, facts, access);
+}
+
+/** What refresh reads from bare hosts and a cluster that does not run yet. */
+export function bareObserved(resource: DesiredResource): unknown {
+  switch (resource.kind) {
+    case 'package':
+      return { installed: false };
+    case 'directory':
+    case 'file':
+      return null;
+    case 'service':
+      return { enabled: 'not-found', active: 'inactive' };
+    case 'kernel_module':
+      return { loaded: false, container: 'systemd-nspawn' };
+    case 'agent_release':
+      return { release: null };
+    case 'distro_clusters':
+      return [];
+    case 'etcd_member':
+      return 'unreachable';
+    case 'dcs_config':
+      return { state: 'unreachable' };
+    case 'postgres_role':
+      return { state: 'no-leader' };
+    case 'host_certificate':
+      return { state: 'absent' };
+  }
+}
+
+/** What refresh reads once every host and the cluster match the spec. */
+export function convergedObserved(resource: DesiredResource): unknown {
+  switch (resource.kind) {
+    case 'package':
+      return { installed: true, version: '1' };
+    case 'directory':
+      return { mode: resource.mode, owner: resource.owner, group: resource.group };
+    case 'file':
+      return { content: resource.content, mode: resource.mode, owner: resource.owner, group: resource.group };
+    case 'service':
+      return { enabled: resource.enabled ? 'enabled' : 'disabled', active: resource.active ? 'active' : 'inactive' };
+    case 'agent_release':
+      return { release: `${resource.version} ${resource.digest}` };
+    case 'etcd_member':
+      return [{ name: resource.name, peerUrls: [resource.peerUrl] }];
+    case 'dcs_config':
+      return { state: 'present', value: JSON.parse(JSON.stringify(resource.config)), revision: '5' };
+    case 'postgres_role':
+      return { state: 'present', attributes: resource.attributes, password: 'matches' };
+    case 'host_certificate':
+      return { state: 'valid', fingerprint: 'AB:CD', expires: 'Dec  1 00:00:00 2027 GMT' };
+    default:
+      return bareObserved(resource);
+  }
 }

@@ -4,11 +4,12 @@ import { painter } from '../../../cli/views/paint.js';
 import { planText } from '../../../cli/views/plan-text.js';
 
 const plan = (changes: Plan['changes'], summary: Plan['summary']): Plan => ({
-  format_version: 1,
+  format_version: 2,
   pgha_version: '0.1.0',
   created_at: '2026-11-23T00:00:00.000Z',
   cluster: 'lab',
   spec: { file: 'cluster.yaml', digest: 'a'.repeat(64) },
+  digest_key: 'e'.repeat(64),
   changes,
   observed: {},
   notices: [],

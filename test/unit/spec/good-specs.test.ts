@@ -22,7 +22,7 @@ describe('valid specs', () => {
     expect(spec?.dcs.postgresql).toMatchObject({ use_pg_rewind: true, use_slots: true, parameters: {} });
     expect(spec?.etcd).toMatchObject({ client_port: 2379, peer_port: 2380, allow_single_etcd: false });
     expect(spec?.haproxy).toMatchObject({ primary_port: 5000, replica_port: 5001, stats_port: 7000, check_interval: '1s', fall: 3, rise: 2 });
-    expect(spec?.agent).toEqual({ rest_port: 8008, log_level: 'info' });
+    expect(spec?.agent).toEqual({ rest_port: 8008, insecure: false, log_level: 'info' });
     expect(spec?.watchdog).toEqual({ mode: 'automatic', device: '/dev/watchdog', safety_margin: 5 });
   });
 
@@ -50,6 +50,15 @@ describe('valid specs', () => {
         rule: 'etcd-members',
       },
     ]);
+  });
+
+  it("accepts plain HTTP for the agents' REST API only with a warning", () => {
+    const result = checkSpec(`${MINIMAL}agent:\n  insecure: true\n`);
+    expect(result.spec?.agent.insecure).toBe(true);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'warning', rule: 'insecure', message: expect.stringMatching(/^the agents' REST API serves plain HTTP: /) as unknown }),
+    ]);
+    expect(checkSpec(`${MINIMAL}agent:\n  insecure: false\n`).diagnostics).toEqual([]);
   });
 
   it('warns when a node-local setting overrides a cluster-wide one', () => {
