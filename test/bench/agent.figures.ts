@@ -3,13 +3,15 @@
 // the write gap through HAProxy (last acknowledged write before the event → first after) for
 // a primary node death, a PostgreSQL crash and a switchover, and again for a node death and a
 // switchover with synchronous_mode on (each event once the leader names its synchronous
-// standby); acknowledged writes lost in each mode; an idle agent's memory and CPU; GET /primary
-// requests per second on 4 keep-alive connections.
+// standby); acknowledged writes lost in each mode; an idle agent's memory and CPU and GET /primary
+// requests per second on 4 keep-alive connections, with the REST API over plain HTTP and over
+// HTTPS with Basic auth (as pgha apply sets it up).
 // Run: npm run bench:agent   (PGHA_BENCH_RUNS=5 for more runs, PGHA_BENCH_TTL=20 for another ttl;
 // -- -t crash, -t sync-death, -t sync-switchover, -t idle ... for one figure; -t death and
 // -t switchover match both modes, -t "gaps death" the asynchronous node death alone)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { waitFor } from '../helpers/child-process.js';
 import { startClusterUnderLoad, type ClusterUnderLoad } from '../helpers/cluster-under-load.js';
@@ -52,14 +54,16 @@ function usage(pid: number): { rssMiB: number; cpuSeconds: number } {
   return { rssMiB: rss, cpuSeconds: ticks / 100 };
 }
 
-async function throughput(port: number, path: string, seconds: number): Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+/** Requests per second over 4 keep-alive connections; over HTTPS when given the CA. */
+async function throughput(port: number, path: string, seconds: number, ca?: string): Promise<number> {
+  const agent = ca === undefined ? new Agent({ keepAlive: true, maxSockets: 4 }) : new HttpsAgent({ keepAlive: true, maxSockets: 4, ca });
+  const send = ca === undefined ? request : httpsRequest;
   const until = Date.now() + seconds * 1000;
   let done = 0;
   const loop = async (): Promise<void> => {
     while (Date.now() < until) {
       await new Promise<void>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
+        const req = send({ host: '127.0.0.1', port, path, agent }, (res) => {
           res.resume();
           res.on('end', () => resolve());
         });
@@ -192,25 +196,28 @@ describe(`pgha-agent figures (ttl ${TTL})`, () => {
   writeGaps('async', ['death', 'crash', 'switchover']);
   writeGaps('sync', ['death', 'switchover']);
 
-  it('idle agent: memory, CPU, GET /primary throughput', async () => {
-    const load = await startClusterUnderLoad({ agent: { log: { level: 'info' } }, nodeArgs: NODE_ARGS });
-    const { cluster } = load;
-    try {
-      // Idle: no client and no HAProxy polling the agents, logging at its default level.
-      await load.writer.stop();
-      await load.haproxy.stop();
-      const primary = await cluster.waitForPrimary(30_000);
-      const pids = cluster.members.map((m) => m.agent!.pid);
-      const before = pids.map(usage);
-      await new Promise((resolve) => setTimeout(resolve, 60_000));
-      const after = pids.map(usage);
-      summary('idle agent resident memory', after.map((u) => u.rssMiB), 'MiB');
-      summary('idle agent CPU per minute', after.map((u, i) => u.cpuSeconds - before[i]!.cpuSeconds), 'CPU-s');
-      const rates: number[] = [];
-      for (let i = 0; i < RUNS; i++) rates.push(await throughput(cluster.member(primary).apiPort, '/primary', 5));
-      summary('GET /primary on the real primary agent, 4 keep-alive connections', rates, 'req/s');
-    } finally {
-      await load.stop();
-    }
-  });
+  for (const securedApi of [false, true]) {
+    const api = securedApi ? 'HTTPS and Basic auth' : 'plain HTTP';
+    it(`idle agent, REST API over ${api}: memory, CPU, GET /primary throughput`, async () => {
+      const load = await startClusterUnderLoad({ agent: { log: { level: 'info' } }, nodeArgs: NODE_ARGS, securedApi });
+      const { cluster } = load;
+      try {
+        // Idle: no client and no HAProxy polling the agents, logging at its default level.
+        await load.writer.stop();
+        await load.haproxy.stop();
+        const primary = await cluster.waitForPrimary(30_000);
+        const pids = cluster.members.map((m) => m.agent!.pid);
+        const before = pids.map(usage);
+        await new Promise((resolve) => setTimeout(resolve, 60_000));
+        const after = pids.map(usage);
+        summary(`idle agent resident memory [${api}]`, after.map((u) => u.rssMiB), 'MiB');
+        summary(`idle agent CPU per minute [${api}]`, after.map((u, i) => u.cpuSeconds - before[i]!.cpuSeconds), 'CPU-s');
+        const rates: number[] = [];
+        for (let i = 0; i < RUNS; i++) rates.push(await throughput(cluster.member(primary).apiPort, '/primary', 5, cluster.apiSecurity?.ca.cert));
+        summary(`GET /primary on the real primary agent, 4 keep-alive connections [${api}]`, rates, 'req/s');
+      } finally {
+        await load.stop();
+      }
+    });
+  }
 });
