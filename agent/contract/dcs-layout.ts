@@ -46,6 +46,7 @@ export function dcsLayout(namespace: string, scope: string): DcsLayout {
 }
 
 /** pgha's own keys, outside Patroni's prefix so Patroni tools never see them. */
-export function pghaLayout(scope: string): { lock: string; lastApplied: string; timeline: string } {
-  return { lock: `/pgha/${scope}/lock`, lastApplied: `/pgha/${scope}/last-applied`, timeline: `/pgha/${scope}/timeline` };
+export function pghaLayout(scope: string): { prefix: string; lock: string; lastApplied: string; timeline: string } {
+  const prefix = `/pgha/${scope}/`;
+  return { prefix, lock: `${prefix}lock`, lastApplied: `${prefix}last-applied`, timeline: `${prefix}timeline` };
 }

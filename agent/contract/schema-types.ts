@@ -156,6 +156,10 @@ export interface ClusterSpec {
      * Allow a single etcd member. It is a single point of failure, so pgha warns about it.
      */
     allow_single_etcd: boolean;
+    /**
+     * Run etcd over plain HTTP without authentication. By default etcd serves TLS to clients and peers with a certificate per host from the cluster CA that pgha keeps beside the spec in `.pgha/<cluster>/`, asks every client for a certificate from that CA, and has authentication on (a `root` user for pgha, a user per cluster for the agents); `pgha validate` warns about this opt-out.
+     */
+    insecure: boolean;
   };
   /**
    * HAProxy on the hosts with the `haproxy` role: one port that always reaches the primary, one that spreads reads over healthy replicas, both following the agents' health checks.
@@ -823,7 +827,8 @@ export interface Change {
     | 'dcs_config'
     | 'agent_restart'
     | 'postgres_role'
-    | 'host_certificate';
+    | 'host_certificate'
+    | 'etcd_auth';
   /**
    * What the change is to: a path, a package, a unit.
    */

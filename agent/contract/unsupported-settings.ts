@@ -63,7 +63,6 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
     refuses: isTrue,
     reason: 'replicas that restore from the WAL archive without streaming are not supported by this version of pgha yet; remove it or set it to false',
   },
-  { spec: ['etcd', 'auth'], refuses: isNotEmpty, reason: 'etcd authentication is not supported by this version of pgha yet; remove it' },
 ];
 
 export type SettingsDocument = 'dcs' | 'agent' | 'spec';

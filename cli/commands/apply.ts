@@ -111,7 +111,7 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
           return context.exit(ExitCode.failed);
         }
         const takeLock = async (): Promise<void> => {
-          lock ??= await acquireApplyLock(session.cluster.etcd(), session.spec.metadata.name, { commit: session.source.git?.commit, timeoutMs, now: () => new Date(), sleep });
+          lock ??= await acquireApplyLock(() => session.cluster.etcd(), session.spec.metadata.name, { commit: session.source.git?.commit, timeoutMs, now: () => new Date(), sleep });
         };
         const interrupted = (signal: NodeJS.Signals): void => {
           io.err(`\npgha: ${signal}: stopping; changes already made stay, and the next plan shows what is left.\n`);

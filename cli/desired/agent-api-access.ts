@@ -37,7 +37,7 @@ export interface AgentApiAccess {
 
 /** What the local material must hold for this spec. */
 export function materialNeeds(spec: ClusterSpec): MaterialNeeds {
-  return { ca: !spec.agent.insecure && !spec.agent.tls, agentPassword: spec.agent.auth === undefined };
+  return { ca: !spec.agent.insecure && !spec.agent.tls, passwords: spec.agent.auth === undefined ? ['agent-password'] : [] };
 }
 
 /** `agent.tls`'s files, read and checked: one certificate that names every postgres host, without a Common Name. */
@@ -60,7 +60,7 @@ function suppliedTls(spec: ClusterSpec, secrets: Secrets): { ca: string; supplie
 }
 
 export function agentApiAccess(spec: ClusterSpec, material: LocalMaterial, secrets: Secrets): AgentApiAccess {
-  const generated = material.agentPasswordFile;
+  const generated = material.passwordFiles['agent-password'];
   const tls = suppliedTls(spec, secrets);
   return {
     https: !spec.agent.insecure,

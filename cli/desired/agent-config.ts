@@ -4,7 +4,8 @@ import { parse } from 'yaml';
 import type { AgentConfig, ClusterSpec, Host, RoleCredentials } from '../../agent/contract/schema-types.js';
 import { unsupportedSettingsIn } from '../../agent/contract/unsupported-settings.js';
 import { hostsWithRole } from '../spec/host-roles.js';
-import { restApiSettings, type AgentApiAccess } from './agent-api-access.js';
+import { CREATED_BY_APPLY, restApiSettings, type AgentApiAccess } from './agent-api-access.js';
+import type { EtcdSecurity } from './etcd-access.js';
 import { AGENT_ETCD_TLS } from './etcd-tls.js';
 import { secretYaml, type SecretYaml } from './secret-yaml.js';
 import type { Secrets } from './secrets.js';
@@ -41,7 +42,7 @@ export function recordedBootstrap(content: string | undefined): AgentConfig['boo
 }
 
 /** The config, each secret as a placeholder (see agentConfigFile). */
-function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, access: AgentApiAccess, bootstrap?: AgentConfig['bootstrap']): AgentConfig {
+function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, access: AgentApiAccess, etcd: EtcdSecurity, bootstrap?: AgentConfig['bootstrap']): AgentConfig {
   const credentials = (role: RoleCredentials, where: string) => ({ username: role.username, password: secrets.placeholder(role.password, where) });
   const { authentication } = spec.postgres;
   return {
@@ -51,8 +52,9 @@ function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, access: Ag
     log: { level: spec.agent.log_level },
     etcd: {
       hosts: hostsWithRole(spec, 'etcd').map(({ host: h }) => `${h.address}:${spec.etcd.client_port}`) as [string, ...string[]],
-      protocol: spec.etcd.tls ? 'https' : 'http',
-      ...(spec.etcd.tls && { cert: AGENT_ETCD_TLS.cert, key: AGENT_ETCD_TLS.key, ...(spec.etcd.tls.ca_file && { cacert: AGENT_ETCD_TLS.ca }) }),
+      protocol: etcd.mode === 'none' ? 'http' : 'https',
+      ...(etcd.mode !== 'none' && { cert: AGENT_ETCD_TLS.cert, key: AGENT_ETCD_TLS.key, ...((etcd.mode === 'cluster-ca' || spec.etcd.tls?.ca_file) && { cacert: AGENT_ETCD_TLS.ca }) }),
+      ...(etcd.auth && { username: etcd.auth.agents.user, password: etcd.auth.agents.ref ? secrets.placeholder(etcd.auth.agents.ref, etcd.auth.agents.source) : secrets.placeholderOf(CREATED_BY_APPLY) }),
     },
     restapi: restApiSettings(spec, host, secrets, access),
     postgresql: {
@@ -76,6 +78,6 @@ function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, access: Ag
 }
 
 /** The file's content, and where in it the secrets are. */
-export function agentConfigFile(spec: ClusterSpec, host: Host, secrets: Secrets, access: AgentApiAccess, bootstrap?: AgentConfig['bootstrap']): SecretYaml {
-  return secretYaml('# Written by pgha apply from the cluster spec; changes made here are undone by the next apply.\n', agentConfig(spec, host, secrets, access, bootstrap), secrets);
+export function agentConfigFile(spec: ClusterSpec, host: Host, secrets: Secrets, access: AgentApiAccess, etcd: EtcdSecurity, bootstrap?: AgentConfig['bootstrap']): SecretYaml {
+  return secretYaml('# Written by pgha apply from the cluster spec; changes made here are undone by the next apply.\n', agentConfig(spec, host, secrets, access, etcd, bootstrap), secrets);
 }

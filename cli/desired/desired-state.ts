@@ -1,6 +1,6 @@
 // The spec rendered as resources: what every host should have, in the order apply brings it
 // about (packages → files → units → services per host; etcd → agents → HAProxy → DCS config → roles).
-import type { AgentConfig, ClusterSpec, Host } from '../../agent/contract/schema-types.js';
+import type { AgentConfig, ClusterSpec, Host, SecretRef } from '../../agent/contract/schema-types.js';
 import { dirname } from 'node:path';
 import { CLUSTER, readByAgentAtStart, resourceName, type DesiredResource, type ResourceDraft, type ServiceAction, type Stage } from '../resources/desired-resource.js';
 import { RELEASE_LINK } from '../resources/agent-release.js';
@@ -8,9 +8,10 @@ import type { EtcdMember } from '../transport/cluster-access.js';
 import { AGENT_API_TLS, CREATED_BY_APPLY, HAPROXY_API_CA, type AgentApiAccess } from './agent-api-access.js';
 import { agentConfigFile } from './agent-config.js';
 import { AGENT_CONFIG_PATH, AGENT_UNIT, AGENT_UNIT_PATH, agentUnitFile } from './agent-unit.js';
-import { ETCD_ENVIRONMENT_PATH, etcdEnvironmentFile, etcdPeerUrl, type FirstStart } from './etcd-environment.js';
+import { ETCD_ENVIRONMENT_PATH, ETCD_LOOPBACK, etcdEnvironmentFile, etcdPeerUrl, type FirstStart } from './etcd-environment.js';
 import { etcdPlacements, type EtcdPlacement } from './etcd-first-start.js';
 import { AGENT_ETCD_TLS, ETCD_MEMBER_TLS, etcdTlsMaterial, type EtcdTlsMaterial, type TlsFiles } from './etcd-tls.js';
+import { ETCD_ROOT_USER, type EtcdSecurity } from './etcd-access.js';
 import { HAPROXY_CONFIG_PATH, haproxyConfigFile } from './haproxy-config.js';
 import { roleAttributes } from './role-attributes.js';
 import type { Secrets } from './secrets.js';
@@ -44,15 +45,26 @@ class HostResources {
   }
 }
 
-/** The etcd certificate, key and CA as files at `paths`, the key readable by `owner` and `group` only. */
+/**
+ * etcd's CA, certificate and key as files at `paths`: the spec's own (`etcd.tls`), the key readable
+ * by `owner` and `group` only; or a certificate for the host from the cluster CA, its key
+ * readable by `owner` only.
+ */
 function tlsFiles(
   r: HostResources,
+  host: Host,
   tls: EtcdTlsMaterial | undefined,
+  etcd: EtcdSecurity,
   paths: TlsFiles,
   options: { owner: string; group: string; after: string[]; onChange?: ServiceAction; restartsAgent?: boolean },
+  extraNames: readonly string[] = [],
 ): string[] {
-  if (!tls) return [];
   const file = (path: string, content: string, mode: string): string => r.add({ kind: 'file', path, content, mode, ...options });
+  if (etcd.mode === 'cluster-ca') {
+    const certificate = r.add({ kind: 'host_certificate', addresses: [host.address, ...extraNames], ...(etcd.ca !== undefined && { ca: etcd.ca }), cert: paths.cert, key: paths.key, ...options });
+    return [file(paths.ca, etcd.ca ?? `${CREATED_BY_APPLY}\n`, '644'), certificate];
+  }
+  if (!tls) return [];
   return [...(tls.ca ? [file(paths.ca, tls.ca, '644')] : []), file(paths.cert, tls.cert, '644'), file(paths.key, tls.key, '640')];
 }
 
@@ -67,7 +79,7 @@ function agentApiFiles(r: HostResources, host: Host, access: AgentApiAccess, aft
   return [ca, r.add({ kind: 'host_certificate', addresses: [host.address], ...(access.ca !== undefined && { ca: access.ca }), cert: AGENT_API_TLS.cert, key: AGENT_API_TLS.key, ...owner })];
 }
 
-function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secrets: Secrets, facts: DesiredFacts, tls: EtcdTlsMaterial | undefined, access: AgentApiAccess): void {
+function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secrets: Secrets, facts: DesiredFacts, tls: EtcdTlsMaterial | undefined, access: AgentApiAccess, etcd: EtcdSecurity): void {
   const noMainCluster = r.add({ kind: 'file', path: CREATECLUSTER_CONF, content: '# Written by pgha apply: only the pgha agent creates and starts PostgreSQL.\ncreate_main_cluster = false\n', mode: '644', owner: 'root', group: 'root' });
   const postgres = r.add({ kind: 'package', name: `postgresql-${spec.postgres.version}`, after: [noMainCluster] });
   const node = r.add({ kind: 'package', name: 'nodejs' });
@@ -75,8 +87,8 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
   const distroClusters = r.add({ kind: 'distro_clusters', after: [postgres] });
   const configDir = r.add({ kind: 'directory', path: '/etc/pgha', mode: '750', owner: 'root', group: 'postgres', after: [postgres] });
   const release = r.add({ kind: 'agent_release', ...facts.release, restartsAgent: true });
-  const config = r.add({ kind: 'file', path: AGENT_CONFIG_PATH, ...agentConfigFile(spec, host, secrets, access, facts.recordedBootstrap.get(host.name)), mode: '600', owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
-  const etcdClientFiles = tlsFiles(r, tls, AGENT_ETCD_TLS, { owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
+  const config = r.add({ kind: 'file', path: AGENT_CONFIG_PATH, ...agentConfigFile(spec, host, secrets, access, etcd, facts.recordedBootstrap.get(host.name)), mode: '600', owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
+  const etcdClientFiles = tlsFiles(r, host, tls, etcd, AGENT_ETCD_TLS, { owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
   const apiFiles = agentApiFiles(r, host, access, [configDir]);
   const unit = r.add({ kind: 'file', path: AGENT_UNIT_PATH, content: agentUnitFile(spec, host, RELEASE_LINK), mode: '644', owner: 'root', group: 'root', daemonReload: true, restartsAgent: true });
   const watchdog: string[] = [];
@@ -98,13 +110,15 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
   });
 }
 
-function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, placement: EtcdPlacement, joinsAfter: string | undefined, tls: EtcdTlsMaterial | undefined): string {
+function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, placement: EtcdPlacement, joinsAfter: string | undefined, tls: EtcdTlsMaterial | undefined, etcd: EtcdSecurity): string {
   const server = r.add({ kind: 'package', name: 'etcd-server' });
   r.add({ kind: 'package', name: 'etcd-client' });
   const dataDir = r.add({ kind: 'directory', path: spec.etcd.data_dir, mode: '700', owner: 'etcd', group: 'etcd', after: [server] });
   const restartEtcd = { unit: 'etcd.service', verb: 'try-restart', noBlock: true } as const;
-  const tlsDir = tls ? [r.add({ kind: 'directory', path: dirname(ETCD_MEMBER_TLS.cert), mode: '750', owner: 'root', group: 'etcd', after: [server] })] : [];
-  const memberFiles = tlsFiles(r, tls, ETCD_MEMBER_TLS, { owner: 'root', group: 'etcd', after: tlsDir, onChange: restartEtcd });
+  const tlsDir = etcd.mode !== 'none' ? [r.add({ kind: 'directory', path: dirname(ETCD_MEMBER_TLS.cert), mode: '750', owner: 'root', group: 'etcd', after: [server] })] : [];
+  // etcd reads the key of a certificate from the cluster CA as its owner.
+  // It names loopback too: etcd also listens there, and its own JSON gateway dials that address.
+  const memberFiles = tlsFiles(r, host, tls, etcd, ETCD_MEMBER_TLS, { owner: etcd.mode === 'cluster-ca' ? 'etcd' : 'root', group: 'etcd', after: tlsDir, onChange: restartEtcd }, [ETCD_LOOPBACK]);
   const environment = r.add({
     kind: 'file',
     path: ETCD_ENVIRONMENT_PATH,
@@ -141,7 +155,16 @@ function haproxyResources(r: HostResources, spec: ClusterSpec, access: AgentApiA
   r.add({ kind: 'service', unit: 'haproxy.service', enabled: true, active: true, stage: 'haproxy', after: [haproxy, config] });
 }
 
-export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: DesiredFacts, access: AgentApiAccess): DesiredState {
+/** etcd's users and roles, once every member runs (see etcd-auth). */
+function etcdAuthResource(cluster: HostResources, etcd: EtcdSecurity, secrets: Secrets, after: string[]): void {
+  if (!etcd.auth) return;
+  const { root, agents } = etcd.auth;
+  const value = (password: { ref: SecretRef | undefined; source: string }): string => (password.ref ? secrets.resolve(password.ref, password.source) : CREATED_BY_APPLY);
+  // In the agents' stage: after the gate that waits for every etcd member (the agents hold their credentials before authentication is on).
+  cluster.add({ kind: 'etcd_auth', rootUser: ETCD_ROOT_USER, rootPassword: value(root), user: agents.user, password: value(agents), prefixes: agents.prefixes, stage: 'agent', after });
+}
+
+export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: DesiredFacts, access: AgentApiAccess, etcd: EtcdSecurity): DesiredState {
   const tls = etcdTlsMaterial(spec, secrets);
   const resources: DesiredResource[] = [];
   const placements = etcdPlacements(spec, facts.etcdMembers, facts.etcdRecordedFirstStart);
@@ -149,12 +172,13 @@ export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: Desired
   for (const host of spec.hosts) {
     const r = new HostResources(host.name);
     const placement = placements.get(host.name);
-    if (placement) memberIds.set(host.name, etcdResources(r, spec, host, placement, placement.joinsAfter && memberIds.get(placement.joinsAfter), tls));
-    if (host.roles.includes('postgres')) postgresResources(r, spec, host, secrets, facts, tls, access);
+    if (placement) memberIds.set(host.name, etcdResources(r, spec, host, placement, placement.joinsAfter && memberIds.get(placement.joinsAfter), tls, etcd));
+    if (host.roles.includes('postgres')) postgresResources(r, spec, host, secrets, facts, tls, access, etcd);
     if (host.roles.includes('haproxy')) haproxyResources(r, spec, access);
     resources.push(...r.list);
   }
   const cluster = new HostResources(CLUSTER);
+  etcdAuthResource(cluster, etcd, secrets, resources.filter((x) => x.kind === 'etcd_member' || (x.kind === 'service' && x.unit === 'etcd.service')).map((x) => x.id));
   cluster.add({ kind: 'dcs_config', config: spec.dcs, stage: 'dcs' });
   for (const [name, user] of Object.entries(spec.postgres.users ?? {})) {
     const parsed = roleAttributes(user.options ?? []);

@@ -3,13 +3,17 @@
 // or `existing` with exactly the members at its turn for a host that joins a running one.
 import type { ClusterSpec, Host } from '../../agent/contract/schema-types.js';
 import { hostsWithRole } from '../spec/host-roles.js';
+import { UserError } from '../user-error.js';
+import { etcdScheme, etcdTlsMode } from './etcd-access.js';
 import { ETCD_MEMBER_TLS } from './etcd-tls.js';
 
 export const ETCD_ENVIRONMENT_PATH = '/etc/default/etcd';
+/** etcd also serves clients on loopback, for etcdctl on the host. */
+export const ETCD_LOOPBACK = '127.0.0.1';
 
 export type InitialClusterState = 'new' | 'existing';
 
-const scheme = (spec: ClusterSpec): string => (spec.etcd.tls ? 'https' : 'http');
+const scheme = etcdScheme;
 
 export function etcdPeerUrl(spec: ClusterSpec, host: Host): string {
   return `${scheme(spec)}://${host.address}:${spec.etcd.peer_port}`;
@@ -17,10 +21,10 @@ export function etcdPeerUrl(spec: ClusterSpec, host: Host): string {
 
 /** Serve clients and peers with the member certificate; with a CA, ask them for certificates it signed. */
 function tlsLines(spec: ClusterSpec): string {
-  const tls = spec.etcd.tls;
-  if (!tls) return '';
+  const mode = etcdTlsMode(spec);
+  if (mode === 'none') return '';
   const files = [`CERT_FILE=${ETCD_MEMBER_TLS.cert}`, `KEY_FILE=${ETCD_MEMBER_TLS.key}`];
-  if (tls.ca_file) files.push(`TRUSTED_CA_FILE=${ETCD_MEMBER_TLS.ca}`, 'CLIENT_CERT_AUTH=true');
+  if (mode === 'cluster-ca' || spec.etcd.tls?.ca_file) files.push(`TRUSTED_CA_FILE=${ETCD_MEMBER_TLS.ca}`, 'CLIENT_CERT_AUTH=true');
   return [...files.map((line) => `ETCD_${line}`), ...files.map((line) => `ETCD_PEER_${line}`)].join('\n') + '\n';
 }
 
@@ -29,6 +33,22 @@ export interface FirstStart {
   state: InitialClusterState;
   /** `name=peer-url` of each member, comma-separated. */
   initialCluster: string;
+}
+
+/** Whether a host's current file has etcd serve its clients plain HTTP. */
+export function servesPlainHttp(content: string | undefined): boolean {
+  return /^ETCD_LISTEN_CLIENT_URLS=http:/m.test(content ?? '');
+}
+
+/**
+ * Refuses to restart a running plain-HTTP etcd into TLS and authentication, which its agents
+ * could not reach: moving an existing cluster to the secured setup is a migration of its own.
+ */
+export function refuseInsecureToSecured(spec: ClusterSpec, plainHosts: readonly string[]): void {
+  if (etcdTlsMode(spec) === 'none' || plainHosts.length === 0) return;
+  throw new UserError(
+    `etcd on ${plainHosts.join(', ')} serves plain HTTP, and this version of pgha cannot yet move a running cluster to etcd with TLS and authentication (the agents would lose etcd): set etcd.insecure: true in the spec to keep it as it is`,
+  );
 }
 
 /** What a host's current file records, so a member's file stays as it was written. */
@@ -55,7 +75,7 @@ export function etcdEnvironmentFile(spec: ClusterSpec, host: Host, firstStart: F
 ETCD_NAME=${host.name}
 ETCD_DATA_DIR=${spec.etcd.data_dir}
 ETCD_LISTEN_PEER_URLS=${etcdPeerUrl(spec, host)}
-ETCD_LISTEN_CLIENT_URLS=${client},${scheme(spec)}://127.0.0.1:${spec.etcd.client_port}
+ETCD_LISTEN_CLIENT_URLS=${client},${scheme(spec)}://${ETCD_LOOPBACK}:${spec.etcd.client_port}
 ETCD_INITIAL_ADVERTISE_PEER_URLS=${etcdPeerUrl(spec, host)}
 ETCD_ADVERTISE_CLIENT_URLS=${client}
 ETCD_INITIAL_CLUSTER=${firstStart.initialCluster}

@@ -22,8 +22,12 @@ function describe(holder: LockHolder): string {
   return `${holder.holder}${holder.commit ? ` (spec commit ${holder.commit.slice(0, 12)})` : ''} since ${holder.since}`;
 }
 
+/**
+ * `client` gives the etcd client of the moment: when this run turns etcd's authentication on,
+ * the client that took the lock may no longer revoke its lease, and root deletes the key instead.
+ */
 export async function acquireApplyLock(
-  etcd: Etcd3,
+  client: () => Promise<Etcd3>,
   scope: string,
   options: { commit?: string; timeoutMs: number; now: () => Date; sleep: (ms: number) => Promise<void> },
 ): Promise<ApplyLock> {
@@ -31,6 +35,7 @@ export async function acquireApplyLock(
   const me: LockHolder = { holder: `${userInfo().username}@${hostname()} pid ${process.pid}`, ...(options.commit && { commit: options.commit }), since: options.now().toISOString() };
   const deadline = options.now().getTime() + options.timeoutMs;
   let lease: Lease | undefined;
+  const etcd = await client();
   try {
     lease = etcd.lease(LEASE_TTL_S);
     const leaseId = await lease.grant();
@@ -38,7 +43,12 @@ export async function acquireApplyLock(
       const result = await etcd.if(key, 'Create', '==', 0).then(etcd.put(key).value(JSON.stringify(me)).lease(leaseId)).else(etcd.get(key)).commit();
       if (result.succeeded) {
         const held = lease;
-        return { release: () => held.revoke().catch(() => undefined) };
+        const mine = JSON.stringify(me);
+        const deleteAsCurrent = async (): Promise<void> => {
+          const current = await client();
+          await current.if(key, 'Value', '==', mine).then(current.delete().key(key)).commit();
+        };
+        return { release: () => held.revoke().catch(deleteAsCurrent).catch(() => undefined) };
       }
       const text = result.responses[0]?.response_range?.kvs[0]?.value.toString() ?? '{}';
       const holder = JSON.parse(text) as LockHolder;

@@ -1,9 +1,10 @@
 // Refresh: read every host and the cluster, read-only, then render what the spec wants of them.
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { desiredState, type DesiredState } from '../desired/desired-state.js';
-import { ETCD_ENVIRONMENT_PATH, recordedFirstStart, type FirstStart } from '../desired/etcd-environment.js';
+import { ETCD_ENVIRONMENT_PATH, recordedFirstStart, refuseInsecureToSecured, servesPlainHttp, type FirstStart } from '../desired/etcd-environment.js';
 import type { Secrets } from '../desired/secrets.js';
 import type { AgentApiAccess } from '../desired/agent-api-access.js';
+import type { EtcdSecurity } from '../desired/etcd-access.js';
 import { recordedBootstrap } from '../desired/agent-config.js';
 import { AGENT_CONFIG_PATH } from '../desired/agent-unit.js';
 import type { AgentConfig } from '../../agent/contract/schema-types.js';
@@ -52,7 +53,7 @@ function memoized(cluster: ClusterReader): ClusterReader {
 export async function refresh(
   spec: ClusterSpec,
   secrets: Secrets,
-  access: AgentApiAccess,
+  access: { api: AgentApiAccess; etcd: EtcdSecurity },
   release: { version: string; digest: string },
   context: ReadContext,
   parallelism: number,
@@ -63,20 +64,21 @@ export async function refresh(
     reading.cluster.dcsConfig(),
     mapWithLimit(hostsWithRole(spec, 'etcd'), parallelism, async ({ host }) => {
       const file = await reading.transport(host.name).readFile(ETCD_ENVIRONMENT_PATH);
-      return [host.name, recordedFirstStart(file?.content)] as [string, FirstStart | undefined];
+      return [host.name, recordedFirstStart(file?.content), servesPlainHttp(file?.content)] as [string, FirstStart | undefined, boolean];
     }),
     mapWithLimit(hostsWithRole(spec, 'postgres'), parallelism, async ({ host }) => {
       const file = await reading.transport(host.name).readFile(AGENT_CONFIG_PATH);
       return [host.name, recordedBootstrap(file?.content)] as [string, AgentConfig['bootstrap'] | undefined];
     }),
   ]);
+  refuseInsecureToSecured(spec, recorded.filter(([, , plain]) => plain).map(([name]) => name));
   const clusterExists = liveConfig !== 'unreachable' && liveConfig !== null;
   const desired = desiredState(spec, secrets, {
     release,
     etcdMembers,
-    etcdRecordedFirstStart: new Map(recorded),
+    etcdRecordedFirstStart: new Map(recorded.map(([name, firstStart]) => [name, firstStart])),
     recordedBootstrap: new Map(clusterExists ? bootstraps : []),
-  }, access);
+  }, access.api, access.etcd);
   const byHost = new Map<string, DesiredResource[]>();
   for (const r of desired.resources) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
   const observed = new Map<string, unknown>();

@@ -64,7 +64,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const release = await localRelease(options.bundleDir, options.pghaVersion);
   const digest = digester(await loadDigestKey(options.env));
   const pki = clusterPki(spec, source.directory, options.issuer, secrets);
-  const cluster = clusterAccess(spec, secrets, () => agentApiClient(pki.access(), secrets), (host, address, port) => connections.forward(host, address, port));
+  const cluster = clusterAccess(spec, secrets, () => pki.etcdClient(), () => agentApiClient(pki.access(), secrets), (host, address, port) => connections.forward(host, address, port));
   let connections: HostConnections;
   try {
     connections = await connectHosts(spec, { specDirectory: source.directory, acceptNewHostKeys: options.acceptNewHostKeys, parallelism: options.parallelism, env: options.env });
@@ -90,7 +90,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     digest_key: digest.keyId,
   };
   const plan = async (): Promise<{ refreshed: Refreshed; plan: Plan }> => {
-    const refreshed = await refresh(spec, secrets, pki.access(), release, { transport: reader, cluster }, options.parallelism);
+    const refreshed = await refresh(spec, secrets, { api: pki.access(), etcd: pki.etcdSecurity() }, release, { transport: reader, cluster }, options.parallelism);
     pki.refuseForeignHeld(refreshed.desired.resources, refreshed.observed);
     const built = buildPlan({ ...header, created_at: options.now().toISOString(), warnings: [] }, refreshed.desired.resources, refreshed.observed, digest.of);
     return { refreshed, plan: built };

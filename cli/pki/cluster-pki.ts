@@ -3,15 +3,22 @@
 // and the refusal to re-key hosts whose certificates come from a CA this machine does not hold.
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { agentApiAccess, materialNeeds, type AgentApiAccess } from '../desired/agent-api-access.js';
+import { etcdAuth, etcdMaterialNeeds, etcdSecurity, etcdTlsMode, ETCD_ROOT_USER, type EtcdSecurity } from '../desired/etcd-access.js';
+import { etcdTlsMaterial } from '../desired/etcd-tls.js';
 import type { Secrets } from '../desired/secrets.js';
+import type { EtcdClientSettings } from '../transport/cluster-access.js';
 import type { DesiredResource } from '../resources/desired-resource.js';
 import { UserError } from '../user-error.js';
 import type { CertificateVerdict } from './certificate-check.js';
-import { ensureLocalMaterial, missingMaterial, readLocalMaterial, type LocalMaterial } from './local-material.js';
+import { ensureLocalMaterial, missingMaterial, readLocalMaterial, type LocalMaterial, type MaterialNeeds } from './local-material.js';
 import type { CertificateIssuer, KeyPair } from './openssl-issuer.js';
 
 export interface ClusterPki {
   access(): AgentApiAccess;
+  /** How etcd is secured: its TLS, the cluster CA and its users. */
+  etcdSecurity(): EtcdSecurity;
+  /** How pgha itself connects to etcd: a client certificate issued for this run (or the spec's own), and root's password. */
+  etcdClient(): Promise<EtcdClientSettings>;
   /** What apply creates before it plans, in words; undefined when nothing is missing. */
   pending(): string | undefined;
   /** Creates what is missing (apply only). */
@@ -24,12 +31,37 @@ export interface ClusterPki {
   refuseForeignHeld(desired: readonly DesiredResource[], observed: ReadonlyMap<string, unknown>): void;
 }
 
+/** The name in the certificate pgha presents to etcd, issued afresh for each run and never stored. */
+const CLI_NAME = 'pgha-cli';
+const CLI_CERTIFICATE_DAYS = 1;
+
+/** What the local material must hold for the agents' API and for etcd. */
+function allNeeds(spec: ClusterSpec): MaterialNeeds {
+  const [api, etcd] = [materialNeeds(spec), etcdMaterialNeeds(spec)];
+  return { ca: api.ca || etcd.ca, passwords: [...api.passwords, ...etcd.passwords] };
+}
+
 export function clusterPki(spec: ClusterSpec, specDirectory: string, issuer: CertificateIssuer, secrets: Secrets): ClusterPki {
   const cluster = spec.metadata.name;
-  const needs = materialNeeds(spec);
+  const needs = allNeeds(spec);
   let material: LocalMaterial = readLocalMaterial(specDirectory, cluster);
   return {
     access: () => agentApiAccess(spec, material, secrets),
+    etcdSecurity: () => etcdSecurity(spec, material),
+    async etcdClient() {
+      const auth = etcdAuth(spec, material);
+      const root = auth?.root.ref && { username: ETCD_ROOT_USER, password: secrets.resolve(auth.root.ref, auth.root.source) };
+      const mode = etcdTlsMode(spec);
+      if (mode === 'none') return { ...(root && { root }) };
+      if (mode === 'supplied') {
+        const supplied = etcdTlsMaterial(spec, secrets);
+        return { ...(supplied && { tls: { ca: supplied.ca, cert: supplied.cert, key: supplied.key } }), ...(root && { root }) };
+      }
+      // Before apply creates the CA there is no etcd to reach either: asked again once it exists.
+      if (!material.ca) throw new Error('the cluster CA does not exist yet, so no etcd serves with it');
+      const identity = await issuer.issue(material.ca, [CLI_NAME], CLI_CERTIFICATE_DAYS);
+      return { tls: { ca: material.ca.cert, ...identity }, ...(root && { root }) };
+    },
     pending: () => missingMaterial(material, needs),
     async create() {
       material = await ensureLocalMaterial(specDirectory, cluster, needs, issuer);

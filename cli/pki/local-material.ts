@@ -1,6 +1,7 @@
 // What pgha generates for a cluster and keeps beside its spec, in `.pgha/<cluster>/`: the cluster
-// CA (`ca.crt`, `ca.key`) and the password of the agents' REST API when the spec gives none
-// (`agent-password`). It is secret and never committed (the directory is in .gitignore); copy
+// CA (`ca.crt`, `ca.key`) and the passwords the spec does not give: the agents' REST API
+// (`agent-password`), etcd's root user (`etcd-root-password`) and the agents' etcd user
+// (`etcd-agent-password`). It is secret and never committed (the directory is in .gitignore); copy
 // it to any other machine that runs pgha for the cluster. `pgha plan` only reads it; `pgha apply`
 // creates what is missing before it plans.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,17 +17,25 @@ export interface LocalMaterial {
   shown: string;
   /** The cluster CA; undefined until the first apply creates it. */
   ca: KeyPair | undefined;
-  /** The file holding the generated REST password; undefined until the first apply creates it. */
-  agentPasswordFile: string | undefined;
+  /** The file holding each generated password; absent until the first apply creates it. */
+  passwordFiles: Partial<Record<GeneratedPassword, string>>;
 }
+
+/** The passwords pgha generates, each in a file of its own name. */
+export const GENERATED_PASSWORDS = {
+  'agent-password': "a password for the agents' REST API",
+  'etcd-root-password': "a password for etcd's root user",
+  'etcd-agent-password': "a password for the agents' etcd user",
+} as const;
+export type GeneratedPassword = keyof typeof GENERATED_PASSWORDS;
 
 /** What the material needs to hold for a spec. */
 export interface MaterialNeeds {
   ca: boolean;
-  agentPassword: boolean;
+  passwords: GeneratedPassword[];
 }
 
-const FILES = { cert: 'ca.crt', key: 'ca.key', agentPassword: 'agent-password' } as const;
+const FILES = { cert: 'ca.crt', key: 'ca.key' } as const;
 
 function directoryOf(specDirectory: string, cluster: string): { path: string; shown: string } {
   const path = join(specDirectory, LOCAL_DIRECTORY, cluster);
@@ -49,15 +58,17 @@ function readCa(path: string, shown: string): KeyPair | undefined {
 /** The material as it is now, read only. */
 export function readLocalMaterial(specDirectory: string, cluster: string): LocalMaterial {
   const { path, shown } = directoryOf(specDirectory, cluster);
-  const passwordFile = join(path, FILES.agentPassword);
-  return { shown, ca: readCa(path, shown), agentPasswordFile: existsSync(passwordFile) ? passwordFile : undefined };
+  const passwordFiles = Object.fromEntries(
+    Object.keys(GENERATED_PASSWORDS).flatMap((name) => (existsSync(join(path, name)) ? [[name, join(path, name)]] : [])),
+  ) as LocalMaterial['passwordFiles'];
+  return { shown, ca: readCa(path, shown), passwordFiles };
 }
 
 /** What apply will create, in one sentence; undefined when nothing is missing. */
 export function missingMaterial(material: LocalMaterial, needs: MaterialNeeds): string | undefined {
   const missing = [
     ...(needs.ca && !material.ca ? [`the cluster CA (${FILES.cert}, ${FILES.key})`] : []),
-    ...(needs.agentPassword && !material.agentPasswordFile ? [`a password for the agents' REST API (${FILES.agentPassword})`] : []),
+    ...needs.passwords.filter((name) => !material.passwordFiles[name]).map((name) => `${GENERATED_PASSWORDS[name]} (${name})`),
   ];
   return missing.length > 0 ? `${missing.join(' and ')} in ${material.shown}/` : undefined;
 }
@@ -83,6 +94,6 @@ export async function ensureLocalMaterial(specDirectory: string, cluster: string
     writeNew(join(path, FILES.key), ca.key, 0o600);
     writeNew(join(path, FILES.cert), ca.cert, 0o644);
   }
-  if (needs.agentPassword && !material.agentPasswordFile) writeNew(join(path, FILES.agentPassword), `${randomBytes(24).toString('base64url')}\n`, 0o600);
+  for (const name of needs.passwords) if (!material.passwordFiles[name]) writeNew(join(path, name), `${randomBytes(24).toString('base64url')}\n`, 0o600);
   return readLocalMaterial(specDirectory, cluster);
 }

@@ -25,8 +25,8 @@ export interface KeyPair {
 export interface CertificateIssuer {
   /** A new self-signed CA named after the cluster. */
   createAuthority(cluster: string): Promise<KeyPair>;
-  /** A certificate for `addresses` (its subjectAltName; no Common Name), for servers and clients alike. */
-  issue(ca: KeyPair, addresses: readonly string[]): Promise<KeyPair>;
+  /** A certificate for `addresses` (its subjectAltName; no Common Name), for servers and clients alike, valid `days` (397 unless given). */
+  issue(ca: KeyPair, addresses: readonly string[], days?: number): Promise<KeyPair>;
 }
 
 const CA_DAYS = 3650;
@@ -67,7 +67,7 @@ export const opensslIssuer: CertificateIssuer = {
       return { cert: await readFile(cert, 'utf8'), key: await readFile(key, 'utf8') };
     }),
 
-  issue: (ca, addresses) =>
+  issue: (ca, addresses, days = LEAF_DAYS) =>
     inScratch(async (dir) => {
       const path = (name: string): string => join(dir, name);
       await writeFile(path('ca.crt'), ca.cert);
@@ -77,7 +77,7 @@ export const opensslIssuer: CertificateIssuer = {
       // No Common Name: etcd refuses gateway requests from a client certificate with one.
       await openssl(['req', '-new', ...EC_KEY, '-keyout', path('leaf.key'), '-out', path('leaf.csr'), '-subj', '/O=pgha']);
       await openssl(['x509', '-req', '-in', path('leaf.csr'), '-CA', path('ca.crt'), '-CAkey', path('ca.key'), '-set_serial', randomSerial(),
-        '-days', String(LEAF_DAYS), '-extfile', path('leaf.ext'), '-out', path('leaf.crt')]);
+        '-days', String(days), '-extfile', path('leaf.ext'), '-out', path('leaf.crt')]);
       return { cert: await readFile(path('leaf.crt'), 'utf8'), key: await readFile(path('leaf.key'), 'utf8') };
     }),
 };

@@ -119,6 +119,17 @@ export interface HostCertificateResource extends ResourceBase {
   restartsAgent?: boolean;
 }
 
+/** etcd's authentication: root for pgha, and a user with a role of its name for the agents that reads and writes only `prefixes`. */
+export interface EtcdAuthResource extends ResourceBase {
+  kind: 'etcd_auth';
+  rootUser: string;
+  /** The passwords themselves (secrets): checked by logging in, never shown. */
+  rootPassword: string;
+  user: string;
+  password: string;
+  prefixes: string[];
+}
+
 export interface PostgresRoleResource extends ResourceBase {
   kind: 'postgres_role';
   name: string;
@@ -138,7 +149,8 @@ export type DesiredResource =
   | EtcdMemberResource
   | DcsConfigResource
   | HostCertificateResource
-  | PostgresRoleResource;
+  | PostgresRoleResource
+  | EtcdAuthResource;
 
 export type ResourceKind = DesiredResource['kind'];
 
@@ -176,5 +188,7 @@ export function resourceName(resource: ResourceDraft): string {
       return `postgresql`;
     case 'dcs_config':
       return 'config';
+    case 'etcd_auth':
+      return 'authentication';
   }
 }

@@ -5,6 +5,7 @@ import { agentReleaseHandler } from './agent-release.js';
 import { dcsConfigHandler } from './dcs-config.js';
 import { directoryHandler } from './directory.js';
 import { distroClustersHandler } from './distro-clusters.js';
+import { etcdAuthHandler } from './etcd-auth.js';
 import { etcdMemberHandler } from './etcd-member.js';
 import { fileHandler } from './file.js';
 import { hostCertificateHandler } from './host-certificate.js';
@@ -28,6 +29,7 @@ const HANDLERS: Handlers = {
   dcs_config: dcsConfigHandler,
   host_certificate: hostCertificateHandler,
   postgres_role: postgresRoleHandler,
+  etcd_auth: etcdAuthHandler,
 };
 
 /** The handler of a resource's kind; observed values pass through it as opaque JSON. */

@@ -6,7 +6,7 @@ import { dcsLayout } from '../../agent/contract/dcs-layout.js';
 import { parseConfig } from '../../agent/contract/dcs-records.js';
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { hostsWithRole } from '../spec/host-roles.js';
-import { etcdTlsMaterial } from '../desired/etcd-tls.js';
+import { etcdScheme } from '../desired/etcd-access.js';
 import type { Secrets } from '../desired/secrets.js';
 import type { AgentApiClient } from './agent-api-client.js';
 import { leaderPostgres, type Forwarder, type SqlSession } from './leader-postgres.js';
@@ -22,6 +22,17 @@ export interface LiveConfig {
 export interface EtcdMember {
   name: string;
   peerUrls: string[];
+}
+
+/** How pgha connects to etcd: TLS with a client certificate, and root's credentials once authentication is on. */
+export interface EtcdClientSettings {
+  tls?: { ca: string | undefined; cert: string; key: string };
+  root?: { username: string; password: string };
+}
+
+/** etcd's answer to a call without a token while its authentication is on (3.4 has no AuthStatus call); with it off, nothing is denied. */
+export function isRefusedForNoUser(error: unknown): boolean {
+  return /user name is empty|invalid auth token|permission denied/.test(String(error));
 }
 
 export interface ClusterMember {
@@ -46,6 +57,15 @@ export interface ClusterReader {
   members(): Promise<ClusterMember[] | undefined>;
   /** A read-only session on the leader's PostgreSQL; undefined when no leader runs. */
   sql(): Promise<SqlSession | undefined>;
+  /**
+   * The etcd client of the moment: authenticated as root once etcd's authentication is on,
+   * without a user before. Callers read only; a writer is the apply's (see ClusterWriter).
+   */
+  etcd(): Promise<Etcd3>;
+  /** Whether etcd's authentication is on; 'unreachable' without etcd. */
+  etcdAuthEnabled(): Promise<boolean | 'unreachable'>;
+  /** Whether etcd accepts `username` with `password` (authentication must be on). */
+  etcdLogin(username: string, password: string): Promise<boolean>;
 }
 
 export interface ClusterWriter extends ClusterReader {
@@ -54,24 +74,59 @@ export interface ClusterWriter extends ClusterReader {
   patchConfig(body: Record<string, unknown>, revision: string | undefined): Promise<void>;
   /** A session on the leader's PostgreSQL that may write; undefined when no leader runs. */
   sqlWriter(): Promise<SqlSession | undefined>;
-  etcd(): Etcd3;
+  /** Says that this run turned etcd's authentication on: calls go as root from now on. */
+  etcdAuthTurnedOn(): void;
   close(): void;
 }
 
-export function clusterAccess(spec: ClusterSpec, secrets: Secrets, agentApi: () => AgentApiClient, forward: Forwarder): ClusterWriter {
-  const tls = etcdTlsMaterial(spec, secrets);
-  const scheme = tls ? 'https' : 'http';
-  const hosts = hostsWithRole(spec, 'etcd').map(({ host }) => `${scheme}://${host.address}:${spec.etcd.client_port}`);
-  const options: IOptions = {
-    hosts,
-    dialTimeout: 2000,
-    defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_DEADLINE_MS }),
-    ...(tls && { credentials: { rootCertificate: Buffer.from(tls.ca ?? ''), certChain: Buffer.from(tls.cert), privateKey: Buffer.from(tls.key) } }),
-    ...(spec.etcd.auth && { auth: { username: spec.etcd.auth.username, password: secrets.resolve(spec.etcd.auth.password, 'etcd.auth.password') } }),
+/** `make`'s promise, kept once it resolves; a rejected one is not kept, so the next call tries again. */
+function retried<T>(make: () => Promise<T>): () => Promise<T> {
+  let kept: Promise<T> | undefined;
+  return () =>
+    (kept ??= make().catch((error: unknown) => {
+      kept = undefined;
+      throw error;
+    }));
+}
+
+export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: () => Promise<EtcdClientSettings>, agentApi: () => AgentApiClient, forward: Forwarder): ClusterWriter {
+  const hosts = hostsWithRole(spec, 'etcd').map(({ host }) => `${etcdScheme(spec)}://${host.address}:${spec.etcd.client_port}`);
+  // Each is kept once it succeeds, and asked again after a failure: before apply creates the
+  // cluster CA, or while etcd does not answer yet.
+  const settings = retried(etcdClient);
+  const options = async (auth?: EtcdClientSettings['root']): Promise<IOptions> => {
+    const { tls } = await settings();
+    return {
+      hosts,
+      dialTimeout: 2000,
+      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_DEADLINE_MS }),
+      ...(tls && { credentials: { rootCertificate: Buffer.from(tls.ca ?? ''), certChain: Buffer.from(tls.cert), privateKey: Buffer.from(tls.key) } }),
+      ...(auth && { auth }),
+    };
   };
-  let client: Etcd3 | undefined;
-  const etcd = (): Etcd3 => (client ??= new Etcd3(options));
+  const clients: Etcd3[] = [];
+  const opened = async (auth?: EtcdClientSettings['root']): Promise<Etcd3> => {
+    const client = new Etcd3(await options(auth));
+    clients.push(client);
+    return client;
+  };
+  const plain = retried(() => opened());
+  const root = retried(async () => opened((await settings()).root));
+  let authOn: boolean | undefined;
   const layout = dcsLayout(spec.metadata.namespace, spec.metadata.name);
+  const probeAuth = async (): Promise<boolean> => {
+    try {
+      await (await plain()).get(layout.config).exec();
+      return false;
+    } catch (error) {
+      if (isRefusedForNoUser(error)) return true;
+      throw error;
+    }
+  };
+  const etcd = async (): Promise<Etcd3> => {
+    if ((await settings()).root && (authOn ??= await probeAuth())) return root();
+    return plain();
+  };
   const agents = hostsWithRole(spec, 'postgres').map(({ host }) => `${host.address}:${spec.agent.rest_port}`);
 
   const unreachable = async <T>(read: () => Promise<T>): Promise<T | 'unreachable'> => {
@@ -111,15 +166,31 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, agentApi: () 
     sqlWriter: async () => postgres.open('write', await runningLeader()),
     dcsConfig: () =>
       unreachable(async () => {
-        const response = await etcd().get(layout.config).exec();
+        const response = await (await etcd()).get(layout.config).exec();
         const kv = response.kvs[0];
         if (!kv) return null;
         return { value: parseConfig(kv.value.toString()) ?? {}, revision: kv.mod_revision };
       }),
     etcdMembers: () =>
-      unreachable(async () => (await etcd().cluster.memberList({})).members.map((m) => ({ name: m.name, peerUrls: m.peerURLs }))),
+      unreachable(async () => (await (await etcd()).cluster.memberList({})).members.map((m) => ({ name: m.name, peerUrls: m.peerURLs }))),
     async addEtcdMember(peerUrl) {
-      await etcd().cluster.memberAdd({ peerURLs: [peerUrl] });
+      await (await etcd()).cluster.memberAdd({ peerURLs: [peerUrl] });
+    },
+    etcdAuthEnabled: () => unreachable(async () => (authOn ??= await probeAuth())),
+    async etcdLogin(username, password) {
+      const client = await opened({ username, password });
+      try {
+        await client.get(layout.leader).exec();
+        return true;
+      } catch (error) {
+        if (/authentication failed|invalid user ID or password/.test(String(error))) return false;
+        throw error;
+      } finally {
+        client.close();
+      }
+    },
+    etcdAuthTurnedOn() {
+      authOn = true;
     },
     async patchConfig(body, revision) {
       const leader = await primary();
@@ -136,7 +207,7 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, agentApi: () 
       if (response.status < 200 || response.status > 299) throw new Error(`PATCH /config on ${leader.name} answered ${response.status}: ${answer}`);
     },
     close: () => {
-      client?.close();
+      for (const client of clients) client.close();
       void postgres.close();
     },
   };

@@ -23,8 +23,26 @@ async function secretValues(): Promise<string[]> {
   const files = await Promise.all((await readdir(dir)).map(async (f) => (await readFile(join(dir, f), 'utf8')).trim()));
   // The cluster CA's private key, which apply made beside the spec: its first line of base64.
   const caKey = (await readFile(join(LAB_INVENTORY, '.pgha/lab/ca.key'), 'utf8')).split('\n')[1]!;
-  return [...files, caKey];
+  // The etcd passwords apply generated there, and the etcd members' private key.
+  const generated = await Promise.all(['etcd-root-password', 'etcd-agent-password'].map(localSecret));
+  const memberKey = (await onLabHost(1, 'cat /etc/pgha-etcd/member.key')).split('\n')[1]!;
+  return [...files, caKey, ...generated, memberKey];
 }
+
+const localSecret = async (name: string): Promise<string> => (await readFile(join(LAB_INVENTORY, '.pgha/lab', name), 'utf8')).trim();
+
+/** etcdctl over TLS on a lab host, with the cluster CA and (unless `certificate` is false) the agents' client certificate. */
+const etcdctlTls = (certificate = true): string =>
+  `etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/pgha/etcd-ca.crt${certificate ? ' --cert=/etc/pgha/etcd-client.crt --key=/etc/pgha/etcd-client.key' : ''}`;
+
+/** etcdctl on a lab host with the agents' certificate, as root (pgha's user) or as the agents' user. */
+async function etcdctl(host: number, args: string, user: 'root' | 'pgha-lab' = 'root'): Promise<string> {
+  const password = await localSecret(user === 'root' ? 'etcd-root-password' : 'etcd-agent-password');
+  return onLabHost(host, `ETCDCTL_USER='${user}:${password}' ${etcdctlTls()} ${args}`);
+}
+
+/** 'accepted', or what the refused command said. */
+const outcome = (command: Promise<string>): Promise<string> => command.then(() => 'accepted', (error: { stderr?: string }) => String(error.stderr ?? error));
 
 /** A variant of the lab spec beside it (so its relative key, known_hosts and secrets resolve). */
 async function variant(name: string, edit: (text: string) => string): Promise<string> {
@@ -96,11 +114,13 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
         'file /etc/postgresql-common/createcluster.conf', 'agent release pgha-agent', 'directory /var/lib/etcd/pgha',
         'service etcd.service', 'service pgha-agent.service', 'service haproxy.service', 'service postgresql.service',
         'host certificate /etc/pgha/api.crt', 'file /etc/pgha/api-ca.crt', 'file /etc/haproxy/pgha-api-ca.crt',
+        'host certificate /etc/pgha-etcd/member.crt', 'file /etc/pgha-etcd/ca.crt', 'host certificate /etc/pgha/etcd-client.crt', 'file /etc/pgha/etcd-ca.crt',
       ]) {
         expect(plan.stdout).toContain(`${host}: ${resource}`);
       }
     }
     expect(plan.stdout).toContain('cluster: dcs config config');
+    expect(plan.stdout).toContain('cluster: etcd auth authentication');
     expect(plan.stdout).toContain('cluster: postgres role app');
     expect(plan.stdout).toMatch(/^Plan: \d+ to add, \d+ to change, 0 to destroy\.$/m);
     const json = await pgha('plan', '--json', SPEC);
@@ -113,7 +133,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect(apply.code, apply.stderr.slice(-3000)).toBe(0);
     figures.push(`bare hosts to healthy cluster: ${(apply.ms / 1000).toFixed(1)} s (apply, lab creation excluded)`);
     expect(apply.stdout).toMatch(/Cluster lab:/);
-    const etcd = await onLabHost(1, 'etcdctl --endpoints=http://127.0.0.1:2379 member list');
+    const etcd = await etcdctl(1, 'member list');
     expect(etcd.trim().split('\n')).toHaveLength(3);
     const state = await members();
     expect(state.filter((m) => m.role === 'leader')).toHaveLength(1);
@@ -124,6 +144,21 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     for (const host of HOSTS) expect(await writeThroughHaproxy(host, `c${host}`)).toBe(labAddress(Number(leader.slice(1))));
     expect(await appLogin()).toBe('app');
   }, 400_000);
+
+  it('secures etcd: TLS only, a client certificate from the cluster CA, and users that reach only their prefixes', async () => {
+    const plain = await fetch(`http://${labAddress(1)}:2379/version`, { signal: AbortSignal.timeout(5000) }).then(async (r) => `${r.status} ${await r.text()}`, (e: unknown) => String(e));
+    expect(plain).not.toMatch(/etcdserver/);
+    expect(await outcome(onLabHost(1, `curl -sS --fail --max-time 5 http://${labAddress(1)}:2379/version`))).not.toBe('accepted');
+    expect(await outcome(onLabHost(1, `${etcdctlTls(false)} get /service/lab/leader`))).toMatch(/certificate|tls|deadline|context/i);
+    expect(await outcome(onLabHost(1, `${etcdctlTls()} get /service/lab/leader`))).toMatch(/user name is empty|permission denied/);
+    expect(await outcome(etcdctl(1, 'put /elsewhere/e2e-probe x', 'pgha-lab'))).toMatch(/permission denied/);
+    expect(await outcome(etcdctl(1, 'put /service/other/e2e-probe x', 'pgha-lab'))).toMatch(/permission denied/);
+    expect(await outcome(etcdctl(1, 'put /service/lab/e2e-probe x', 'pgha-lab'))).toBe('accepted');
+    expect(await outcome(etcdctl(1, 'put /pgha/lab/e2e-probe x', 'pgha-lab'))).toBe('accepted');
+    await etcdctl(1, 'del /service/lab/e2e-probe');
+    await etcdctl(1, 'del /pgha/lab/e2e-probe');
+    expect(await etcdctl(1, 'user list')).toBe('pgha-lab\nroot\n');
+  }, 60_000);
 
   it('plans no changes right after, and a no-op apply changes nothing', async () => {
     const plan = await pgha('plan', '--detailed-exitcode', SPEC);
@@ -260,7 +295,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
 
   it('stops an apply while another holds the lock, naming the holder, and changes nothing', async () => {
     const holder = JSON.stringify({ holder: 'ci@elsewhere pid 1', commit: 'f'.repeat(40), since: '2026-11-23T00:00:00.000Z' });
-    await onLabHost(1, `etcdctl --endpoints=http://127.0.0.1:2379 put /pgha/lab/lock '${holder}'`);
+    await etcdctl(1, `put /pgha/lab/lock '${holder}'`);
     const spec = await variant('dcs', (text) => text.replace('  loop_wait: 2', '  loop_wait: 1'));
     try {
       const refused = await pgha('apply', '--auto-approve', '--lock-timeout', '2s', spec);
@@ -268,7 +303,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
       expect(refused.stderr).toMatch(/^pgha: the apply lock \/pgha\/lab\/lock is held by ci@elsewhere pid 1 \(spec commit ffffffffffff\) since 2026-11-23T00:00:00.000Z; it was still held after --lock-timeout 2 s$/m);
       expect(refused.ms).toBeGreaterThanOrEqual(2000);
     } finally {
-      await onLabHost(1, 'etcdctl --endpoints=http://127.0.0.1:2379 del /pgha/lab/lock');
+      await etcdctl(1, 'del /pgha/lab/lock');
     }
     expect((await pgha('plan', '--detailed-exitcode', spec)).code).toBe(2);
     expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
@@ -346,14 +381,14 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     );
     const plan = await pgha('plan', '--detailed-exitcode', grown);
     expect(plan.code, plan.stderr).toBe(2);
-    expect(plan.stdout).toContain(`etcd member add c4 http://${labAddress(4)}:2380 (joins the running cluster), then etcd restarts on c4`);
-    expect(plan.stdout).toContain(`etcd member add c5 http://${labAddress(5)}:2380 (joins the running cluster), then etcd restarts on c5`);
+    expect(plan.stdout).toContain(`etcd member add c4 https://${labAddress(4)}:2380 (joins the running cluster), then etcd restarts on c4`);
+    expect(plan.stdout).toContain(`etcd member add c5 https://${labAddress(5)}:2380 (joins the running cluster), then etcd restarts on c5`);
     const running = changeLines(plan.stdout).filter((line) => /^ +~ c[123]: /.test(line)).map((line) => line.trim()).sort();
     expect(running).toEqual(HOSTS.flatMap((h) => [`~ c${h}: file /etc/haproxy/haproxy.cfg`, `~ c${h}: file /etc/pgha/agent.yaml`]));
     const apply = await pgha('apply', '--auto-approve', grown);
     expect(apply.code, apply.stderr.slice(-3000)).toBe(0);
     figures.push(`growing by a PostgreSQL host and two etcd hosts: ${(apply.ms / 1000).toFixed(1)} s`);
-    const etcd = (await onLabHost(1, 'etcdctl --endpoints=http://127.0.0.1:2379 member list')).trim().split('\n');
+    const etcd = (await etcdctl(1, 'member list')).trim().split('\n');
     expect(etcd.map((line) => line.split(', ').slice(1, 3).join(' ')).sort()).toEqual([1, 2, 3, 4, 5].map((h) => `started c${h}`));
     const state = await members();
     const leader = state.find((m) => m.role === 'leader' && m.state === 'running')!;

@@ -35,7 +35,6 @@ const CASES: Readonly<Record<string, Case>> = {
   'postgresql.callbacks': { refused: [{ on_role_change: '/usr/local/bin/move-vip' }], allowed: {} },
   'tags.replicatefrom': { refused: ['db1'] },
   'tags.nostream': { refused: [true], allowed: false },
-  'etcd.auth': { refused: [{ username: 'pgha', password: { env: 'ETCD_PASSWORD' } }] },
 };
 
 const label = (setting: UnsupportedSetting): string => (setting.dcs ?? setting.agent ?? setting.spec ?? []).join('.');
@@ -148,5 +147,14 @@ describe('settings not supported yet', () => {
       ]);
       expect(unsupportedDynamicSettings({ ttl: 30, standby_cluster: null, slots: {}, postgresql: { parameters: { work_mem: '8MB' } } })).toEqual([]);
     });
+  });
+});
+
+describe('settings honoured since they were refused', () => {
+  it('accepts etcd.auth (the root password pgha uses) in a spec, and the agents its etcd user', () => {
+    const spec = readFileSync(projectPath('inventories/lab/cluster.yaml'), 'utf8');
+    const { text } = written(spec, ['etcd', 'auth'], { username: 'root', password: { env: 'ETCD_ROOT_PASSWORD' } });
+    expect(checkSpec(text).diagnostics.filter((d) => d.rule === 'unsupported')).toEqual([]);
+    expect(UNSUPPORTED_SETTINGS.some((setting) => setting.spec?.join('.') === 'etcd.auth' || setting.agent?.join('.').startsWith('etcd.'))).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCertificate, RENEW_BEFORE_MS } from '../../../cli/pki/certificate-check.js';
 import { clusterPki } from '../../../cli/pki/cluster-pki.js';
-import { ensureLocalMaterial, readLocalMaterial } from '../../../cli/pki/local-material.js';
+import { ensureLocalMaterial, readLocalMaterial, type GeneratedPassword } from '../../../cli/pki/local-material.js';
 import { opensslIssuer, type KeyPair } from '../../../cli/pki/openssl-issuer.js';
 import type { HostCertificateResource } from '../../../cli/resources/desired-resource.js';
 import { hostCertificateHandler, type ObservedHostCertificate } from '../../../cli/resources/host-certificate.js';
@@ -169,24 +169,24 @@ describe('the material kept beside the spec', () => {
   });
 
   it('is only read by plan, and created by apply once: the CA and a generated password, readable by their owner only', async () => {
-    const needs = { ca: true, agentPassword: true };
+    const needs = { ca: true, passwords: ['agent-password', 'etcd-root-password', 'etcd-agent-password'] as const satisfies GeneratedPassword[] };
     const before = readLocalMaterial(dir, 'lab');
-    expect(before).toMatchObject({ ca: undefined, agentPasswordFile: undefined });
+    expect(before).toMatchObject({ ca: undefined, passwordFiles: {} });
     await expect(stat(join(dir, '.pgha'))).rejects.toThrow(/ENOENT/);
-    const created = await ensureLocalMaterial(dir, 'lab', needs, opensslIssuer);
+    const created = await ensureLocalMaterial(dir, 'lab', { ...needs, passwords: [...needs.passwords] }, opensslIssuer);
     const path = join(dir, '.pgha', 'lab');
-    expect(created.agentPasswordFile).toBe(join(path, 'agent-password'));
+    expect(created.passwordFiles).toEqual(Object.fromEntries(needs.passwords.map((name) => [name, join(path, name)])));
     expect((await stat(path)).mode & 0o777).toBe(0o700);
-    for (const file of ['ca.key', 'agent-password']) expect((await stat(join(path, file))).mode & 0o777).toBe(0o600);
-    expect((await readFile(join(path, 'agent-password'), 'utf8')).trim()).toMatch(/^[\w-]{32}$/);
-    const again = await ensureLocalMaterial(dir, 'lab', needs, opensslIssuer);
+    for (const file of ['ca.key', ...needs.passwords]) expect((await stat(join(path, file))).mode & 0o777).toBe(0o600);
+    for (const name of needs.passwords) expect((await readFile(join(path, name), 'utf8')).trim()).toMatch(/^[\w-]{32}$/);
+    const again = await ensureLocalMaterial(dir, 'lab', { ...needs, passwords: [...needs.passwords] }, opensslIssuer);
     expect(again.ca).toEqual(created.ca);
   });
 
   it('refuses a CA certificate without its key', async () => {
     const other = await mkdtemp(join(tmpdir(), 'pgha-pki-'));
     try {
-      await ensureLocalMaterial(other, 'lab', { ca: true, agentPassword: false }, opensslIssuer);
+      await ensureLocalMaterial(other, 'lab', { ca: true, passwords: [] }, opensslIssuer);
       await rm(join(other, '.pgha', 'lab', 'ca.key'));
       expect(() => readLocalMaterial(other, 'lab')).toThrow(UserError);
       expect(() => readLocalMaterial(other, 'lab')).toThrow(/ca\.key is missing beside ca\.crt/);

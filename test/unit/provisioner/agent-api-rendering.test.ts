@@ -36,7 +36,7 @@ describe("the agents' REST API, secured by default", () => {
 
   it('puts the cluster CA and a certificate for the host beside it, which the agent reads when it starts', () => {
     expect(file(c1, AGENT_API_TLS.ca)).toMatchObject({ content: LAB_CA, mode: '644', owner: 'postgres', restartsAgent: true });
-    expect(c1.find((r) => r.kind === 'host_certificate')).toMatchObject({ addresses: ['10.213.7.11'], ca: LAB_CA, cert: AGENT_API_TLS.cert, key: AGENT_API_TLS.key, owner: 'postgres', restartsAgent: true });
+    expect(c1.find((r) => r.kind === 'host_certificate' && r.cert === AGENT_API_TLS.cert)).toMatchObject({ addresses: ['10.213.7.11'], ca: LAB_CA, cert: AGENT_API_TLS.cert, key: AGENT_API_TLS.key, owner: 'postgres', restartsAgent: true });
     const agent = c1.find((r) => r.kind === 'service' && r.unit === 'pgha-agent.service');
     expect(agent).toMatchObject({ readsAtStart: expect.arrayContaining([AGENT_API_TLS.ca, AGENT_API_TLS.cert]) as unknown });
     expect(agent?.after).toContain('c1/host_certificate//etc/pgha/api.crt');
@@ -57,17 +57,17 @@ describe("the agents' REST API, secured by default", () => {
     writeFileSync(passwordFile, 'Generated-Password-1\n');
     const spec = labSpec(withoutAuth);
     expect(spec.agent.auth).toBeUndefined();
-    const access = agentApiAccess(spec, { shown: '.pgha/lab', ca: { cert: LAB_CA, key: '(unused)' }, agentPasswordFile: passwordFile }, labSecrets());
+    const access = agentApiAccess(spec, { shown: '.pgha/lab', ca: { cert: LAB_CA, key: '(unused)' }, passwordFiles: { 'agent-password': passwordFile } }, labSecrets());
     const agentYaml = file(labDesired(spec, labSecrets(), BARE_FACTS, access).resources, '/etc/pgha/agent.yaml')!;
     expect((parse(agentYaml.content) as { restapi: { authentication: unknown } }).restapi.authentication).toEqual({ username: 'pgha', password: 'Generated-Password-1' });
   });
 
   it('renders, before the first apply, what apply creates as such and wrote nothing', () => {
     const spec = labSpec(withoutAuth);
-    const access = agentApiAccess(spec, { shown: '.pgha/lab', ca: undefined, agentPasswordFile: undefined }, labSecrets());
+    const access = agentApiAccess(spec, { shown: '.pgha/lab', ca: undefined, passwordFiles: {} }, labSecrets());
     const resources = onHost(labDesired(spec, labSecrets(), BARE_FACTS, access).resources, 'c1');
     expect(file(resources, AGENT_API_TLS.ca)?.content).toBe(`${CREATED_BY_APPLY}\n`);
-    expect(resources.find((r) => r.kind === 'host_certificate')).not.toHaveProperty('ca');
+    expect(resources.find((r) => r.kind === 'host_certificate' && r.cert === AGENT_API_TLS.cert)).not.toHaveProperty('ca');
     const agentYaml = file(resources, '/etc/pgha/agent.yaml')!;
     expect((parse(agentYaml.content) as { restapi: { authentication: unknown } }).restapi.authentication).toEqual({ username: 'pgha', password: CREATED_BY_APPLY });
     // Masked all the same: a host may still hold an older password there.
@@ -80,13 +80,13 @@ describe("the agents' REST API, secured by default", () => {
     const restapi = (parse(file(resources, '/etc/pgha/agent.yaml')!.content) as { restapi: Record<string, unknown> }).restapi;
     expect(restapi).not.toHaveProperty('certfile');
     expect(restapi).toHaveProperty('authentication');
-    expect(resources.filter((r) => r.kind === 'host_certificate' || (r.kind === 'file' && r.path.endsWith('ca.crt')))).toEqual([]);
+    expect(resources.filter((r) => (r.kind === 'host_certificate' && r.cert === AGENT_API_TLS.cert) || (r.kind === 'file' && r.path === AGENT_API_TLS.ca))).toEqual([]);
     expect(file(resources, '/etc/haproxy/haproxy.cfg')!.content).not.toContain('check-ssl');
   });
 });
 
 describe("the agents' REST API with the spec's own certificate (agent.tls)", () => {
-  const material = { shown: '.pgha/lab', ca: undefined, agentPasswordFile: undefined };
+  const material = { shown: '.pgha/lab', ca: undefined, passwordFiles: {} };
   const files = async (addresses: string[]): Promise<string> => {
     const ca = await opensslIssuer.createAuthority('own');
     const issued = await opensslIssuer.issue(ca, addresses);
@@ -101,9 +101,9 @@ describe("the agents' REST API with the spec's own certificate (agent.tls)", () 
   it('serves it on every agent instead of certificates from the cluster CA, which it then does not need', async () => {
     const dir = await files(['10.213.7.11', '10.213.7.12', '10.213.7.13']);
     const spec = withTls(dir);
-    expect(materialNeeds(spec)).toEqual({ ca: false, agentPassword: false });
+    expect(materialNeeds(spec)).toEqual({ ca: false, passwords: [] });
     const resources = onHost(labDesired(spec, labSecrets(), BARE_FACTS, agentApiAccess(spec, material, labSecrets())).resources, 'c2');
-    expect(resources.filter((r) => r.kind === 'host_certificate')).toEqual([]);
+    expect(resources.filter((r) => r.kind === 'host_certificate' && r.cert === AGENT_API_TLS.cert)).toEqual([]);
     expect(file(resources, AGENT_API_TLS.key)).toMatchObject({ mode: '600', owner: 'postgres' });
     expect(file(resources, AGENT_API_TLS.cert)?.content).toContain('BEGIN CERTIFICATE');
     expect(file(resources, HAPROXY_API_CA)?.content).toBe(file(resources, AGENT_API_TLS.ca)?.content);

@@ -4,8 +4,8 @@ import { etcdMemberHandler } from '../../../cli/resources/etcd-member.js';
 import type { DesiredResource, EtcdMemberResource, FileResource } from '../../../cli/resources/desired-resource.js';
 import { BARE_FACTS, labDesired, labSecrets, labSpec } from './lab-desired.js';
 
-const member = (n: number) => ({ name: `c${n}`, peerUrls: [`http://10.213.7.1${n}:2380`] });
-const FORMED = 'c1=http://10.213.7.11:2380,c2=http://10.213.7.12:2380,c3=http://10.213.7.13:2380';
+const member = (n: number) => ({ name: `c${n}`, peerUrls: [`https://10.213.7.1${n}:2380`] });
+const FORMED = 'c1=https://10.213.7.11:2380,c2=https://10.213.7.12:2380,c3=https://10.213.7.13:2380';
 const GROWN = (text: string): string =>
   text.replace(/^( {2}- \{ name: c3, .*)$/m, '$1\n  - { name: c4, address: 10.213.7.14, roles: [postgres, etcd] }\n  - { name: c5, address: 10.213.7.15, roles: [etcd] }');
 
@@ -14,7 +14,7 @@ function running(count: number): DesiredFacts {
   return {
     ...BARE_FACTS,
     etcdMembers: names.map((_, i) => member(i + 1)),
-    etcdRecordedFirstStart: new Map(names.map((name) => [name, { state: 'new' as const, initialCluster: names.map((n, i) => `${n}=http://10.213.7.1${i + 1}:2380`).join(',') }])),
+    etcdRecordedFirstStart: new Map(names.map((name) => [name, { state: 'new' as const, initialCluster: names.map((n, i) => `${n}=https://10.213.7.1${i + 1}:2380`).join(',') }])),
   };
 }
 
@@ -40,13 +40,13 @@ describe('etcd membership', () => {
     expect(joining.content).toContain('ETCD_INITIAL_CLUSTER_STATE=existing\n');
     expect(joining.content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED}\n`);
     expect(joining.onChange, 'a joining host must not start etcd before it is added').toBeUndefined();
-    expect(environment(all, 'c1').content).toContain('ETCD_INITIAL_CLUSTER=c1=http://10.213.7.11:2380,c2=http://10.213.7.12:2380\nETCD_INITIAL_CLUSTER_STATE=new\n');
+    expect(environment(all, 'c1').content).toContain('ETCD_INITIAL_CLUSTER=c1=https://10.213.7.11:2380,c2=https://10.213.7.12:2380\nETCD_INITIAL_CLUSTER_STATE=new\n');
     const c3 = memberOf(all, 'c3');
     expect(etcdMemberHandler.diff(c3, [member(1), member(2)])).toEqual({
       action: 'create',
-      details: ['etcd member add c3 http://10.213.7.13:2380 (joins the running cluster), then etcd restarts on c3'],
+      details: ['etcd member add c3 https://10.213.7.13:2380 (joins the running cluster), then etcd restarts on c3'],
     });
-    expect(etcdMemberHandler.diff(c3, [member(1), member(2), { name: '', peerUrls: ['http://10.213.7.13:2380'] }])).toEqual({
+    expect(etcdMemberHandler.diff(c3, [member(1), member(2), { name: '', peerUrls: ['https://10.213.7.13:2380'] }])).toEqual({
       action: 'update',
       details: ['restart etcd on c3: it was added to the cluster but has not started as a member'],
     });
@@ -59,17 +59,17 @@ describe('etcd membership', () => {
     const before = resources(facts);
     const after = resources(facts, GROWN);
     for (const host of ['c1', 'c2', 'c3']) expect(environment(after, host).content).toBe(environment(before, host).content);
-    expect(environment(after, 'c4').content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED},c4=http://10.213.7.14:2380\nETCD_INITIAL_CLUSTER_STATE=existing\n`);
-    expect(environment(after, 'c5').content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED},c4=http://10.213.7.14:2380,c5=http://10.213.7.15:2380\nETCD_INITIAL_CLUSTER_STATE=existing\n`);
+    expect(environment(after, 'c4').content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED},c4=https://10.213.7.14:2380\nETCD_INITIAL_CLUSTER_STATE=existing\n`);
+    expect(environment(after, 'c5').content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED},c4=https://10.213.7.14:2380,c5=https://10.213.7.15:2380\nETCD_INITIAL_CLUSTER_STATE=existing\n`);
     expect(memberOf(after, 'c4').after).toEqual([]);
     expect(memberOf(after, 'c5').after).toEqual([memberOf(after, 'c4').id]);
   });
 
   it('names a member that was added but never started after the spec host it belongs to', () => {
-    const facts = { ...running(3), etcdMembers: [member(1), member(2), member(3), { name: '', peerUrls: ['http://10.213.7.14:2380'] }] };
+    const facts = { ...running(3), etcdMembers: [member(1), member(2), member(3), { name: '', peerUrls: ['https://10.213.7.14:2380'] }] };
     const all = resources(facts, GROWN);
-    expect(environment(all, 'c5').content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED},c4=http://10.213.7.14:2380,c5=http://10.213.7.15:2380\n`);
+    expect(environment(all, 'c5').content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED},c4=https://10.213.7.14:2380,c5=https://10.213.7.15:2380\n`);
     expect(memberOf(all, 'c5').after).toEqual([]);
-    expect(environment(all, 'c4').content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED},c4=http://10.213.7.14:2380\nETCD_INITIAL_CLUSTER_STATE=existing\n`);
+    expect(environment(all, 'c4').content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED},c4=https://10.213.7.14:2380\nETCD_INITIAL_CLUSTER_STATE=existing\n`);
   });
 });

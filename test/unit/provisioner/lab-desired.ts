@@ -4,10 +4,12 @@ import { readFileSync } from 'node:fs';
 import type { ClusterSpec } from '../../../agent/contract/schema-types.js';
 import { agentApiAccess, type AgentApiAccess } from '../../../cli/desired/agent-api-access.js';
 import { desiredState, type DesiredFacts } from '../../../cli/desired/desired-state.js';
+import { etcdSecurity, type EtcdSecurity } from '../../../cli/desired/etcd-access.js';
 import type { PlanHeader } from '../../../cli/engine/build-plan.js';
 import { digester } from '../../../cli/engine/digest.js';
 import { Secrets } from '../../../cli/desired/secrets.js';
 import type { DesiredResource } from '../../../cli/resources/desired-resource.js';
+import { wantedPermissions } from '../../../cli/resources/etcd-auth.js';
 import { checkSpec } from '../../../cli/spec/check-spec.js';
 import { projectPath } from '../../helpers/paths.js';
 
@@ -17,6 +19,8 @@ export const SECRET_VALUES = {
   PGHA_REWIND: 'rewind-Secret-e01b',
   PGHA_AGENT: 'agent-Secret-5d3e',
   PGHA_APP: 'app-Secret-90ab',
+  PGHA_ETCD_ROOT: 'etcd-root-Secret-31c4',
+  PGHA_ETCD_AGENT: 'etcd-agent-Secret-a8d0',
 };
 
 export function labSpec(edit: (text: string) => string = (t) => t): ClusterSpec {
@@ -61,11 +65,19 @@ export const LAB_CA = '-----BEGIN CERTIFICATE-----\n(the lab CA)\n-----END CERTI
 
 /** The REST API access of `spec` once apply created the cluster CA beside it. */
 export function labAccess(spec = labSpec()): AgentApiAccess {
-  return agentApiAccess(spec, { shown: '.pgha/lab', ca: { cert: LAB_CA, key: '(unused)' }, agentPasswordFile: '/nonexistent/agent-password' }, labSecrets());
+  return agentApiAccess(spec, { shown: '.pgha/lab', ca: { cert: LAB_CA, key: '(unused)' }, passwordFiles: { 'agent-password': '/nonexistent/agent-password' } }, labSecrets());
 }
 
-export function labDesired(spec = labSpec(), secrets = labSecrets(), facts = BARE_FACTS, access = labAccess(spec)) {
-  return desiredState(spec, secrets, facts, access);
+/** etcd's security for `spec` once apply created the cluster CA and the etcd passwords (here from the environment). */
+export function labEtcd(spec = labSpec()): EtcdSecurity {
+  const security = etcdSecurity(spec, { shown: '.pgha/lab', ca: { cert: LAB_CA, key: '(unused)' }, passwordFiles: {} });
+  if (!security.auth) return security;
+  const { root, agents } = security.auth;
+  return { ...security, auth: { root: { ...root, ref: { env: 'PGHA_ETCD_ROOT' } }, agents: { ...agents, ref: { env: 'PGHA_ETCD_AGENT' } } } };
+}
+
+export function labDesired(spec = labSpec(), secrets = labSecrets(), facts = BARE_FACTS, access = labAccess(spec), etcd = labEtcd(spec)) {
+  return desiredState(spec, secrets, facts, access, etcd);
 }
 
 /** What refresh reads from bare hosts and a cluster that does not run yet. */
@@ -92,6 +104,8 @@ export function bareObserved(resource: DesiredResource): unknown {
       return { state: 'no-leader' };
     case 'host_certificate':
       return { state: 'absent' };
+    case 'etcd_auth':
+      return { state: 'unreachable' };
   }
 }
 
@@ -116,6 +130,11 @@ export function convergedObserved(resource: DesiredResource): unknown {
       return { state: 'present', attributes: resource.attributes, password: 'matches' };
     case 'host_certificate':
       return { state: 'valid', fingerprint: 'AB:CD', expires: 'Dec  1 00:00:00 2027 GMT' };
+    case 'etcd_auth':
+      return {
+        state: 'read', enabled: true, users: { [resource.rootUser]: ['root'], [resource.user]: [resource.user] },
+        permissions: wantedPermissions(resource), rootPassword: 'matches', password: 'matches',
+      };
     default:
       return bareObserved(resource);
   }

@@ -131,7 +131,6 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
   ],
   'unsupported-cluster-settings': [
     '8:79: hosts[1].tags.nostream: replicas that restore from the WAL archive without streaming are not supported by this version of pgha yet; remove it or set it to false [unsupported]',
-    '15:3: etcd.auth: etcd authentication is not supported by this version of pgha yet; remove it [unsupported]',
   ],
   'unsupported-dcs-settings': [
     '18:3: dcs.primary_stop_timeout: a time limit on stopping a primary in synchronous mode is not supported by this version of pgha yet; remove it or set it to 0 [unsupported]',

@@ -1,0 +1,140 @@
+// etcd secured by default: TLS for clients and peers with certificates from the cluster CA,
+// client certificates, and authentication (root for pgha, a user and role per cluster for the
+// agents); plain HTTP without users only when the spec says etcd.insecure.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { checkSpec } from '../../../cli/spec/check-spec.js';
+import { etcdAuth, etcdMaterialNeeds } from '../../../cli/desired/etcd-access.js';
+import { refuseInsecureToSecured, servesPlainHttp } from '../../../cli/desired/etcd-environment.js';
+import { AGENT_ETCD_TLS, ETCD_MEMBER_TLS } from '../../../cli/desired/etcd-tls.js';
+import { authChanges, etcdAuthHandler, wantedPermissions, type ObservedEtcdAuth } from '../../../cli/resources/etcd-auth.js';
+import type { DesiredResource, EtcdAuthResource, FileResource, HostCertificateResource } from '../../../cli/resources/desired-resource.js';
+import { UserError } from '../../../cli/user-error.js';
+import { projectPath } from '../../helpers/paths.js';
+import { LAB_CA, labDesired, labSpec, SECRET_VALUES } from './lab-desired.js';
+
+const file = (resources: DesiredResource[], host: string, path: string): FileResource => resources.find((r): r is FileResource => r.host === host && r.kind === 'file' && r.path === path)!;
+const certificate = (resources: DesiredResource[], host: string, path: string): HostCertificateResource | undefined =>
+  resources.find((r): r is HostCertificateResource => r.host === host && r.kind === 'host_certificate' && r.cert === path);
+const authOf = (resources: DesiredResource[]): EtcdAuthResource | undefined => resources.find((r): r is EtcdAuthResource => r.kind === 'etcd_auth');
+/** The lab spec has no etcd section: these add one. */
+const withEtcd = (section: string) => (text: string): string => `${text.trimEnd()}\netcd:\n  ${section}\n`;
+const insecure = withEtcd('insecure: true');
+
+describe('etcd secured by default', () => {
+  const { resources } = labDesired();
+
+  it('serves TLS to clients and peers with the host certificate, and asks both for a certificate from the cluster CA', () => {
+    const environment = file(resources, 'c1', '/etc/default/etcd').content;
+    expect(environment).toContain('ETCD_LISTEN_CLIENT_URLS=https://10.213.7.11:2379,https://127.0.0.1:2379\n');
+    expect(environment).toContain('ETCD_LISTEN_PEER_URLS=https://10.213.7.11:2380\n');
+    for (const prefix of ['ETCD_', 'ETCD_PEER_']) {
+      expect(environment).toContain(`${prefix}CERT_FILE=${ETCD_MEMBER_TLS.cert}\n${prefix}KEY_FILE=${ETCD_MEMBER_TLS.key}\n${prefix}TRUSTED_CA_FILE=${ETCD_MEMBER_TLS.ca}\n${prefix}CLIENT_CERT_AUTH=true\n`);
+    }
+    expect(certificate(resources, 'c1', ETCD_MEMBER_TLS.cert)).toMatchObject({ addresses: ['10.213.7.11', '127.0.0.1'], ca: LAB_CA, key: ETCD_MEMBER_TLS.key, owner: 'etcd', group: 'etcd', onChange: { unit: 'etcd.service', verb: 'try-restart' } });
+    expect(file(resources, 'c1', ETCD_MEMBER_TLS.ca).content).toBe(LAB_CA);
+  });
+
+  it("gives each agent the host's client certificate, the CA and its etcd user, the password masked in plans", () => {
+    expect(certificate(resources, 'c2', AGENT_ETCD_TLS.cert)).toMatchObject({ addresses: ['10.213.7.12'], owner: 'postgres', restartsAgent: true });
+    const agentYaml = file(resources, 'c2', '/etc/pgha/agent.yaml');
+    expect((parse(agentYaml.content) as { etcd: unknown }).etcd).toEqual({
+      hosts: ['10.213.7.11:2379', '10.213.7.12:2379', '10.213.7.13:2379'],
+      protocol: 'https',
+      cert: AGENT_ETCD_TLS.cert,
+      key: AGENT_ETCD_TLS.key,
+      cacert: AGENT_ETCD_TLS.ca,
+      username: 'pgha-lab',
+      password: SECRET_VALUES.PGHA_ETCD_AGENT,
+    });
+    expect(agentYaml.secretPaths).toContainEqual(['etcd', 'password']);
+  });
+
+  it('has one cluster resource for the users, roles and auth enable, after every etcd member and service and the gate that waits for them', () => {
+    const auth = authOf(resources)!;
+    expect(auth).toMatchObject({ host: 'cluster', stage: 'agent', rootUser: 'root', rootPassword: SECRET_VALUES.PGHA_ETCD_ROOT, user: 'pgha-lab', password: SECRET_VALUES.PGHA_ETCD_AGENT, prefixes: ['/service/lab/', '/pgha/lab/'] });
+    expect(auth.after).toEqual(expect.arrayContaining(['c1/etcd_member/c1', 'c3/service/etcd.service']));
+  });
+
+  it('runs plain HTTP without users, certificates or authentication only when the spec says etcd.insecure, and validate warns', () => {
+    const spec = labSpec(insecure);
+    const plain = labDesired(spec).resources;
+    expect(file(plain, 'c1', '/etc/default/etcd').content).not.toMatch(/https|CERT/);
+    expect(certificate(plain, 'c1', ETCD_MEMBER_TLS.cert)).toBeUndefined();
+    expect(authOf(plain)).toBeUndefined();
+    expect((parse(file(plain, 'c2', '/etc/pgha/agent.yaml').content) as { etcd: object }).etcd).toEqual({ hosts: expect.any(Array), protocol: 'http' });
+    const warnings = checkSpec(insecure(labSpecText())).diagnostics.filter((d) => d.severity === 'warning' && d.rule === 'insecure' && d.message.startsWith('etcd serves plain HTTP'));
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("leaves etcd's authentication off with the spec's own TLS files unless etcd.auth asks for it", () => {
+    const material = { shown: '.pgha/lab', ca: undefined, passwordFiles: {} };
+    const supplied = labSpec(withEtcd('tls: { ca_file: tls/ca.crt, cert_file: tls/member.crt, key_file: tls/member.key }'));
+    expect(etcdAuth(supplied, material)).toBeUndefined();
+    expect(etcdMaterialNeeds(supplied)).toEqual({ ca: false, passwords: [] });
+    const withRoot = labSpec(withEtcd('tls: { ca_file: tls/ca.crt, cert_file: tls/member.crt, key_file: tls/member.key }\n  auth: { username: root, password: { env: PGHA_ETCD_ROOT } }'));
+    expect(etcdAuth(withRoot, material)).toMatchObject({ root: { ref: { env: 'PGHA_ETCD_ROOT' } }, agents: { user: 'pgha-lab' } });
+    expect(etcdMaterialNeeds(withRoot)).toEqual({ ca: false, passwords: ['etcd-agent-password'] });
+    expect(etcdMaterialNeeds(labSpec())).toEqual({ ca: true, passwords: ['etcd-root-password', 'etcd-agent-password'] });
+    expect(etcdMaterialNeeds(labSpec(insecure))).toEqual({ ca: false, passwords: [] });
+  });
+
+  it('takes root only as the user of etcd.auth', () => {
+    const spec = labSpec(withEtcd('auth: { username: admin, password: { env: PGHA_ETCD_ROOT } }'));
+    expect(() => etcdAuth(spec, { shown: '.pgha/lab', ca: undefined, passwordFiles: {} })).toThrow(/etcd\.auth\.username is "admin".*write root/);
+  });
+
+  it('refuses to turn a running plain-HTTP etcd into a secured one, in one sentence that says how to keep it', () => {
+    expect(servesPlainHttp('ETCD_LISTEN_CLIENT_URLS=http://10.213.7.11:2379\n')).toBe(true);
+    expect(servesPlainHttp('ETCD_LISTEN_CLIENT_URLS=https://10.213.7.11:2379\n')).toBe(false);
+    expect(() => refuseInsecureToSecured(labSpec(), ['c1', 'c2'])).toThrow(UserError);
+    expect(() => refuseInsecureToSecured(labSpec(), ['c1'])).toThrow(/^etcd on c1 serves plain HTTP.*set etcd\.insecure: true/);
+    expect(() => refuseInsecureToSecured(labSpec(insecure), ['c1'])).not.toThrow();
+    expect(() => refuseInsecureToSecured(labSpec(), [])).not.toThrow();
+  });
+});
+
+describe('the etcd authentication resource', () => {
+  const auth = authOf(labDesired().resources)!;
+  const converged: Extract<ObservedEtcdAuth, { state: 'read' }> = {
+    state: 'read', enabled: true, users: { root: ['root'], 'pgha-lab': ['pgha-lab'] }, permissions: wantedPermissions(auth), rootPassword: 'matches', password: 'matches',
+  };
+
+  it('has nothing to do once users, role, permissions, passwords and auth enable are as wanted', () => {
+    expect(etcdAuthHandler.diff(auth, converged)).toBeUndefined();
+  });
+
+  it('creates all of it on a new etcd, or before etcd runs, and never shows a password', () => {
+    const fresh: typeof converged = { ...converged, enabled: false, users: {}, permissions: undefined, rootPassword: 'unchecked', password: 'unchecked' };
+    const change = etcdAuthHandler.diff(auth, fresh)!;
+    expect(change.action).toBe('create');
+    expect(change.details).toEqual([
+      'user add root with role root, password (sensitive)',
+      'role add pgha-lab, readwrite on /service/lab/ and /pgha/lab/ (prefixes)',
+      'user add pgha-lab with role pgha-lab, password (sensitive)',
+      'auth enable (clients without a user are refused from then on)',
+    ]);
+    expect(etcdAuthHandler.diff(auth, { state: 'unreachable' })).toMatchObject({ action: 'create' });
+    expect(JSON.stringify([change, etcdAuthHandler.diff(auth, { state: 'unreachable' })])).not.toMatch(/Secret/);
+  });
+
+  it('grants read and write on exactly the two prefixes, and names every drift', () => {
+    expect(wantedPermissions(auth)).toEqual([
+      { permission: 'Readwrite', key: '/service/lab/', rangeEnd: '/service/lab0' },
+      { permission: 'Readwrite', key: '/pgha/lab/', rangeEnd: '/pgha/lab0' },
+    ]);
+    const drifted: typeof converged = { ...converged, users: { root: [], 'pgha-lab': ['pgha-lab', 'other'] }, permissions: [{ permission: 'Readwrite', key: '/', rangeEnd: '\0' }], password: 'differs' };
+    expect(authChanges(auth, drifted)).toEqual([
+      'user grant-role root root',
+      'role pgha-lab: readwrite on /service/lab/ and /pgha/lab/ (prefixes) only',
+      'user pgha-lab: role pgha-lab only',
+      "user passwd pgha-lab: not the spec's (sensitive)",
+    ]);
+    expect(etcdAuthHandler.diff(auth, drifted)?.action).toBe('update');
+  });
+});
+
+function labSpecText(): string {
+  return readFileSync(projectPath('inventories/lab/cluster.yaml'), 'utf8');
+}
