@@ -1,6 +1,6 @@
 // How a spec secures etcd. TLS: with a certificate per host from the cluster CA (the default),
-// with the spec's own files (`etcd.tls`), or none (`etcd.insecure`). Authentication with the
-// cluster CA's TLS, or when `etcd.auth` asks for it: the `root` user for pgha (its password from `etcd.auth` or generated), and a user and
+// with the spec's own files (`etcd.tls`), or none (`etcd.insecure`). Authentication, unless
+// insecure: the `root` user for pgha (its password from `etcd.auth` or generated), and a user and
 // role per cluster for the agents that read and write only the cluster's two prefixes.
 import type { ClusterSpec, SecretRef } from '../../agent/contract/schema-types.js';
 import { dcsLayout, pghaLayout } from '../../agent/contract/dcs-layout.js';
@@ -32,9 +32,8 @@ export interface EtcdAuth {
 
 /** What the local material must hold for etcd. */
 export function etcdMaterialNeeds(spec: ClusterSpec): { ca: boolean; passwords: GeneratedPassword[] } {
-  const mode = etcdTlsMode(spec);
-  if (spec.etcd.insecure || (mode === 'supplied' && !spec.etcd.auth)) return { ca: false, passwords: [] };
-  return { ca: mode === 'cluster-ca', passwords: spec.etcd.auth ? ['etcd-agent-password'] : ['etcd-root-password', 'etcd-agent-password'] };
+  if (spec.etcd.insecure) return { ca: false, passwords: [] };
+  return { ca: etcdTlsMode(spec) === 'cluster-ca', passwords: spec.etcd.auth ? ['etcd-agent-password'] : ['etcd-root-password', 'etcd-agent-password'] };
 }
 
 /** The prefixes the agents' role may read and write: Patroni's and pgha's own. */
@@ -47,13 +46,10 @@ function generated(material: LocalMaterial, name: GeneratedPassword): PasswordSo
   return { ref: file === undefined ? undefined : { file }, source: `the generated password ${material.shown}/${name}` };
 }
 
-/**
- * undefined when etcd runs without authentication: with `etcd.insecure`, and with the spec's own
- * TLS files (`etcd.tls`) unless `etcd.auth` asks for it.
- */
+/** undefined when etcd runs without authentication (`etcd.insecure`). */
 export function etcdAuth(spec: ClusterSpec, material: LocalMaterial): EtcdAuth | undefined {
   const given = spec.etcd.auth;
-  if (spec.etcd.insecure || (etcdTlsMode(spec) === 'supplied' && !given)) return undefined;
+  if (spec.etcd.insecure) return undefined;
   if (given && given.username !== ETCD_ROOT_USER) throw new UserError(`etcd.auth.username is ${JSON.stringify(given.username.slice(0, 80))}, but pgha authenticates as etcd's ${ETCD_ROOT_USER} user, which etcd needs to turn authentication on: write ${ETCD_ROOT_USER}`);
   return {
     root: given ? { ref: given.password, source: 'etcd.auth.password' } : generated(material, 'etcd-root-password'),

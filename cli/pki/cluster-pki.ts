@@ -50,6 +50,9 @@ export function clusterPki(spec: ClusterSpec, specDirectory: string, issuer: Cer
     etcdSecurity: () => etcdSecurity(spec, material),
     async etcdClient() {
       const auth = etcdAuth(spec, material);
+      // Not half-made: before apply generates root's password there is no etcd with users yet, and
+      // settings without it would be kept for the whole run (see clusterAccess).
+      if (auth && !auth.root.ref) throw new Error(`${auth.root.source} does not exist yet`);
       const root = auth?.root.ref && { username: ETCD_ROOT_USER, password: secrets.resolve(auth.root.ref, auth.root.source) };
       const mode = etcdTlsMode(spec);
       if (mode === 'none') return { ...(root && { root }) };

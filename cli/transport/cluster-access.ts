@@ -123,10 +123,15 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
       throw error;
     }
   };
-  const etcd = async (): Promise<Etcd3> => {
-    if ((await settings()).root && (authOn ??= await probeAuth())) return root();
-    return plain();
+  // A probe that was under way when this run turned authentication on does not undo that.
+  const authEnabled = async (): Promise<boolean> => {
+    if (authOn === undefined) {
+      const probed = await probeAuth();
+      authOn ??= probed;
+    }
+    return authOn;
   };
+  const etcd = async (): Promise<Etcd3> => ((await settings()).root && (await authEnabled()) ? root() : plain());
   const agents = hostsWithRole(spec, 'postgres').map(({ host }) => `${host.address}:${spec.agent.rest_port}`);
 
   const unreachable = async <T>(read: () => Promise<T>): Promise<T | 'unreachable'> => {
@@ -176,7 +181,7 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
     async addEtcdMember(peerUrl) {
       await (await etcd()).cluster.memberAdd({ peerURLs: [peerUrl] });
     },
-    etcdAuthEnabled: () => unreachable(async () => (authOn ??= await probeAuth())),
+    etcdAuthEnabled: () => unreachable(authEnabled),
     async etcdLogin(username, password) {
       const client = await opened({ username, password });
       try {

@@ -1,7 +1,9 @@
 // etcd secured by default: TLS for clients and peers with certificates from the cluster CA,
 // client certificates, and authentication (root for pgha, a user and role per cluster for the
 // agents); plain HTTP without users only when the spec says etcd.insecure.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../cli/spec/check-spec.js';
@@ -12,7 +14,9 @@ import { authChanges, etcdAuthHandler, wantedPermissions, type ObservedEtcdAuth 
 import type { DesiredResource, EtcdAuthResource, FileResource, HostCertificateResource } from '../../../cli/resources/desired-resource.js';
 import { UserError } from '../../../cli/user-error.js';
 import { projectPath } from '../../helpers/paths.js';
-import { LAB_CA, labDesired, labSpec, SECRET_VALUES } from './lab-desired.js';
+import { clusterPki } from '../../../cli/pki/cluster-pki.js';
+import { opensslIssuer } from '../../../cli/pki/openssl-issuer.js';
+import { LAB_CA, labDesired, labSecrets, labSpec, SECRET_VALUES } from './lab-desired.js';
 
 const file = (resources: DesiredResource[], host: string, path: string): FileResource => resources.find((r): r is FileResource => r.host === host && r.kind === 'file' && r.path === path)!;
 const certificate = (resources: DesiredResource[], host: string, path: string): HostCertificateResource | undefined =>
@@ -68,16 +72,28 @@ describe('etcd secured by default', () => {
     expect(warnings).toHaveLength(1);
   });
 
-  it("leaves etcd's authentication off with the spec's own TLS files unless etcd.auth asks for it", () => {
+  it("keeps etcd's authentication on with the spec's own TLS files, and generates only what the spec does not give", () => {
     const material = { shown: '.pgha/lab', ca: undefined, passwordFiles: {} };
     const supplied = labSpec(withEtcd('tls: { ca_file: tls/ca.crt, cert_file: tls/member.crt, key_file: tls/member.key }'));
-    expect(etcdAuth(supplied, material)).toBeUndefined();
-    expect(etcdMaterialNeeds(supplied)).toEqual({ ca: false, passwords: [] });
+    expect(etcdAuth(supplied, material)).toMatchObject({ root: { ref: undefined }, agents: { user: 'pgha-lab', prefixes: ['/service/lab/', '/pgha/lab/'] } });
+    expect(etcdMaterialNeeds(supplied)).toEqual({ ca: false, passwords: ['etcd-root-password', 'etcd-agent-password'] });
     const withRoot = labSpec(withEtcd('tls: { ca_file: tls/ca.crt, cert_file: tls/member.crt, key_file: tls/member.key }\n  auth: { username: root, password: { env: PGHA_ETCD_ROOT } }'));
-    expect(etcdAuth(withRoot, material)).toMatchObject({ root: { ref: { env: 'PGHA_ETCD_ROOT' } }, agents: { user: 'pgha-lab' } });
+    expect(etcdAuth(withRoot, material)).toMatchObject({ root: { ref: { env: 'PGHA_ETCD_ROOT' }, source: 'etcd.auth.password' } });
     expect(etcdMaterialNeeds(withRoot)).toEqual({ ca: false, passwords: ['etcd-agent-password'] });
     expect(etcdMaterialNeeds(labSpec())).toEqual({ ca: true, passwords: ['etcd-root-password', 'etcd-agent-password'] });
     expect(etcdMaterialNeeds(labSpec(insecure))).toEqual({ ca: false, passwords: [] });
+  });
+
+  it("gives pgha's etcd client nothing half-made: no settings until root's password exists, then root and the TLS files", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgha-etcd-'));
+    try {
+      const supplied = labSpec(withEtcd('tls: { ca_file: tls/ca.crt, cert_file: tls/member.crt, key_file: tls/member.key }'));
+      await expect(clusterPki(supplied, dir, opensslIssuer, labSecrets()).etcdClient()).rejects.toThrow(/etcd-root-password does not exist yet/);
+      await expect(clusterPki(labSpec(), dir, opensslIssuer, labSecrets()).etcdClient()).rejects.toThrow(/does not exist yet/);
+      expect(await clusterPki(labSpec(insecure), dir, opensslIssuer, labSecrets()).etcdClient()).toEqual({});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes root only as the user of etcd.auth', () => {
