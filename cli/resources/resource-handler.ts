@@ -41,12 +41,12 @@ export interface ResourceHandler<R extends DesiredResource, O> {
   apply(resource: R, observed: O, context: ApplyContext): Promise<string | undefined>;
 }
 
-/** A command's failure as an Error naming the host and the command. */
 /** The last lines a command printed (its error output first), on one line. */
 export function outputTail(result: { stderr: string; stdout: string }): string {
   return (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' / ');
 }
 
+/** A command's failure as an Error naming the host and the command. */
 export function commandFailed(host: string, what: string, result: { exitCode: number; stderr: string; stdout: string }): Error {
   const output = outputTail(result);
   return new Error(`${host}: ${what} failed (exit ${result.exitCode})${output ? `: ${output}` : ''}`);
