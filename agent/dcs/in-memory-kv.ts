@@ -122,9 +122,13 @@ export class InMemoryKvStore {
   }
 }
 
-/** One member's connection to an InMemoryKvStore; `reachable = false` cuts it off like a partition. */
+/**
+ * One member's connection to an InMemoryKvStore; `reachable = false` cuts it off like a partition,
+ * `answerDelayMs` makes it slow: etcd carries out each request at once, its answer comes that late.
+ */
 export class InMemoryKvClient implements KvBackend {
   reachable = true;
+  answerDelayMs = 0;
   private readonly unwatchers = new Set<() => void>();
 
   constructor(private readonly store: InMemoryKvStore) {}
@@ -134,7 +138,12 @@ export class InMemoryKvClient implements KvBackend {
       await this.store.clock.sleep(timeoutMs);
       throw new DcsUnavailableError(`etcd did not answer within ${timeoutMs} ms`);
     }
-    return operation();
+    const result = operation();
+    if (this.answerDelayMs > 0) {
+      await this.store.clock.sleep(Math.min(this.answerDelayMs, timeoutMs));
+      if (this.answerDelayMs >= timeoutMs) throw new DcsUnavailableError(`etcd did not answer within ${timeoutMs} ms`);
+    }
+    return result;
   }
 
   range(prefix: string, timeoutMs: number): Promise<RangeResult> {

@@ -70,13 +70,14 @@ export class KvDcs implements Dcs {
 
   /**
    * Keeps our lease alive, or grants a new one when it is gone or its TTL is outdated. A lease
-   * refreshed moments ago (earlier in the same cycle) is not refreshed again.
+   * refreshed moments ago (earlier in the same cycle) is not refreshed again, unless `force`:
+   * a leader's renewal refreshes it always, since the watchdog is fed against that moment.
    */
-  private async refreshLease(): Promise<OwnLease> {
+  private async refreshLease(force = false): Promise<OwnLease> {
     const ttl = this.options.timing().ttl;
     const now = this.options.clock.now();
     const lease = this.lease;
-    if (lease && lease.ttl === ttl && now - lease.refreshedAt < FRESH_LEASE_MS) return lease;
+    if (!force && lease && lease.ttl === ttl && now - lease.refreshedAt < FRESH_LEASE_MS) return lease;
     if (lease && lease.ttl === ttl && (await this.kv.keepAlive(lease.id, this.timeoutMs())) > 0) {
       lease.refreshedAt = now;
       return lease;
@@ -165,7 +166,7 @@ export class KvDcs implements Dcs {
   }
 
   async renewLeader(): Promise<LeaderClaim> {
-    const lease = await this.refreshLease();
+    const lease = await this.refreshLease(true);
     const key = this.layout.leader;
     // Our name on the key proves it is ours. When our lease was replaced (a new ttl) while the
     // key lives, the key moves to the new lease; when the old lease expired, so did the key.

@@ -64,7 +64,7 @@ export class StepExecutor {
         }
         memory.leaderUntil = leaseDeadline(claim.renewedAt, view.settings());
         steps.renewed = true;
-        await this.feedWatchdog();
+        await this.feedWatchdog(memory.leaderUntil);
         view.amend({ leader: { name, lease: '', modRevision: 0 } });
         const failover = view.cluster?.failover;
         if (action.kind === 'acquire-leader' && failover) {
@@ -109,16 +109,20 @@ export class StepExecutor {
         steps.watchdogTried = true;
         const armed = await this.deps.watchdog.activate(watchdogTiming(view.settings()));
         this.deps.log.log(armed.level, armed.reason);
+        // Its countdown runs from now, which may be late for the renewal this cycle began with:
+        // a renewal sent after it puts the key's expiry beyond the reset.
+        if (armed.armed && memory.leaderUntil !== undefined) await this.run({ kind: 'renew-leader' }, steps);
         return;
       }
     }
   }
 
-  private async feedWatchdog(): Promise<void> {
+  private async feedWatchdog(leaseExpiresAt: number): Promise<void> {
     const { watchdog, log } = this.deps;
     if (watchdog.status().state !== 'armed') return;
-    const fed = await watchdog.keepalive();
+    const fed = await watchdog.keepalive(leaseExpiresAt);
     if (fed.reason !== undefined) log.log(fed.ok ? 'warn' : 'error', `watchdog keepalive failed: ${fed.reason}`);
+    if (fed.skipped !== undefined) log.log('warn', `watchdog not fed: ${fed.skipped}`);
   }
 
   /** The leader's timeline from its PostgreSQL; not answered while it does not run as a primary. */

@@ -34,8 +34,10 @@ export interface ActivationResult {
 export interface KeepaliveResult {
   /** May this member keep leading? False only in required mode, when the keepalive could not be written. */
   ok: boolean;
-  /** Why the keepalive was not written, when it was not. */
+  /** Why the keepalive could not be written, when it failed. */
   reason?: string;
+  /** Why the keepalive was deliberately not written: the renewal it follows came too late. */
+  skipped?: string;
 }
 
 export type WatchdogState = 'off' | 'disabled' | 'armed' | 'failed';
@@ -65,6 +67,7 @@ export interface WatchdogDeps {
 
 export class Watchdog {
   private timeoutSeconds: number | undefined;
+  private timing: WatchdogTiming | undefined;
   private lastKeepalive: Date | undefined;
   private keepalives = 0;
   private failure: string | undefined;
@@ -76,6 +79,7 @@ export class Watchdog {
   async activate(timing: WatchdogTiming): Promise<ActivationResult> {
     const { device, settings } = this.deps;
     if (settings.mode === 'off') return { ok: true, armed: false, level: 'debug', reason: 'running without a watchdog: watchdog.mode is off' };
+    this.timing = timing;
     const { problem, warning } = await this.assess(timing, () => device.open());
     if (problem === undefined) {
       this.failure = undefined;
@@ -90,13 +94,20 @@ export class Watchdog {
     return { ok: true, armed: false, level: 'warn', reason: `continuing without a watchdog (watchdog.mode automatic): ${this.failure}` };
   }
 
-  /** Feeds the armed device; call it right after each successful leader-key renewal. */
-  async keepalive(): Promise<KeepaliveResult> {
+  /**
+   * Feeds the armed device; call it right after each successful leader-key renewal, with the
+   * monotonic time before which the key cannot expire. A keepalive puts the reset at now + the
+   * timeout, so it is written only while that stays at least half of ttl - timeout before the
+   * key's expiry: after a renewal that took too long the reset stays where the last one put it.
+   */
+  async keepalive(leaseExpiresAt: number): Promise<KeepaliveResult> {
     const { device, clock, settings } = this.deps;
     const required = settings.mode === 'required';
     if (!device.isOpen) {
       return required ? { ok: false, reason: `no watchdog is armed on ${device.path} (watchdog.mode required)` } : { ok: true };
     }
+    const late = this.lateRenewal(leaseExpiresAt);
+    if (late !== undefined) return { ok: true, skipped: late };
     try {
       await device.keepalive();
     } catch (error) {
@@ -107,6 +118,18 @@ export class Watchdog {
     this.lastKeepalive = clock.wallTime();
     this.failure = undefined;
     return { ok: true };
+  }
+
+  /** Why a keepalive now would let the reset come too close to the key's expiry; undefined when it would not. */
+  private lateRenewal(leaseExpiresAt: number): string | undefined {
+    const { timing, timeoutSeconds } = this;
+    if (timing === undefined || timeoutSeconds === undefined) return undefined;
+    // A driver slower than the ttl was accepted with a warning (automatic mode): no reset can come before the expiry anyway.
+    const guardMs = ((timing.ttl - timeoutSeconds) * 1000) / 2;
+    if (guardMs <= 0) return undefined;
+    const sinceRenewal = this.deps.clock.now() - (leaseExpiresAt - timing.ttl * 1000);
+    if (sinceRenewal <= guardMs) return undefined;
+    return `the leader key was renewed ${Math.round(sinceRenewal)} ms ago, more than half of ttl - watchdog timeout (${guardMs} ms), so the reset stays where the last keepalive put it`;
   }
 
   /**

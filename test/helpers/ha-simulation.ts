@@ -64,17 +64,19 @@ export class Simulation {
   readonly nodes = new Map<string, SimNode>();
   private readonly layout = dcsLayout('/service', 'sim');
 
-  /** `safety_margin` of the simulated watchdogs: they fire ttl - 5 = 5 s after the last keepalive. */
+  /** `safety_margin` of the simulated watchdogs by default: they fire ttl - 5 = 5 s after the last keepalive. */
   static readonly SAFETY_MARGIN = 5;
   /** How long a host takes to boot after its watchdog reset it. */
   static readonly BOOT_MS = 30_000;
 
   private readonly watchdogMode: WatchdogMode;
+  private readonly safetyMargin: number;
   /** The dynamic configuration the cluster is created with. */
   readonly dcs: DynamicConfig;
 
-  constructor(names: string[], options: { watchdog?: WatchdogMode; dcs?: Partial<DynamicConfig> } = {}) {
+  constructor(names: string[], options: { watchdog?: WatchdogMode; safetyMargin?: number; dcs?: Partial<DynamicConfig> } = {}) {
     this.watchdogMode = options.watchdog ?? 'off';
+    this.safetyMargin = options.safetyMargin ?? Simulation.SAFETY_MARGIN;
     this.dcs = { ...SIM_DCS, ...options.dcs };
     names.forEach((name, i) => {
       const port = 5432 + i;
@@ -85,7 +87,7 @@ export class Simulation {
         this.kill(name);
         void this.clock.sleep(Simulation.BOOT_MS).then(() => this.start(name));
       };
-      node.device = new FakeWatchdogDevice({ clock: this.clock, timeoutSeconds: SIM_DCS.ttl - Simulation.SAFETY_MARGIN, onExpire: reset });
+      node.device = new FakeWatchdogDevice({ clock: this.clock, timeoutSeconds: SIM_DCS.ttl - this.safetyMargin, onExpire: reset });
       this.nodes.set(name, node);
       this.start(name);
     });
@@ -135,7 +137,7 @@ export class Simulation {
     node.postgres.suspended = false;
     node.nextRunAt = this.clock.now();
     const timing = () => ({ ttl: SIM_DCS.ttl, retry_timeout: SIM_DCS.retry_timeout });
-    node.watchdog = new Watchdog({ device: node.device, clock: this.clock, settings: { mode: this.watchdogMode, safetyMargin: Simulation.SAFETY_MARGIN } });
+    node.watchdog = new Watchdog({ device: node.device, clock: this.clock, settings: { mode: this.watchdogMode, safetyMargin: this.safetyMargin } });
     node.loop = new HaLoop({
       name,
       scope: 'sim',

@@ -20,3 +20,9 @@ export async function clusterDiagnosis(cluster: AgentCluster, logFile: string): 
   await writeFile(logFile, cluster.logs());
   return `${parts.join('\n')}\nthe agents' whole logs (DEBUG included): ${logFile}`;
 }
+
+/** What a fault that broke an invariant leaves for its reader: the offending writes, promotions, watchdog events and the agents' logs. */
+export async function violationDiagnosis(cluster: AgentCluster, facts: string[], logFile: string): Promise<void> {
+  const watchdogs = cluster.members.map((m) => `--- ${m.name} watchdog\n${(m.watchdog?.events ?? []).slice(-40).map((e) => JSON.stringify(e)).join('\n')}`);
+  await writeFile(logFile, [...facts, ...watchdogs, cluster.logs()].join('\n'));
+}

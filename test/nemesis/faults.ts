@@ -18,11 +18,14 @@ const NOTHING_TO_HEAL: Heal = () => undefined;
 /** How long a switchover waits for the leader to name a synchronous standby it may go to. */
 const SYNC_STANDBY_WAIT_MS = 10_000;
 
-async function switchover(context: FaultContext, candidate: string, primary: string): Promise<Heal> {
+/** Switches over to `candidate` (or the synchronous standby the leader names instead); resolves the member that took over. */
+async function switchover(context: FaultContext, candidate: string, primary: string): Promise<string> {
   const deadline = Date.now() + SYNC_STANDBY_WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     const answer = await context.cluster.api(primary, '/switchover', { method: 'POST', body: JSON.stringify({ leader: primary, candidate }) });
-    if (answer.status === 200) return NOTHING_TO_HEAL;
+    // "Successfully switched over to "pg2"", or "... over to "pg3" instead of "pg2"".
+    const leader = /over to "([^"]+)"/.exec(answer.body)?.[1];
+    if (answer.status === 200 && leader !== undefined) return leader;
     // In synchronous mode the leader may be between two synchronous standbys: ask again once it named one.
     if (answer.status !== 412 || Date.now() > deadline || attempt > 20) {
       throw new Error(`the switchover from ${primary} to ${candidate} answered ${answer.status}: ${answer.body}`);
@@ -37,7 +40,7 @@ async function killNode({ cluster, restart }: FaultContext, target: string): Pro
   return () => restart(target);
 }
 
-const INJECTORS: Record<SingleFaultKind, Injector> = {
+const INJECTORS: Record<Exclude<SingleFaultKind, 'switchover'>, Injector> = {
   'kill-node': killNode,
   'kill-sync-standby': killNode,
   async 'freeze-node'({ cluster }, target) {
@@ -60,7 +63,6 @@ const INJECTORS: Record<SingleFaultKind, Injector> = {
     cluster.cutEtcd('blackhole');
     return () => cluster.healEtcd();
   },
-  switchover,
 };
 
 /** The synchronous standbys as the primary's GET /cluster names them (none in asynchronous mode). */
@@ -81,13 +83,14 @@ async function resolve(cluster: AgentCluster, fault: Fault, primary: string): Pr
 }
 
 export interface Injected {
-  /** The member the main fault struck (the primary for a fault on every member). */
+  /** The member the main fault struck (the primary for a fault on every member; the new leader for a switchover). */
   target: string;
   heal: Heal;
 }
 
 async function inject(context: FaultContext, fault: Fault, primary: string): Promise<Injected> {
   const target = await resolve(context.cluster, fault, primary);
+  if (fault.kind === 'switchover') return { target: await switchover(context, target, primary), heal: NOTHING_TO_HEAL };
   return { target, heal: await INJECTORS[fault.kind](context, target, primary) };
 }
 

@@ -28,6 +28,8 @@ export interface Check {
   gapMs: number;
   lost: { haproxy: number; direct: number };
   dualPrimaryAcks: number;
+  /** The first and last of those acknowledgements, for the fault's diagnosis. */
+  dualPrimaryExamples: string[];
   violations: string[];
   /** False when the cluster did not recover: the run cannot go on. */
   healthy: boolean;
@@ -66,7 +68,8 @@ export class InvariantChecker {
     const settled = one ? await this.recovery(healedAt, violations) : undefined;
     const none = { haproxy: 0, direct: 0 };
     const lost = settled ? await this.newlyLost(settled.primary).catch((error: unknown) => (violations.push(`lost writes not counted: ${String(error)}`), none)) : none;
-    const dualPrimaryAcks = this.secondPrimaryAcks();
+    const dual = this.secondPrimaryAcks();
+    const dualPrimaryAcks = dual.length;
     if (promises.noLoss && lost.haproxy + lost.direct > 0) violations.push(`${lost.haproxy + lost.direct} acknowledged writes missing on the primary`);
     if (promises.singleWriter && dualPrimaryAcks > 0) violations.push(`${dualPrimaryAcks} writes acknowledged by a member after another was promoted`);
     return {
@@ -75,6 +78,7 @@ export class InvariantChecker {
       gapMs: longestGap(haproxyWriter.acks, startedAt),
       lost,
       dualPrimaryAcks,
+      dualPrimaryExamples: [dual[0], dual.at(-1)].filter((a) => a !== undefined).map((a) => this.describeAck(a)),
       violations,
       healthy: settled !== undefined,
     };
@@ -116,16 +120,22 @@ export class InvariantChecker {
   }
 
   /** Acknowledgements, not looked at before, from a member other than the one last promoted before them. */
-  private secondPrimaryAcks(): number {
+  private secondPrimaryAcks(): Ack[] {
     const { cluster, promotions, haproxyWriter, directWriter } = this.checked;
     const portOf = new Map(cluster.members.map((m) => [m.name, m.pgPort]));
-    let count = 0;
+    const second: Ack[] = [];
     for (const writer of [haproxyWriter, directWriter]) {
       const from = this.examined.get(writer) ?? 0;
       const fresh: Ack[] = writer.acks.slice(from);
       this.examined.set(writer, from + fresh.length);
-      count += fresh.filter((a) => a.port !== 0 && a.port !== portOf.get(promotions.primaryAt(a.at))).length;
+      second.push(...fresh.filter((a) => a.port !== 0 && a.port !== portOf.get(promotions.primaryAt(a.at))));
     }
-    return count;
+    return second.sort((a, b) => a.at - b.at);
+  }
+
+  private describeAck(ack: Ack): string {
+    const { cluster, promotions } = this.checked;
+    const member = cluster.members.find((m) => m.pgPort === ack.port)?.name ?? `port ${ack.port}`;
+    return `write ${ack.id} acknowledged by ${member} at ${new Date(ack.at).toISOString()}, when ${promotions.primaryAt(ack.at)} was the last promoted`;
   }
 }

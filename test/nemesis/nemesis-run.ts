@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SUPERUSER, type ClusterOptions } from '../helpers/agent-cluster.js';
 import { startClusterUnderLoad } from '../helpers/cluster-under-load.js';
 import { startDirectWriter } from '../helpers/direct-writer.js';
-import { clusterDiagnosis } from './cluster-diagnosis.js';
+import { clusterDiagnosis, violationDiagnosis } from './cluster-diagnosis.js';
 import { describeStep, makeSchedule, stepLabel, type Step } from './fault-schedule.js';
 import { faultTable, type FaultOutcome } from './fault-table.js';
 import { injectStep, type FaultContext } from './faults.js';
@@ -100,6 +100,11 @@ export async function runNemesis(config: NemesisConfig, print: (text: string) =>
     if (failedInjection) check.violations.unshift(failedInjection);
     const rebooted = reboots.take();
     if (rebooted.length > 0) description += `, watchdog reset ${rebooted.join(', ')}`;
+    if (check.violations.length > 0) {
+      const file = join(tmpdir(), `pgha-nemesis-${config.seed}-${step.index}.log`);
+      await violationDiagnosis(cluster, [description, ...check.dualPrimaryExamples, ...promotions.since(startedAt - 60_000)], file);
+      description += ` (diagnosis: ${file})`;
+    }
     return { ...check, index: step.index, label: stepLabel(step), description, wallMs: Date.now() - startedAt };
   };
   try {

@@ -37,6 +37,11 @@ export class PromotionLog {
     this.promotions.sort((a, b) => a.at - b.at);
   }
 
+  /** Every promotion seen since `since` (epoch ms), in order, as lines. */
+  since(since: number): string[] {
+    return this.promotions.filter((p) => p.at >= since).map((p) => `${new Date(p.at).toISOString()} ${p.member} promoting`);
+  }
+
   /** The member last promoted at or before `at`. */
   primaryAt(at: number): string {
     return this.promotions.findLast((p) => p.at <= at)?.member ?? this.promotions[0]!.member;

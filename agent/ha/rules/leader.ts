@@ -44,7 +44,8 @@ export const leaderPostgresDown: HaRule = {
       return verdict({ kind: 'release-leader' }, 'releasing the leader lock: PostgreSQL did not come back within primary_start_timeout');
     }
     if (s.postgres.inRecovery) return verdict({ kind: 'start-replica', leader: undefined }, 'starting PostgreSQL read-only before promoting it: I hold the leader lock');
-    return verdict({ kind: 'start-primary' }, 'starting PostgreSQL again as primary: it stopped while I hold the leader lock');
+    const refuse = (why: string): Verdict => verdict({ kind: 'release-leader' }, `releasing the leader lock instead of starting PostgreSQL as primary: I may not lead without a watchdog (${why})`);
+    return unprotected(s, true, refuse) ?? verdict({ kind: 'start-primary' }, 'starting PostgreSQL again as primary: it stopped while I hold the leader lock');
   },
 };
 

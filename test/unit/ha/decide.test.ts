@@ -88,6 +88,20 @@ describe('decide: the leader', () => {
     expect(decide(leaderSnapshot({ postgres: crashed, primaryDownSince: 99_000, settings: timeout }))).toMatchObject({ action: { kind: 'release-leader' } });
   });
 
+  it('arms its watchdog before it promotes or starts PostgreSQL as primary, and gives the lock up when a required one cannot be armed', () => {
+    const unarmed = { mode: 'required' as const, armed: false, triedThisCycle: false };
+    const failed = { ...unarmed, triedThisCycle: true, failure: 'no such device' };
+    const crashed = { postgres: { ...PRIMARY, process: 'crashed' as const }, primaryDownSince: 99_000 };
+    for (const fields of [{ postgres: REPLICA }, crashed]) {
+      expect(decide(leaderSnapshot({ ...fields, watchdog: unarmed }))).toMatchObject({ action: { kind: 'arm-watchdog' }, reason: 'arming the watchdog: I am about to lead without it' });
+      expect(decide(leaderSnapshot({ ...fields, watchdog: failed }))).toMatchObject({ action: { kind: 'release-leader' } });
+    }
+    expect(decide(leaderSnapshot({ ...crashed, watchdog: failed })).reason).toBe(
+      'releasing the leader lock instead of starting PostgreSQL as primary: I may not lead without a watchdog (no such device)',
+    );
+    expect(decide(leaderSnapshot({ ...crashed, watchdog: { ...unarmed, armed: true } }))).toMatchObject({ action: { kind: 'start-primary' } });
+  });
+
   describe('switchover', () => {
     const request = (failover: object) => cluster({ failover: { value: failover, modRevision: 12 } });
 

@@ -27,8 +27,8 @@ function noWriteWithoutLease(sim: Simulation): void {
   expect(sim.writableWithoutLease(), `a PostgreSQL takes writes at ${sim.clock.now()} ms, though etcd names ${sim.leaderKeyHolder() ?? 'no one'} leader`).toEqual([]);
 }
 
-function simulation(watchdog: WatchdogMode = 'off'): Simulation {
-  const sim = new Simulation(['pg1', 'pg2', 'pg3'], { watchdog });
+function simulation(watchdog: WatchdogMode = 'off', safetyMargin?: number): Simulation {
+  const sim = new Simulation(['pg1', 'pg2', 'pg3'], { watchdog, safetyMargin });
   sim.beforeCycles = () => {
     leaderOf(sim);
     if (watchdog !== 'off') noWriteWithoutLease(sim);
@@ -177,6 +177,22 @@ describe('HA simulation: the watchdog', () => {
     expect(old.alive, 'the watchdog reset the host').toBe(false);
     sim.thaw(old.name);
     await runUntil(sim, () => old.state?.postgres.replicationState === 'streaming', 30_000);
+  });
+
+  it('feeds it only after renewals answered in time, so a primary whose etcd answers slowly is reset before its key can expire', async () => {
+    // safety_margin 2: the watchdog fires 8 s after a keepalive, 2 s before a key renewed just then expires.
+    const sim = simulation('required', 2);
+    const old = await settledCluster(sim);
+    // Each answer takes 1.5 s: a renewal's keepalive and compare take 3 s, and a keepalive
+    // written then would put the reset 1 s past the key's expiry.
+    old.kv.answerDelayMs = 1500;
+    const fedBefore = old.watchdog.status().keepalives;
+    await runUntil(sim, () => old.watchdog.status().keepalives > fedBefore || !old.alive, 12_000);
+    sim.freezeAgent(old.name);
+    // The invariant hook checks at every step that no PostgreSQL takes writes without the key.
+    await runUntil(sim, () => !old.alive, TTL_MS);
+    expect([old.resets, old.watchdog.status().keepalives]).toEqual([1, fedBefore]);
+    await runUntil(sim, () => leaderOf(sim) !== undefined, TTL_MS + 2 * LOOP_WAIT_MS);
   });
 
   it('disarms at a switchover and at a clean stop, so nothing resets', async () => {

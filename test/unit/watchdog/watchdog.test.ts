@@ -6,6 +6,9 @@ import { FakeClock } from '../../helpers/fake-clock.js';
 const TIMING = { ttl: 30, loop_wait: 10 };
 const MISSING = 'watchdog device /dev/watchdog does not exist (is a watchdog driver such as softdog loaded?)';
 
+/** The lease expiry after a renewal sent just now. */
+const renewedNow = (clock: FakeClock): number => clock.now() + TIMING.ttl * 1000;
+
 function setup(mode: WatchdogMode, timeoutSeconds = 25, safetyMargin = 5) {
   const clock = new FakeClock();
   let resets = 0;
@@ -16,11 +19,11 @@ function setup(mode: WatchdogMode, timeoutSeconds = 25, safetyMargin = 5) {
 
 describe('Watchdog', () => {
   it('does nothing in mode off, and reports off', async () => {
-    const { device, watchdog } = setup('off');
+    const { clock, device, watchdog } = setup('off');
     device.unusable = MISSING;
     expect(await watchdog.activate(TIMING)).toEqual({ ok: true, armed: false, level: 'debug', reason: 'running without a watchdog: watchdog.mode is off' });
     expect(device.isOpen).toBe(false);
-    expect(await watchdog.keepalive()).toEqual({ ok: true });
+    expect(await watchdog.keepalive(renewedNow(clock))).toEqual({ ok: true });
     expect(await watchdog.probe(TIMING)).toEqual({ mode: 'off', state: 'off', device: '/dev/watchdog', keepalives: 0, failed: false });
   });
 
@@ -29,9 +32,9 @@ describe('Watchdog', () => {
     expect(await watchdog.activate(TIMING)).toEqual({ ok: true, armed: true, level: 'info', reason: 'watchdog /dev/watchdog armed with a timeout of 25s' });
     expect(device.armed).toBe(true);
     await clock.advance(20_000);
-    expect(await watchdog.keepalive()).toEqual({ ok: true });
+    expect(await watchdog.keepalive(renewedNow(clock))).toEqual({ ok: true });
     await clock.advance(20_000);
-    expect(await watchdog.keepalive()).toEqual({ ok: true });
+    expect(await watchdog.keepalive(renewedNow(clock))).toEqual({ ok: true });
     expect(resets()).toBe(0);
     expect(watchdog.status()).toEqual({
       mode: 'required',
@@ -96,28 +99,58 @@ describe('Watchdog', () => {
     const automatic = setup('automatic');
     automatic.device.unusable = MISSING;
     expect(await automatic.watchdog.activate(TIMING)).toEqual({ ok: true, armed: false, level: 'warn', reason: `continuing without a watchdog (watchdog.mode automatic): ${MISSING}` });
-    expect(await automatic.watchdog.keepalive()).toEqual({ ok: true });
+    expect(await automatic.watchdog.keepalive(renewedNow(automatic.clock))).toEqual({ ok: true });
     expect(automatic.watchdog.status()).toEqual({ mode: 'automatic', state: 'failed', device: '/dev/watchdog', keepalives: 0, failure: MISSING, failed: false });
 
     const required = setup('required');
     required.device.unusable = MISSING;
     expect(await required.watchdog.activate(TIMING)).toMatchObject({ ok: false, armed: false, level: 'error' });
-    expect(await required.watchdog.keepalive()).toEqual({ ok: false, reason: 'no watchdog is armed on /dev/watchdog (watchdog.mode required)' });
+    expect(await required.watchdog.keepalive(renewedNow(required.clock))).toEqual({ ok: false, reason: 'no watchdog is armed on /dev/watchdog (watchdog.mode required)' });
     expect(required.watchdog.status()).toMatchObject({ state: 'failed', failure: MISSING, failed: true });
   });
 
   it('reports a failed keepalive, which only required mode treats as a reason to stop leading', async () => {
     const broken = 'could not write a keepalive to watchdog device /dev/watchdog: EIO: i/o error, write';
     for (const mode of ['automatic', 'required'] as const) {
-      const { device, watchdog } = setup(mode);
+      const { clock, device, watchdog } = setup(mode);
       await watchdog.activate(TIMING);
       device.writeFailure = broken;
-      expect(await watchdog.keepalive()).toEqual({ ok: mode === 'automatic', reason: broken });
+      expect(await watchdog.keepalive(renewedNow(clock))).toEqual({ ok: mode === 'automatic', reason: broken });
       expect(watchdog.status()).toMatchObject({ state: 'failed', failure: broken, keepalives: 0, failed: mode === 'required' });
       device.writeFailure = undefined;
-      expect(await watchdog.keepalive()).toEqual({ ok: true });
+      expect(await watchdog.keepalive(renewedNow(clock))).toEqual({ ok: true });
       expect(watchdog.status()).toMatchObject({ state: 'armed', keepalives: 1, failed: false });
     }
+  });
+
+  it('does not feed after a renewal that took too long, so the reset still comes before the key can expire', async () => {
+    const { clock, device, watchdog, resets } = setup('required');
+    await watchdog.activate(TIMING);
+    // ttl 30 - timeout 25: a keepalive must follow its renewal within half of 5 s.
+    const firstRenewal = clock.now();
+    await clock.advance(2500);
+    expect(await watchdog.keepalive(firstRenewal + 30_000)).toEqual({ ok: true });
+    // The next renewal is sent now and answered 2501 ms later.
+    const secondRenewal = clock.now();
+    await clock.advance(2501);
+    expect(await watchdog.keepalive(secondRenewal + 30_000)).toEqual({
+      ok: true,
+      skipped: 'the leader key was renewed 2501 ms ago, more than half of ttl - watchdog timeout (2500 ms), so the reset stays where the last keepalive put it',
+    });
+    expect(device.keepalives).toBe(1);
+    await clock.advance(25_000 - 2501 - 1);
+    expect(resets()).toBe(0);
+    await clock.advance(1);
+    expect(resets()).toBe(1);
+  });
+
+  it('feeds a device slower than the ttl whatever the renewal (automatic mode warned that it cannot come in time)', async () => {
+    const { clock, device, watchdog } = setup('automatic', 60);
+    await watchdog.activate(TIMING);
+    const renewedAt = clock.now();
+    await clock.advance(20_000);
+    expect(await watchdog.keepalive(renewedAt + 30_000)).toEqual({ ok: true });
+    expect(device.keepalives).toBe(1);
   });
 
   it('disarms with the magic close, so the host does not reset', async () => {
