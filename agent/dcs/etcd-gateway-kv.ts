@@ -70,6 +70,10 @@ function refusal(text: string): string {
   }
 }
 
+function connectionRefused(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED';
+}
+
 export class EtcdGatewayKv implements KvBackend {
   private readonly agent: HttpAgent;
   private next = 0;
@@ -87,7 +91,7 @@ export class EtcdGatewayKv implements KvBackend {
         : new HttpAgent({ keepAlive: true, maxSockets: 4 });
   }
 
-  /** One endpoint per call, rotating after a failure, as Patroni does. */
+  /** One endpoint at a time, rotating after a failure, as Patroni does. */
   private endpoint(): string {
     return this.connection.hosts[this.next % this.connection.hosts.length]!;
   }
@@ -145,14 +149,17 @@ export class EtcdGatewayKv implements KvBackend {
 
   private async call(path: string, body: Json, timeoutMs: number): Promise<Json> {
     const deadline = Date.now() + timeoutMs;
-    for (let attempt = 0; attempt < 2; attempt++) {
+    let loggedInAgain = false;
+    let refusedBy = 0;
+    for (;;) {
       try {
         if (this.needsLogin()) await this.authenticate(Math.max(1, deadline - Date.now()));
         const { status, text } = await this.send(path, body, Math.max(1, deadline - Date.now()));
         if (status === 200) return parseAnswer(text);
         const message = refusal(text);
         if (/lease not found/.test(message)) throw new LeaseNotFoundError(message);
-        if (AUTH_REFUSAL.test(message) && attempt === 0) {
+        if (AUTH_REFUSAL.test(message) && !loggedInAgain) {
+          loggedInAgain = true;
           this.forgetLogin();
           continue;
         }
@@ -160,10 +167,12 @@ export class EtcdGatewayKv implements KvBackend {
       } catch (error) {
         if (error instanceof LeaseNotFoundError || error instanceof DcsUnavailableError) throw error;
         this.next++;
+        // A member that refuses the connection (stopped, restarting) never saw the request: the next may answer in time.
+        refusedBy += connectionRefused(error) ? 1 : this.connection.hosts.length;
+        if (refusedBy < this.connection.hosts.length && Date.now() < deadline) continue;
         throw new DcsUnavailableError(error instanceof Error ? error.message : String(error));
       }
     }
-    throw new DcsUnavailableError('etcd refused the authentication token twice');
   }
 
   async range(prefix: string, timeoutMs: number): Promise<RangeResult> {

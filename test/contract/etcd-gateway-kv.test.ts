@@ -1,5 +1,8 @@
+import { describe, expect, it } from 'vitest';
 import { EtcdGatewayKv } from '../../agent/dcs/etcd-gateway-kv.js';
+import { DcsUnavailableError } from '../../agent/dcs/kv-backend.js';
 import { startEtcd } from '../helpers/etcd-server.js';
+import { freePort } from '../helpers/free-port.js';
 import { describeDcsContract } from './dcs-contract.js';
 import { describeKvBackendContract } from './kv-backend-contract.js';
 
@@ -10,3 +13,28 @@ const harness = async () => {
 
 describeKvBackendContract('etcd (JSON gateway)', harness);
 describeDcsContract('etcd (JSON gateway)', harness);
+
+describe('etcd (JSON gateway) with several members', () => {
+  it('goes on to the next member within the same call when one refuses the connection (stopped, restarting)', async () => {
+    const etcd = await startEtcd();
+    try {
+      const stopped = `127.0.0.1:${await freePort()}`;
+      const kv = new EtcdGatewayKv({ hosts: [stopped, etcd.endpoint], protocol: 'http' });
+      expect(await kv.txn([], [{ put: { key: '/t/a', value: '1' } }], [], 2000)).toBe(true);
+      expect((await kv.range('/t/', 2000)).kvs.map((k) => k.value)).toEqual(['1']);
+      await kv.close();
+    } finally {
+      await etcd.stop();
+    }
+  });
+
+  it('fails at once, with the reason, when every member refuses the connection', async () => {
+    const kv = new EtcdGatewayKv({ hosts: [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`], protocol: 'http' });
+    const started = Date.now();
+    const failure = kv.range('/t/', 2000);
+    await expect(failure).rejects.toBeInstanceOf(DcsUnavailableError);
+    await expect(failure).rejects.toThrow(/ECONNREFUSED/);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await kv.close();
+  });
+});
