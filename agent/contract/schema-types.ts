@@ -809,7 +809,7 @@ export interface Change {
    */
   id: string;
   /**
-   * The host's name, or `cluster` for a change that spans hosts (the DCS config, the agents' rolling restart, a PostgreSQL role).
+   * The host's name, or `cluster` for a change that spans hosts (the DCS config, the rolling restarts of the agents and of etcd, a PostgreSQL role).
    */
   host: string;
   /**
@@ -826,6 +826,7 @@ export interface Change {
     | 'etcd_member'
     | 'dcs_config'
     | 'agent_restart'
+    | 'etcd_restart'
     | 'postgres_role'
     | 'host_certificate'
     | 'etcd_auth';
@@ -854,7 +855,7 @@ export interface Change {
    */
   restart_needed?: string[];
   /**
-   * For an agent_restart: the hosts whose running agent restarts, one at a time, replicas before the leader.
+   * For an agent_restart or an etcd_restart: the hosts whose running agent (replicas before the leader) or etcd member restarts, one at a time.
    */
   hosts?: string[];
   /**

@@ -150,13 +150,20 @@ export class EtcdGatewayKv implements KvBackend {
   private async call(path: string, body: Json, timeoutMs: number): Promise<Json> {
     const deadline = Date.now() + timeoutMs;
     let loggedInAgain = false;
-    let refusedBy = 0;
+    /** Members found unable to serve this call: they refused the connection, or answered 5xx. */
+    let unusable = 0;
+    const another = (): boolean => ++unusable < this.connection.hosts.length && Date.now() < deadline;
     for (;;) {
       try {
         if (this.needsLogin()) await this.authenticate(Math.max(1, deadline - Date.now()));
         const { status, text } = await this.send(path, body, Math.max(1, deadline - Date.now()));
         if (status === 200) return parseAnswer(text);
         const message = refusal(text);
+        // A member that cannot serve (its gateway lost its own gRPC server, it lost the quorum) may not be the only one.
+        if (status >= 500 && another()) {
+          this.next++;
+          continue;
+        }
         if (/lease not found/.test(message)) throw new LeaseNotFoundError(message);
         if (AUTH_REFUSAL.test(message) && !loggedInAgain) {
           loggedInAgain = true;
@@ -168,8 +175,7 @@ export class EtcdGatewayKv implements KvBackend {
         if (error instanceof LeaseNotFoundError || error instanceof DcsUnavailableError) throw error;
         this.next++;
         // A member that refuses the connection (stopped, restarting) never saw the request: the next may answer in time.
-        refusedBy += connectionRefused(error) ? 1 : this.connection.hosts.length;
-        if (refusedBy < this.connection.hosts.length && Date.now() < deadline) continue;
+        if (connectionRefused(error) && another()) continue;
         throw new DcsUnavailableError(error instanceof Error ? error.message : String(error));
       }
     }

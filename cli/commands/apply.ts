@@ -130,6 +130,7 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
         } else io.err('etcd does not run yet: the apply lock is taken as soon as it does.\n');
         const view = progress(context, session, plan);
         const started = Date.now();
+        const gate = clusterGate(session.spec, session.cluster, { etcdTimeoutMs: 90_000, clusterTimeoutMs: 180_000, pollMs: 1000, now: () => Date.now(), sleep, onEtcdReady: takeLock }, view.sink);
         const result = await applyPlan(plan, session.refreshed.desired.resources, session.refreshed.observed, {
           transport: (host) => {
             const transport = session.connections.transports.get(host);
@@ -139,11 +140,12 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
           cluster: session.cluster,
           agentArchive: () => session.release.archive(),
           issueCertificate: (addresses) => session.pki.issue(addresses),
+          waitEtcd: gate.waitEtcd,
         }, {
           parallelism: args.parallelism,
           emit: view.sink,
           now: () => Date.now(),
-          gate: clusterGate(session.spec, session.cluster, { etcdTimeoutMs: 90_000, clusterTimeoutMs: 180_000, pollMs: 1000, now: () => Date.now(), sleep, onEtcdReady: takeLock }, view.sink),
+          gate,
         });
         await view.finish();
         const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -2,13 +2,13 @@
 // about (packages → files → units → services per host; etcd → agents → HAProxy → DCS config → roles).
 import type { AgentConfig, ClusterSpec, Host, SecretRef } from '../../agent/contract/schema-types.js';
 import { dirname } from 'node:path';
-import { CLUSTER, readByAgentAtStart, resourceName, type DesiredResource, type ResourceDraft, type ServiceAction, type Stage } from '../resources/desired-resource.js';
+import { CLUSTER, readByAgentAtStart, readByEtcdAtStart, resourceName, type DesiredResource, type ResourceDraft, type Stage } from '../resources/desired-resource.js';
 import { RELEASE_LINK } from '../resources/agent-release.js';
 import type { EtcdMember } from '../transport/cluster-access.js';
 import { AGENT_API_TLS, CREATED_BY_APPLY, HAPROXY_API_CA, type AgentApiAccess } from './agent-api-access.js';
 import { agentConfigFile } from './agent-config.js';
 import { AGENT_CONFIG_PATH, AGENT_UNIT, AGENT_UNIT_PATH, agentUnitFile } from './agent-unit.js';
-import { ETCD_ENVIRONMENT_PATH, ETCD_LOOPBACK, etcdEnvironmentFile, etcdPeerUrl, type FirstStart } from './etcd-environment.js';
+import { ETCD_ENVIRONMENT_PATH, ETCD_LOOPBACK, etcdEnvironmentFile, etcdPeerUrl, type EtcdListening, type FirstStart } from './etcd-environment.js';
 import { etcdPlacements, type EtcdPlacement } from './etcd-first-start.js';
 import { AGENT_ETCD_TLS, ETCD_MEMBER_TLS, etcdTlsMaterial, type EtcdTlsMaterial, type TlsFiles } from './etcd-tls.js';
 import { ETCD_ROOT_USER, type EtcdSecurity } from './etcd-access.js';
@@ -23,6 +23,8 @@ export interface DesiredFacts {
   etcdMembers: EtcdMember[] | 'unreachable';
   /** What each etcd host's current /etc/default/etcd records for etcd's first start. */
   etcdRecordedFirstStart: ReadonlyMap<string, FirstStart | undefined>;
+  /** How each etcd host's current /etc/default/etcd has it listen; undefined without one. */
+  etcdListening: ReadonlyMap<string, EtcdListening | undefined>;
   /** Each postgres host's recorded bootstrap section, once the cluster exists (see recordedBootstrap). */
   recordedBootstrap: ReadonlyMap<string, AgentConfig['bootstrap'] | undefined>;
 }
@@ -56,7 +58,7 @@ function tlsFiles(
   tls: EtcdTlsMaterial | undefined,
   etcd: EtcdSecurity,
   paths: TlsFiles,
-  options: { owner: string; group: string; after: string[]; onChange?: ServiceAction; restartsAgent?: boolean },
+  options: { owner: string; group: string; after: string[]; restartsEtcd?: boolean; restartsAgent?: boolean },
   extraNames: readonly string[] = [],
 ): string[] {
   const file = (path: string, content: string, mode: string): string => r.add({ kind: 'file', path, content, mode, ...options });
@@ -110,15 +112,18 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
   });
 }
 
-function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, placement: EtcdPlacement, joinsAfter: string | undefined, tls: EtcdTlsMaterial | undefined, etcd: EtcdSecurity): string {
+function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, placement: EtcdPlacement, joinsAfter: string | undefined, tls: EtcdTlsMaterial | undefined, etcd: EtcdSecurity, listening: EtcdListening | undefined): string {
   const server = r.add({ kind: 'package', name: 'etcd-server' });
   r.add({ kind: 'package', name: 'etcd-client' });
   const dataDir = r.add({ kind: 'directory', path: spec.etcd.data_dir, mode: '700', owner: 'etcd', group: 'etcd', after: [server] });
-  const restartEtcd = { unit: 'etcd.service', verb: 'try-restart', noBlock: true } as const;
   const tlsDir = etcd.mode !== 'none' ? [r.add({ kind: 'directory', path: dirname(ETCD_MEMBER_TLS.cert), mode: '750', owner: 'root', group: 'etcd', after: [server] })] : [];
   // etcd reads the key of a certificate from the cluster CA as its owner.
   // It names loopback too: etcd also listens there, and its own JSON gateway dials that address.
-  const memberFiles = tlsFiles(r, host, tls, etcd, ETCD_MEMBER_TLS, { owner: etcd.mode === 'cluster-ca' ? 'etcd' : 'root', group: 'etcd', after: tlsDir, onChange: restartEtcd }, [ETCD_LOOPBACK]);
+  // A change to a member pgha set up restarts it in turn with the others (see etcd-restart). On a
+  // new host the package has started etcd with Debian's defaults: the new file restarts it at
+  // once; a joining host's etcd starts only once it has been added (see etcd-member).
+  const ours = listening !== undefined;
+  const memberFiles = tlsFiles(r, host, tls, etcd, ETCD_MEMBER_TLS, { owner: etcd.mode === 'cluster-ca' ? 'etcd' : 'root', group: 'etcd', after: tlsDir, restartsEtcd: ours }, [ETCD_LOOPBACK]);
   const environment = r.add({
     kind: 'file',
     path: ETCD_ENVIRONMENT_PATH,
@@ -127,11 +132,19 @@ function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, placemen
     owner: 'root',
     group: 'root',
     after: [server, ...memberFiles],
-    // A joining host's etcd starts with this file only once it has been added (see etcd-member).
-    ...(!placement.joining && { onChange: restartEtcd }),
+    ...(ours ? { restartsEtcd: true } : !placement.joining && { onChange: { unit: 'etcd.service', verb: 'try-restart', noBlock: true } }),
   });
   const member = r.add({ kind: 'etcd_member', name: host.name, peerUrl: etcdPeerUrl(spec, host), stage: 'etcd', after: joinsAfter ? [joinsAfter] : [] });
-  r.add({ kind: 'service', unit: 'etcd.service', enabled: true, active: true, noBlock: true, stage: 'etcd', after: [server, dataDir, environment, member] });
+  r.add({
+    kind: 'service',
+    unit: 'etcd.service',
+    enabled: true,
+    active: true,
+    noBlock: true,
+    stage: 'etcd',
+    after: [server, dataDir, environment, member],
+    readsAtStart: r.list.filter(readByEtcdAtStart).map((x) => (x.kind === 'file' ? x.path : x.cert)),
+  });
   return member;
 }
 
@@ -172,13 +185,14 @@ export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: Desired
   for (const host of spec.hosts) {
     const r = new HostResources(host.name);
     const placement = placements.get(host.name);
-    if (placement) memberIds.set(host.name, etcdResources(r, spec, host, placement, placement.joinsAfter && memberIds.get(placement.joinsAfter), tls, etcd));
+    if (placement) memberIds.set(host.name, etcdResources(r, spec, host, placement, placement.joinsAfter && memberIds.get(placement.joinsAfter), tls, etcd, facts.etcdListening.get(host.name)));
     if (host.roles.includes('postgres')) postgresResources(r, spec, host, secrets, facts, tls, access, etcd);
     if (host.roles.includes('haproxy')) haproxyResources(r, spec, access);
     resources.push(...r.list);
   }
   const cluster = new HostResources(CLUSTER);
-  etcdAuthResource(cluster, etcd, secrets, resources.filter((x) => x.kind === 'etcd_member' || (x.kind === 'service' && x.unit === 'etcd.service')).map((x) => x.id));
+  const etcdIds = resources.filter((x) => x.kind === 'etcd_member' || (x.kind === 'service' && x.unit === 'etcd.service')).map((x) => x.id);
+  etcdAuthResource(cluster, etcd, secrets, etcdIds);
   cluster.add({ kind: 'dcs_config', config: spec.dcs, stage: 'dcs' });
   for (const [name, user] of Object.entries(spec.postgres.users ?? {})) {
     const parsed = roleAttributes(user.options ?? []);

@@ -35,9 +35,13 @@ export interface FirstStart {
   initialCluster: string;
 }
 
-/** Whether a host's current file has etcd serve its clients plain HTTP. */
-export function servesPlainHttp(content: string | undefined): boolean {
-  return /^ETCD_LISTEN_CLIENT_URLS=http:/m.test(content ?? '');
+/** How a host's current file has etcd serve its clients: plain HTTP or TLS; undefined without a file of pgha's. */
+export type EtcdListening = 'plain' | 'tls';
+
+export function etcdListening(content: string | undefined): EtcdListening | undefined {
+  const clients = content?.match(/^ETCD_LISTEN_CLIENT_URLS=(\S+)$/m)?.[1];
+  if (clients === undefined) return undefined;
+  return clients.startsWith('http:') ? 'plain' : 'tls';
 }
 
 /**

@@ -1,10 +1,12 @@
-// buildPlan: desired resources and what refresh observed → the plan (with the agents' rolling
-// restart its changes call for). Pure: no I/O, no clock.
+// buildPlan: desired resources and what refresh observed → the plan (with the rolling restarts of
+// etcd and of the agents its changes call for). Pure: no I/O, no clock.
 import type { Plan, PlannedChange, PlanSummary } from '../plan/plan.js';
 import { handlerOf } from '../resources/handlers.js';
 import { resourceName, type DesiredResource } from '../resources/desired-resource.js';
-import { agentRestartChange } from './agent-restart.js';
+import { AGENT_RESTART } from './agent-restart.js';
 import type { Digester } from './digest.js';
+import { ETCD_RESTART } from './etcd-restart.js';
+import { rollingRestartChange } from './rolling-restart.js';
 
 export type PlanHeader = Omit<Plan, 'changes' | 'observed' | 'notices' | 'summary'>;
 
@@ -38,8 +40,10 @@ export function buildPlan(header: PlanHeader, desired: readonly DesiredResource[
       desired_digest: digest(resource),
     });
   }
-  const restart = agentRestartChange(changes, desired, observed, digest);
-  if (restart) changes.push(restart);
+  for (const service of [ETCD_RESTART, AGENT_RESTART]) {
+    const restart = rollingRestartChange(service, changes, desired, observed, digest);
+    if (restart) changes.push(restart);
+  }
   const planned = new Set(changes.map((c) => c.id));
   for (const change of changes) change.after = change.after.filter((id) => planned.has(id));
   const observedDigests = Object.fromEntries(desired.map((r) => [r.id, digest(observed.get(r.id))]));

@@ -7,10 +7,12 @@ import { LEADER_ROLES, type ClusterMember, type ClusterReader } from '../transpo
 import type { EventSink } from './engine-events.js';
 import type { StageGate } from './walk-changes.js';
 
-/** The stage gate, and the wait the agents' rolling restart makes before each host. */
+/** The stage gate, and the waits the rolling restarts make before each host. */
 export interface ClusterGate extends StageGate {
   /** Waits (bounded) until the cluster has a running leader and every replica streams; `purpose` shows in progress. */
   waitHealthy(purpose?: string): Promise<boolean>;
+  /** Waits (bounded) until every etcd member answers on its own. */
+  waitEtcd(purpose: string): Promise<boolean>;
 }
 
 export interface GateOptions {
@@ -57,8 +59,20 @@ export function clusterGate(spec: ClusterSpec, cluster: ClusterReader, options: 
   const etcdCount = hostsWithRole(spec, 'etcd').length;
   const waitHealthy = (purpose?: string): Promise<boolean> =>
     waitFor(`a leader and every replica streaming${purpose ? `, ${purpose}` : ''}`, async () => clusterHealth(spec, await cluster.members()), options.clusterTimeoutMs, options, emit);
+  const waitEtcd = (purpose: string): Promise<boolean> =>
+    waitFor(
+      `every etcd member answering, ${purpose}`,
+      async () => {
+        const silent = await cluster.etcdSilentMembers();
+        return { ok: silent.length === 0, detail: silent.length === 0 ? `${etcdCount} members answer` : `no answer from ${silent.join(', ')}` };
+      },
+      options.etcdTimeoutMs,
+      options,
+      emit,
+    );
   return {
     waitHealthy,
+    waitEtcd,
     async after(stage) {
       if (stage === 'etcd') {
         const ok = await waitFor(

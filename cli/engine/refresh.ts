@@ -1,7 +1,7 @@
 // Refresh: read every host and the cluster, read-only, then render what the spec wants of them.
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { desiredState, type DesiredState } from '../desired/desired-state.js';
-import { ETCD_ENVIRONMENT_PATH, recordedFirstStart, refuseInsecureToSecured, servesPlainHttp, type FirstStart } from '../desired/etcd-environment.js';
+import { ETCD_ENVIRONMENT_PATH, etcdListening, recordedFirstStart, refuseInsecureToSecured, type EtcdListening, type FirstStart } from '../desired/etcd-environment.js';
 import type { Secrets } from '../desired/secrets.js';
 import type { AgentApiAccess } from '../desired/agent-api-access.js';
 import type { EtcdSecurity } from '../desired/etcd-access.js';
@@ -64,19 +64,20 @@ export async function refresh(
     reading.cluster.dcsConfig(),
     mapWithLimit(hostsWithRole(spec, 'etcd'), parallelism, async ({ host }) => {
       const file = await reading.transport(host.name).readFile(ETCD_ENVIRONMENT_PATH);
-      return [host.name, recordedFirstStart(file?.content), servesPlainHttp(file?.content)] as [string, FirstStart | undefined, boolean];
+      return [host.name, recordedFirstStart(file?.content), etcdListening(file?.content)] as [string, FirstStart | undefined, EtcdListening | undefined];
     }),
     mapWithLimit(hostsWithRole(spec, 'postgres'), parallelism, async ({ host }) => {
       const file = await reading.transport(host.name).readFile(AGENT_CONFIG_PATH);
       return [host.name, recordedBootstrap(file?.content)] as [string, AgentConfig['bootstrap'] | undefined];
     }),
   ]);
-  refuseInsecureToSecured(spec, recorded.filter(([, , plain]) => plain).map(([name]) => name));
+  refuseInsecureToSecured(spec, recorded.filter(([, , listening]) => listening === 'plain').map(([name]) => name));
   const clusterExists = liveConfig !== 'unreachable' && liveConfig !== null;
   const desired = desiredState(spec, secrets, {
     release,
     etcdMembers,
     etcdRecordedFirstStart: new Map(recorded.map(([name, firstStart]) => [name, firstStart])),
+    etcdListening: new Map(recorded.map(([name, , listening]) => [name, listening])),
     recordedBootstrap: new Map(clusterExists ? bootstraps : []),
   }, access.api, access.etcd);
   const byHost = new Map<string, DesiredResource[]>();

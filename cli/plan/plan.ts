@@ -13,3 +13,13 @@ export const PLAN_FORMAT = 2;
 export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
   return plan.changes.length > 0;
 }
+
+/** What a change is to, in words: "file /etc/default/etcd", "etcd tls cutover etcd.service". */
+export function changeSubject(change: Pick<PlannedChange, 'kind' | 'name'>): string {
+  return `${change.kind.replaceAll('_', ' ')} ${change.name}`;
+}
+
+/** How the plan and apply's progress name a change: "c1: file /etc/default/etcd". */
+export function changeTitle(change: Pick<PlannedChange, 'host' | 'kind' | 'name'>): string {
+  return `${change.host}: ${changeSubject(change)}`;
+}

@@ -26,6 +26,8 @@ export interface ServiceAction {
   verb: 'try-restart' | 'try-reload-or-restart' | 'restart';
   /** Queue the job instead of waiting for it (etcd waits for its quorum when it starts). */
   noBlock?: boolean;
+  /** Give up waiting for the job after this long (the job itself goes on). */
+  timeoutSeconds?: number;
 }
 
 export interface PackageResource extends ResourceBase {
@@ -59,6 +61,8 @@ export interface FileResource extends ResourceBase {
   onChange?: ServiceAction;
   /** The agent reads this file only when it starts: a change queues a rolling restart (see agent-restart). */
   restartsAgent?: boolean;
+  /** etcd reads this file only when it starts: a change to a running member queues a rolling restart (see etcd-restart). */
+  restartsEtcd?: boolean;
 }
 
 export interface ServiceResource extends ResourceBase {
@@ -117,6 +121,8 @@ export interface HostCertificateResource extends ResourceBase {
   onChange?: ServiceAction;
   /** The agent reads it only when it starts: a new one queues a rolling restart. */
   restartsAgent?: boolean;
+  /** etcd reads it only when it starts: a new one queues a rolling restart of the running members. */
+  restartsEtcd?: boolean;
 }
 
 /** etcd's authentication: root for pgha, and a user with a role of its name for the agents that reads and writes only `prefixes`. */
@@ -161,6 +167,11 @@ export type ResourceDraft = DesiredResource extends infer R
     ? Omit<R, 'id' | 'host' | 'after' | 'stage'> & { after?: string[]; stage?: Stage }
     : never
   : never;
+
+/** A file or certificate etcd reads only when it starts: a change to it restarts a running member. */
+export function readByEtcdAtStart(resource: DesiredResource): resource is FileResource | HostCertificateResource {
+  return (resource.kind === 'file' || resource.kind === 'host_certificate') && resource.restartsEtcd === true;
+}
 
 /** A file or release the agent reads only when it starts: a change to it restarts the agent. */
 export function readByAgentAtStart(resource: DesiredResource): resource is FileResource | AgentReleaseResource | HostCertificateResource {

@@ -29,6 +29,8 @@ export interface ApplyContext {
   agentArchive(): Promise<Buffer>;
   /** A new key and certificate from the cluster CA naming `addresses` (see cli/pki). */
   issueCertificate(addresses: readonly string[]): Promise<KeyPair>;
+  /** Waits (bounded) until every etcd member answers on its own; false when they did not. */
+  waitEtcd(purpose: string): Promise<boolean>;
 }
 
 export interface ResourceHandler<R extends DesiredResource, O> {

@@ -30,9 +30,13 @@ export function changedSinceStart(startTimestamp: string, fileTimes: string): st
 const UNIT_NOT_FOUND = 5;
 
 /** Restarts or reloads a service after a change to what it reads; a unit not installed yet is left alone. */
+/** timeout(1)'s exit status when the command ran out of time. */
+const TIMED_OUT = 124;
+
 export async function runServiceAction(context: ApplyContext, host: string, action: ServiceAction): Promise<void> {
-  const argv = ['systemctl', action.verb, ...(action.noBlock ? ['--no-block'] : []), action.unit];
+  const argv = [...(action.timeoutSeconds ? ['timeout', String(action.timeoutSeconds)] : []), 'systemctl', action.verb, ...(action.noBlock ? ['--no-block'] : []), action.unit];
   const result = await context.transport(host).run(argv);
+  if (result.exitCode === TIMED_OUT && action.timeoutSeconds) throw new Error(`${host}: systemctl ${action.verb} ${action.unit} did not finish within ${action.timeoutSeconds} s`);
   if (result.exitCode !== 0 && result.exitCode !== UNIT_NOT_FOUND) throw commandFailed(host, `systemctl ${action.verb} ${action.unit}`, result);
 }
 

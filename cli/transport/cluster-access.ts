@@ -66,6 +66,8 @@ export interface ClusterReader {
   etcdAuthEnabled(): Promise<boolean | 'unreachable'>;
   /** Whether etcd accepts `username` with `password` (authentication must be on). */
   etcdLogin(username: string, password: string): Promise<boolean>;
+  /** The etcd members (by client URL) that do not answer a status call on their own. */
+  etcdSilentMembers(): Promise<string[]>;
 }
 
 export interface ClusterWriter extends ClusterReader {
@@ -90,11 +92,11 @@ function retried<T>(make: () => Promise<T>): () => Promise<T> {
 }
 
 export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: () => Promise<EtcdClientSettings>, agentApi: () => AgentApiClient, forward: Forwarder): ClusterWriter {
-  const hosts = hostsWithRole(spec, 'etcd').map(({ host }) => `${etcdScheme(spec)}://${host.address}:${spec.etcd.client_port}`);
+  const urls = hostsWithRole(spec, 'etcd').map(({ host }) => `${etcdScheme(spec)}://${host.address}:${spec.etcd.client_port}`);
   // Each is kept once it succeeds, and asked again after a failure: before apply creates the
   // cluster CA, or while etcd does not answer yet.
   const settings = retried(etcdClient);
-  const options = async (auth?: EtcdClientSettings['root']): Promise<IOptions> => {
+  const options = async (auth?: EtcdClientSettings['root'], hosts = urls): Promise<IOptions> => {
     const { tls } = await settings();
     return {
       hosts,
@@ -105,15 +107,15 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
     };
   };
   const clients: Etcd3[] = [];
-  const opened = async (auth?: EtcdClientSettings['root']): Promise<Etcd3> => {
-    const client = new Etcd3(await options(auth));
+  const opened = async (auth?: EtcdClientSettings['root'], hosts?: string[]): Promise<Etcd3> => {
+    const client = new Etcd3(await options(auth, hosts));
     clients.push(client);
     return client;
   };
   const plain = retried(() => opened());
   const root = retried(async () => opened((await settings()).root));
-  let authOn: boolean | undefined;
   const layout = dcsLayout(spec.metadata.namespace, spec.metadata.name);
+  let authOn: boolean | undefined;
   const probeAuth = async (): Promise<boolean> => {
     try {
       await (await plain()).get(layout.config).exec();
@@ -178,6 +180,23 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
       }),
     etcdMembers: () =>
       unreachable(async () => (await (await etcd()).cluster.memberList({})).members.map((m) => ({ name: m.name, peerUrls: m.peerURLs }))),
+    async etcdSilentMembers() {
+      const auth = (await settings()).root && (await authEnabled()) ? (await settings()).root : undefined;
+      const silent = await Promise.all(
+        urls.map(async (url) => {
+          const client = await opened(auth, [url]);
+          try {
+            await client.maintenance.status();
+            return [];
+          } catch {
+            return [url];
+          } finally {
+            client.close();
+          }
+        }),
+      );
+      return silent.flat();
+    },
     async addEtcdMember(peerUrl) {
       await (await etcd()).cluster.memberAdd({ peerURLs: [peerUrl] });
     },

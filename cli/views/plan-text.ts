@@ -1,6 +1,6 @@
 // A plan for people, as Terraform prints one: a symbol per change (+ create, ~ update, -/+ replace,
 // - delete), the details and unified diffs beneath, then the summary line.
-import type { Plan, PlannedChange } from '../plan/plan.js';
+import { changeTitle, type Plan, type PlannedChange } from '../plan/plan.js';
 import type { ChangeAction } from '../resources/resource-handler.js';
 import type { Painter, Style } from './paint.js';
 
@@ -20,7 +20,7 @@ function diffLine(line: string, paint: Painter): string {
 
 function changeBlock(change: PlannedChange, paint: Painter): string {
   const [symbol, style] = SYMBOLS[change.action];
-  const lines = [`  ${paint(style, symbol.padStart(3))} ${paint('bold', `${change.host}: ${change.kind.replace('_', ' ')} ${change.name}`)}`];
+  const lines = [`  ${paint(style, symbol.padStart(3))} ${paint('bold', changeTitle(change))}`];
   for (const detail of change.details) lines.push(`        ${detail}`);
   if (change.diff) for (const line of change.diff.split('\n')) lines.push(`        ${diffLine(line, paint)}`);
   if (change.restart_needed) lines.push(`        ${paint('yellow', `! PostgreSQL needs a restart for: ${change.restart_needed.join(', ')}`)}`);

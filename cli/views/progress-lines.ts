@@ -1,5 +1,6 @@
 // Apply's progress where there is no terminal (CI): one timestamped line per event, on stderr.
 import type { EngineEvent } from '../engine/engine-events.js';
+import { changeTitle } from '../plan/plan.js';
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -7,18 +8,17 @@ function seconds(ms: number): string {
 
 export function progressLine(event: EngineEvent, at: Date): string {
   const time = at.toISOString().slice(11, 19);
-  const what = (c: { host: string; kind: string; name: string }): string => `${c.host}: ${c.kind.replace('_', ' ')} ${c.name}`;
   switch (event.type) {
     case 'stage':
       return `${time} stage ${event.stage}: ${event.changes} change${event.changes === 1 ? '' : 's'}`;
     case 'start':
-      return `${time} ${what(event.change)}: ${event.change.details[0] ?? event.change.action}...`;
+      return `${time} ${changeTitle(event.change)}: ${event.change.details[0] ?? event.change.action}...`;
     case 'done':
-      return `${time} ${what(event.change)}: done in ${seconds(event.ms)}${event.remark ? ` (${event.remark})` : ''}`;
+      return `${time} ${changeTitle(event.change)}: done in ${seconds(event.ms)}${event.remark ? ` (${event.remark})` : ''}`;
     case 'failed':
-      return `${time} ${what(event.change)}: FAILED after ${seconds(event.ms)}: ${event.error}`;
+      return `${time} ${changeTitle(event.change)}: FAILED after ${seconds(event.ms)}: ${event.error}`;
     case 'skipped':
-      return `${time} ${what(event.change)}: skipped: ${event.reason}`;
+      return `${time} ${changeTitle(event.change)}: skipped: ${event.reason}`;
     case 'wait':
       return `${time} waiting for ${event.what}...`;
     case 'waited':

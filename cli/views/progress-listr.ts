@@ -2,6 +2,7 @@
 // change, and a row for the cluster-wide waits, each with its elapsed time.
 import { Listr, PRESET_TIMER, ProcessOutput, type ListrTaskWrapper } from 'listr2';
 import type { EngineEvent, EventSink } from '../engine/engine-events.js';
+import { changeSubject } from '../plan/plan.js';
 
 interface Row {
   task?: { title: string; output: string };
@@ -71,7 +72,7 @@ export function listrProgress(hosts: readonly string[], totals: ReadonlyMap<stri
     const host = event.change.host;
     const row = rows.get(host);
     if (!row) return;
-    if (event.type === 'start') return set(host, titleOf(host, row, `${event.change.stage}: ${event.change.kind.replace('_', ' ')} ${event.change.name}`));
+    if (event.type === 'start') return set(host, titleOf(host, row, `${event.change.stage}: ${changeSubject(event.change)}`));
     if (event.type === 'done') row.done += 1;
     else row.failed += 1;
     set(host, titleOf(host, row, row.failed > 0 ? `(${row.failed} failed)` : ''));

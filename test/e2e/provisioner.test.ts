@@ -4,11 +4,11 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import { canRunLab, LAB_INVENTORY, labAddress, labScript, onLabHost } from '../helpers/lab.js';
 import { labApi, labMembers, runPgha, type CliRun, type Member } from '../helpers/lab-cli.js';
+import { changeLines, etcdctl, etcdctlTls, localSecret, startHaproxyWriter, writeThroughHaproxy } from '../helpers/lab-cluster.js';
 import { loginAs } from '../helpers/postgres-login.js';
 
 const SPEC = join(LAB_INVENTORY, 'cluster.yaml');
@@ -27,18 +27,6 @@ async function secretValues(): Promise<string[]> {
   const generated = await Promise.all(['etcd-root-password', 'etcd-agent-password'].map(localSecret));
   const memberKey = (await onLabHost(1, 'cat /etc/pgha-etcd/member.key')).split('\n')[1]!;
   return [...files, caKey, ...generated, memberKey];
-}
-
-const localSecret = async (name: string): Promise<string> => (await readFile(join(LAB_INVENTORY, '.pgha/lab', name), 'utf8')).trim();
-
-/** etcdctl over TLS on a lab host, with the cluster CA and (unless `certificate` is false) the agents' client certificate. */
-const etcdctlTls = (certificate = true): string =>
-  `etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/pgha/etcd-ca.crt${certificate ? ' --cert=/etc/pgha/etcd-client.crt --key=/etc/pgha/etcd-client.key' : ''}`;
-
-/** etcdctl on a lab host with the agents' certificate, as root (pgha's user) or as the agents' user. */
-async function etcdctl(host: number, args: string, user: 'root' | 'pgha-lab' = 'root'): Promise<string> {
-  const password = await localSecret(user === 'root' ? 'etcd-root-password' : 'etcd-agent-password');
-  return onLabHost(host, `ETCDCTL_USER='${user}:${password}' ${etcdctlTls()} ${args}`);
 }
 
 /** 'accepted', or what the refused command said. */
@@ -63,29 +51,10 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 }
 
-async function writeThroughHaproxy(host: number, value: string): Promise<string> {
-  const password = (await readFile(join(LAB_INVENTORY, 'secrets/superuser-password'), 'utf8')).trim();
-  const client = new pg.Client({ host: labAddress(host), port: 5000, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 3000 });
-  // A server that stops mid-query (a restart under test) also emits an error event.
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    await client.query('CREATE TABLE IF NOT EXISTS e2e_writes (via text, at timestamptz DEFAULT now())');
-    await client.query('INSERT INTO e2e_writes (via) VALUES ($1)', [value]);
-    return String((await client.query('SELECT inet_server_addr() AS addr')).rows[0].addr);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Logs in through c1's HAProxy as postgres.users.app; its user name, or why it was refused. */
 async function appLogin(): Promise<string> {
   const password = (await readFile(join(LAB_INVENTORY, 'secrets/app-password'), 'utf8')).trim();
   return loginAs({ host: labAddress(1), port: 5000, user: 'app', password });
-}
-
-function changeLines(plan: string): string[] {
-  return plan.split('\n').filter((line) => /^ {2,4}(\+|~|-\/\+|-) \S+: /.test(line));
 }
 
 describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () => {
@@ -322,18 +291,9 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
       '~ cluster: agent restart pgha-agent.service',
     ]);
     expect(plan.stdout).toContain('Plan: 0 to add, 4 to change, 0 to destroy.');
-    const writes: number[] = [];
-    let writing = true;
-    const writer = (async () => {
-      for (let i = 0; writing && i < 5000; i++) {
-        const ok = await writeThroughHaproxy(1, `rolling ${i}`).then(() => true, () => false);
-        if (ok) writes.push(Date.now());
-        else await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })();
+    const writer = startHaproxyWriter('rolling');
     const applied = await pgha('apply', '--auto-approve', spec);
-    writing = false;
-    await writer;
+    const { writes, longestGapMs: gap } = await writer.stop();
     expect(applied.code, applied.stderr).toBe(0);
     const order = applied.stderr.match(/restarted in this order: (.*)\)$/m)?.[1];
     expect(order, applied.stderr).toMatch(new RegExp(`^c\\d, c\\d, ${leader} \\(leader\\)$`));
@@ -342,11 +302,37 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     const now = await members();
     expect(now.filter((m) => m.role === 'leader' && m.state === 'running')).toHaveLength(1);
     expect(now.filter((m) => m.state === 'streaming')).toHaveLength(2);
-    const gap = Math.max(...writes.slice(1).map((t, i) => t - writes[i]!));
     figures.push(`rolling restart of 3 agents: apply ${(applied.ms / 1000).toFixed(1)} s, ${writes.length} writes through HAProxy, longest gap between writes ${gap} ms`);
     expect((await pgha('apply', '--auto-approve', SPEC)).code).toBe(0);
     expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
   }, 300_000);
+
+  it('rolls an etcd setting through the running members one at a time, each once every member answers, while writes go on', async () => {
+    const etcdPids = async (): Promise<string[]> => Promise.all(HOSTS.map(async (h) => (await onLabHost(h, 'systemctl show -p MainPID --value etcd.service')).trim()));
+    const before = await etcdPids();
+    const spec = await variant('etcd-heartbeat', (text) => `${text.trimEnd()}\netcd:\n  heartbeat_interval: 150\n`);
+    const plan = await pgha('plan', spec);
+    expect(changeLines(plan.stdout).map((l) => l.trim())).toEqual([
+      '~ c1: file /etc/default/etcd',
+      '~ c2: file /etc/default/etcd',
+      '~ c3: file /etc/default/etcd',
+      '~ cluster: etcd restart etcd.service',
+    ]);
+    expect(plan.stdout).toContain('restart etcd on c1, c2, c3, one member at a time, each once every member answers: the quorum holds throughout');
+    const writer = startHaproxyWriter('etcd rolling');
+    const applied = await pgha('apply', '--auto-approve', spec);
+    const { writes, longestGapMs } = await writer.stop();
+    expect(applied.code, applied.stderr.slice(-3000)).toBe(0);
+    expect(applied.stderr).toMatch(/restarted in this order: c1, c2, c3\)$/m);
+    const after = await etcdPids();
+    for (const [i, pid] of after.entries()) expect(pid, `c${i + 1}'s etcd restarted`).not.toBe(before[i]);
+    expect(await onLabHost(2, 'grep ^ETCD_HEARTBEAT_INTERVAL= /etc/default/etcd')).toBe('ETCD_HEARTBEAT_INTERVAL=150\n');
+    const now = await members();
+    expect(now.filter((m) => m.role === 'leader' && m.state === 'running')).toHaveLength(1);
+    figures.push(`rolling restart of 3 etcd members: apply ${(applied.ms / 1000).toFixed(1)} s, ${writes.length} writes through HAProxy, longest gap between writes ${longestGapMs} ms`);
+    expect((await pgha('apply', '--auto-approve', SPEC)).code).toBe(0);
+    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+  }, 400_000);
 
   it('restarts an agent that runs on a config written after it started, as an apply cut short leaves it', async () => {
     await onLabHost(2, 'touch /etc/pgha/agent.yaml');

@@ -10,7 +10,7 @@ import type { EtcdAuthResource } from '../../cli/resources/desired-resource.js';
 import type { ApplyContext, ReadContext } from '../../cli/resources/resource-handler.js';
 import { clusterAccess, type ClusterWriter, type EtcdClientSettings } from '../../cli/transport/cluster-access.js';
 import { startEtcd, type EtcdServer } from '../helpers/etcd-server.js';
-import { labDesired, labSecrets, labSpec, SECRET_VALUES } from '../unit/provisioner/lab-desired.js';
+import { labDesired, labSecrets, labSpecWithLoopbackEtcd, SECRET_VALUES } from '../unit/provisioner/lab-desired.js';
 
 describe('etcd authentication as a resource, against a real etcd', () => {
   let etcd: EtcdServer;
@@ -23,9 +23,7 @@ describe('etcd authentication as a resource, against a real etcd', () => {
   beforeAll(async () => {
     etcd = await startEtcd({ secured: true, authEnabled: false });
     const port = etcd.endpoint.split(':')[1]!;
-    const spec = labSpec((text) =>
-      `${text.replace(/^ {2}- \{ name: c1, .*$/m, '  - { name: c1, address: 127.0.0.1, roles: [postgres, etcd, haproxy] }').replace(/(name: c[23], .*roles: )\[[^\]]*\]/g, '$1[postgres]')}\netcd:\n  client_port: ${port}\n  allow_single_etcd: true\n`,
-    );
+    const spec = labSpecWithLoopbackEtcd(port);
     const { certificates } = etcd.secured!;
     tls = { ca: await readFile(certificates.caFile, 'utf8'), cert: await readFile(certificates.clientCertFile, 'utf8'), key: await readFile(certificates.clientKeyFile, 'utf8') };
     const unused = (): never => {
@@ -43,7 +41,7 @@ describe('etcd authentication as a resource, against a real etcd', () => {
   });
 
   const reading = (): ReadContext => ({ transport: () => { throw new Error('no host here'); }, cluster });
-  const applying = (): ApplyContext => ({ transport: () => { throw new Error('no host here'); }, cluster, agentArchive: () => Promise.reject(new Error('unused')), issueCertificate: () => Promise.reject(new Error('unused')) });
+  const applying = (): ApplyContext => ({ transport: () => { throw new Error('no host here'); }, cluster, agentArchive: () => Promise.reject(new Error('unused')), issueCertificate: () => Promise.reject(new Error('unused')), waitEtcd: () => Promise.resolve(true) });
   const read = (): Promise<ObservedEtcdAuth> => etcdAuthHandler.read(resource, reading());
   const as = (username: string, password: string): Etcd3 => {
     const client = new Etcd3({ hosts: `https://${etcd.endpoint}`, credentials: { rootCertificate: Buffer.from(tls.ca!), certChain: Buffer.from(tls.cert), privateKey: Buffer.from(tls.key) }, auth: { username, password } });

@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { agentRestartChange, restartAgentsInTurn } from '../../../cli/engine/agent-restart.js';
+import { AGENT_RESTART, restartAgentsInTurn } from '../../../cli/engine/agent-restart.js';
+import { rollingRestartChange } from '../../../cli/engine/rolling-restart.js';
 import type { ApplyContext } from '../../../cli/resources/resource-handler.js';
 import { changedSinceStart, type ObservedService } from '../../../cli/resources/service.js';
 import type { ClusterMember } from '../../../cli/transport/cluster-access.js';
 import { labDesired, TEST_DIGEST } from './lab-desired.js';
+import { recordingTransport } from './recording-transport.js';
 
 function recordingContext(members: ClusterMember[]) {
   const commands: string[] = [];
   const context = {
-    transport: (host: string) => ({
-      host,
-      run: async (argv: readonly string[]) => {
-        commands.push(`${host}: ${argv.join(' ')}`);
-        return { exitCode: 0, stdout: '', stderr: '' };
-      },
-    }),
+    transport: recordingTransport(commands),
     cluster: { members: async () => members },
   } as unknown as ApplyContext;
   return { context, commands };
@@ -67,9 +63,9 @@ describe('agents running on files changed since they started', () => {
       ['c2/service/pgha-agent.service', service(['/etc/pgha/agent.yaml'])],
       ['c3/service/pgha-agent.service', { enabled: 'enabled', active: 'inactive' }],
     ]);
-    const change = agentRestartChange([], desired, observed, TEST_DIGEST.of);
+    const change = rollingRestartChange(AGENT_RESTART, [], desired, observed, TEST_DIGEST.of);
     expect(change?.hosts).toEqual(['c2']);
     expect(change?.details).toContain('because of: c2: the agent started before /etc/pgha/agent.yaml changed');
-    expect(agentRestartChange([], desired, new Map([['c2/service/pgha-agent.service', service([])]]), TEST_DIGEST.of)).toBeUndefined();
+    expect(rollingRestartChange(AGENT_RESTART, [], desired, new Map([['c2/service/pgha-agent.service', service([])]]), TEST_DIGEST.of)).toBeUndefined();
   });
 });

@@ -30,6 +30,7 @@ describe('etcd membership', () => {
     const file = environment(resources(BARE_FACTS), 'c3');
     expect(file.content).toContain('ETCD_INITIAL_CLUSTER_STATE=new\n');
     expect(file.content).toContain(`ETCD_INITIAL_CLUSTER=${FORMED}\n`);
+    // The package started etcd with Debian's defaults: the new file restarts it at once.
     expect(file.onChange).toEqual({ unit: 'etcd.service', verb: 'try-restart', noBlock: true });
   });
 

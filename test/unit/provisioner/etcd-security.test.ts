@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../cli/spec/check-spec.js';
 import { etcdAuth, etcdMaterialNeeds } from '../../../cli/desired/etcd-access.js';
-import { refuseInsecureToSecured, servesPlainHttp } from '../../../cli/desired/etcd-environment.js';
+import { etcdListening, refuseInsecureToSecured } from '../../../cli/desired/etcd-environment.js';
 import { AGENT_ETCD_TLS, ETCD_MEMBER_TLS } from '../../../cli/desired/etcd-tls.js';
 import { authChanges, etcdAuthHandler, wantedPermissions, type ObservedEtcdAuth } from '../../../cli/resources/etcd-auth.js';
 import type { DesiredResource, EtcdAuthResource, FileResource, HostCertificateResource } from '../../../cli/resources/desired-resource.js';
@@ -16,7 +16,7 @@ import { UserError } from '../../../cli/user-error.js';
 import { projectPath } from '../../helpers/paths.js';
 import { clusterPki } from '../../../cli/pki/cluster-pki.js';
 import { opensslIssuer } from '../../../cli/pki/openssl-issuer.js';
-import { LAB_CA, labDesired, labSecrets, labSpec, SECRET_VALUES } from './lab-desired.js';
+import { BARE_FACTS, LAB_CA, labDesired, labSecrets, labSpec, SECRET_VALUES } from './lab-desired.js';
 
 const file = (resources: DesiredResource[], host: string, path: string): FileResource => resources.find((r): r is FileResource => r.host === host && r.kind === 'file' && r.path === path)!;
 const certificate = (resources: DesiredResource[], host: string, path: string): HostCertificateResource | undefined =>
@@ -36,7 +36,12 @@ describe('etcd secured by default', () => {
     for (const prefix of ['ETCD_', 'ETCD_PEER_']) {
       expect(environment).toContain(`${prefix}CERT_FILE=${ETCD_MEMBER_TLS.cert}\n${prefix}KEY_FILE=${ETCD_MEMBER_TLS.key}\n${prefix}TRUSTED_CA_FILE=${ETCD_MEMBER_TLS.ca}\n${prefix}CLIENT_CERT_AUTH=true\n`);
     }
-    expect(certificate(resources, 'c1', ETCD_MEMBER_TLS.cert)).toMatchObject({ addresses: ['10.213.7.11', '127.0.0.1'], ca: LAB_CA, key: ETCD_MEMBER_TLS.key, owner: 'etcd', group: 'etcd', onChange: { unit: 'etcd.service', verb: 'try-restart' } });
+    // On bare hosts the new /etc/default/etcd restarts etcd; on a running member a new certificate restarts it in turn (see etcd-restart).
+    expect(certificate(resources, 'c1', ETCD_MEMBER_TLS.cert)).toMatchObject({ addresses: ['10.213.7.11', '127.0.0.1'], ca: LAB_CA, key: ETCD_MEMBER_TLS.key, owner: 'etcd', group: 'etcd', restartsEtcd: false });
+    const running = labDesired(labSpec(), labSecrets(), { ...BARE_FACTS, etcdListening: new Map([['c1', 'tls']]) }).resources;
+    expect(certificate(running, 'c1', ETCD_MEMBER_TLS.cert)).toMatchObject({ restartsEtcd: true });
+    expect(file(running, 'c1', '/etc/default/etcd')).toMatchObject({ restartsEtcd: true });
+    expect(file(running, 'c1', '/etc/default/etcd').onChange).toBeUndefined();
     expect(file(resources, 'c1', ETCD_MEMBER_TLS.ca).content).toBe(LAB_CA);
   });
 
@@ -102,8 +107,9 @@ describe('etcd secured by default', () => {
   });
 
   it('refuses to turn a running plain-HTTP etcd into a secured one, in one sentence that says how to keep it', () => {
-    expect(servesPlainHttp('ETCD_LISTEN_CLIENT_URLS=http://10.213.7.11:2379\n')).toBe(true);
-    expect(servesPlainHttp('ETCD_LISTEN_CLIENT_URLS=https://10.213.7.11:2379\n')).toBe(false);
+    expect(etcdListening('ETCD_LISTEN_CLIENT_URLS=http://10.213.7.11:2379,http://127.0.0.1:2379\n')).toBe('plain');
+    expect(etcdListening('ETCD_LISTEN_CLIENT_URLS=https://10.213.7.11:2379,https://127.0.0.1:2379\n')).toBe('tls');
+    expect(etcdListening(undefined)).toBeUndefined();
     expect(() => refuseInsecureToSecured(labSpec(), ['c1', 'c2'])).toThrow(UserError);
     expect(() => refuseInsecureToSecured(labSpec(), ['c1'])).toThrow(/^etcd on c1 serves plain HTTP.*set etcd\.insecure: true/);
     expect(() => refuseInsecureToSecured(labSpec(insecure), ['c1'])).not.toThrow();

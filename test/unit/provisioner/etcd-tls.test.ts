@@ -37,7 +37,7 @@ describe('etcd over TLS', () => {
     const { resources } = labDesired(withTls(good), secrets);
     const key = await readFile(good.keyFile, 'utf8');
     const memberKey = file(resources, 'c2', '/etc/pgha-etcd/member.key');
-    expect(memberKey).toMatchObject({ content: key, mode: '640', owner: 'root', group: 'etcd', onChange: { unit: 'etcd.service', verb: 'try-restart' } });
+    expect(memberKey).toMatchObject({ content: key, mode: '640', owner: 'root', group: 'etcd', restartsEtcd: false });
     expect(file(resources, 'c2', '/etc/pgha/etcd-client.key')).toMatchObject({ content: key, owner: 'postgres', restartsAgent: true });
     expect(file(resources, 'c2', '/etc/pgha-etcd/ca.crt').content).toBe(await readFile(good.caFile, 'utf8'));
     const environment = file(resources, 'c2', '/etc/default/etcd').content;

@@ -57,6 +57,7 @@ export const BARE_FACTS: DesiredFacts = {
   release: { version: '0.1.0', digest: 'a'.repeat(64) },
   etcdMembers: 'unreachable',
   etcdRecordedFirstStart: new Map(),
+  etcdListening: new Map(),
   recordedBootstrap: new Map(),
 };
 
@@ -138,4 +139,11 @@ export function convergedObserved(resource: DesiredResource): unknown {
     default:
       return bareObserved(resource);
   }
+}
+
+/** The lab spec with one etcd, on 127.0.0.1 at `port` (c1), for tests against an etcd on loopback. */
+export function labSpecWithLoopbackEtcd(port: string): ClusterSpec {
+  return labSpec((text) =>
+    `${text.replace(/^ {2}- \{ name: c1, .*$/m, '  - { name: c1, address: 127.0.0.1, roles: [postgres, etcd, haproxy] }').replace(/(name: c[23], .*roles: )\[[^\]]*\]/g, '$1[postgres]')}\netcd:\n  client_port: ${port}\n  allow_single_etcd: true\n`,
+  );
 }
