@@ -278,60 +278,48 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
   }, 60_000);
 
-  it('rolls an agent config change through the running agents one host at a time, the leader last, while writes go on', async () => {
-    const leader = (await members()).find((m) => m.role === 'leader')!.name;
-    const mainPids = async (): Promise<string[]> => Promise.all(HOSTS.map(async (h) => (await onLabHost(h, 'systemctl show -p MainPID --value pgha-agent.service')).trim()));
+  /**
+   * Applies a variant of the spec that changes one file on every host, read at start by `unit`,
+   * while a writer goes through HAProxy: the plan holds those files and the rolling restart, every
+   * host's `unit` runs as a new process after it, and the spec is applied back at the end.
+   */
+  async function roll(unit: string, name: string, edit: (text: string) => string, path: string, restart: string) {
+    const mainPids = async (): Promise<string[]> => Promise.all(HOSTS.map(async (h) => (await onLabHost(h, `systemctl show -p MainPID --value ${unit}`)).trim()));
     const before = await mainPids();
-    const spec = await variant('agent-log', (text) => text.replace('agent:\n  auth:', 'agent:\n  log_level: warn\n  auth:'));
+    const spec = await variant(name, edit);
     const plan = await pgha('plan', spec);
-    expect(changeLines(plan.stdout).map((l) => l.trim())).toEqual([
-      '~ c1: file /etc/pgha/agent.yaml',
-      '~ c2: file /etc/pgha/agent.yaml',
-      '~ c3: file /etc/pgha/agent.yaml',
-      '~ cluster: agent restart pgha-agent.service',
-    ]);
-    expect(plan.stdout).toContain('Plan: 0 to add, 4 to change, 0 to destroy.');
-    const writer = startHaproxyWriter('rolling');
-    const applied = await pgha('apply', '--auto-approve', spec);
-    const { writes, longestGapMs: gap } = await writer.stop();
-    expect(applied.code, applied.stderr).toBe(0);
-    const order = applied.stderr.match(/restarted in this order: (.*)\)$/m)?.[1];
-    expect(order, applied.stderr).toMatch(new RegExp(`^c\\d, c\\d, ${leader} \\(leader\\)$`));
-    const after = await mainPids();
-    for (const [i, pid] of after.entries()) expect(pid, `c${i + 1}'s agent restarted`).not.toBe(before[i]);
-    const now = await members();
-    expect(now.filter((m) => m.role === 'leader' && m.state === 'running')).toHaveLength(1);
-    expect(now.filter((m) => m.state === 'streaming')).toHaveLength(2);
-    figures.push(`rolling restart of 3 agents: apply ${(applied.ms / 1000).toFixed(1)} s, ${writes.length} writes through HAProxy, longest gap between writes ${gap} ms`);
-    expect((await pgha('apply', '--auto-approve', SPEC)).code).toBe(0);
-    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
-  }, 300_000);
-
-  it('rolls an etcd setting through the running members one at a time, each once every member answers, while writes go on', async () => {
-    const etcdPids = async (): Promise<string[]> => Promise.all(HOSTS.map(async (h) => (await onLabHost(h, 'systemctl show -p MainPID --value etcd.service')).trim()));
-    const before = await etcdPids();
-    const spec = await variant('etcd-heartbeat', (text) => `${text.trimEnd()}\netcd:\n  heartbeat_interval: 150\n`);
-    const plan = await pgha('plan', spec);
-    expect(changeLines(plan.stdout).map((l) => l.trim())).toEqual([
-      '~ c1: file /etc/default/etcd',
-      '~ c2: file /etc/default/etcd',
-      '~ c3: file /etc/default/etcd',
-      '~ cluster: etcd restart etcd.service',
-    ]);
-    expect(plan.stdout).toContain('restart etcd on c1, c2, c3, one member at a time, each once every member answers: the quorum holds throughout');
-    const writer = startHaproxyWriter('etcd rolling');
+    expect(changeLines(plan.stdout).map((l) => l.trim())).toEqual([...HOSTS.map((h) => `~ c${h}: file ${path}`), `~ cluster: ${restart} ${unit}`]);
+    const writer = startHaproxyWriter(name);
     const applied = await pgha('apply', '--auto-approve', spec);
     const { writes, longestGapMs } = await writer.stop();
     expect(applied.code, applied.stderr.slice(-3000)).toBe(0);
-    expect(applied.stderr).toMatch(/restarted in this order: c1, c2, c3\)$/m);
-    const after = await etcdPids();
-    for (const [i, pid] of after.entries()) expect(pid, `c${i + 1}'s etcd restarted`).not.toBe(before[i]);
-    expect(await onLabHost(2, 'grep ^ETCD_HEARTBEAT_INTERVAL= /etc/default/etcd')).toBe('ETCD_HEARTBEAT_INTERVAL=150\n');
+    const after = await mainPids();
+    for (const [i, pid] of after.entries()) expect(pid, `c${i + 1}'s ${unit} restarted`).not.toBe(before[i]);
     const now = await members();
     expect(now.filter((m) => m.role === 'leader' && m.state === 'running')).toHaveLength(1);
-    figures.push(`rolling restart of 3 etcd members: apply ${(applied.ms / 1000).toFixed(1)} s, ${writes.length} writes through HAProxy, longest gap between writes ${longestGapMs} ms`);
-    expect((await pgha('apply', '--auto-approve', SPEC)).code).toBe(0);
-    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+    figures.push(`${restart} of 3 hosts: apply ${(applied.ms / 1000).toFixed(1)} s, ${writes.length} writes through HAProxy, longest gap between writes ${longestGapMs} ms`);
+    return { plan, applied, now, restoreSpec: async () => {
+      expect((await pgha('apply', '--auto-approve', SPEC)).code).toBe(0);
+      expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+    } };
+  }
+
+  it('rolls an agent config change through the running agents one host at a time, the leader last, while writes go on', async () => {
+    const leader = (await members()).find((m) => m.role === 'leader')!.name;
+    const { plan, applied, now, restoreSpec } = await roll('pgha-agent.service', 'agent-log', (text) => text.replace('agent:\n  auth:', 'agent:\n  log_level: warn\n  auth:'), '/etc/pgha/agent.yaml', 'agent restart');
+    expect(plan.stdout).toContain('Plan: 0 to add, 4 to change, 0 to destroy.');
+    const order = applied.stderr.match(/restarted in this order: (.*)\)$/m)?.[1];
+    expect(order, applied.stderr).toMatch(new RegExp(`^c\\d, c\\d, ${leader} \\(leader\\)$`));
+    expect(now.filter((m) => m.state === 'streaming')).toHaveLength(2);
+    await restoreSpec();
+  }, 300_000);
+
+  it('rolls an etcd setting through the running members one at a time, each once every member answers, while writes go on', async () => {
+    const { plan, applied, restoreSpec } = await roll('etcd.service', 'etcd-heartbeat', (text) => `${text.trimEnd()}\netcd:\n  heartbeat_interval: 150\n`, '/etc/default/etcd', 'etcd restart');
+    expect(plan.stdout).toContain('restart etcd on c1, c2, c3, one member at a time, each once every member answers: the quorum holds throughout');
+    expect(applied.stderr).toMatch(/restarted in this order: c1, c2, c3\)$/m);
+    expect(await onLabHost(2, 'grep ^ETCD_HEARTBEAT_INTERVAL= /etc/default/etcd')).toBe('ETCD_HEARTBEAT_INTERVAL=150\n');
+    await restoreSpec();
   }, 400_000);
 
   it('restarts an agent that runs on a config written after it started, as an apply cut short leaves it', async () => {
