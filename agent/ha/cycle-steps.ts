@@ -13,7 +13,7 @@ import type { LoopMemory } from './loop-memory.js';
 import type { PeerSource } from './peer-source.js';
 import { replicationSource } from './replication-source.js';
 import type { LeaderTimeline, PeerStatus } from './snapshot.js';
-import type { Watchdog } from '../watchdog/watchdog.js';
+import type { Renewal, Watchdog } from '../watchdog/watchdog.js';
 import { watchdogTiming } from './watchdog-timing.js';
 
 /** What this cycle's steps learnt, for the next decision. */
@@ -64,7 +64,7 @@ export class StepExecutor {
         }
         memory.leaderUntil = leaseDeadline(claim.renewedAt, view.settings());
         steps.renewed = true;
-        await this.feedWatchdog(memory.leaderUntil);
+        await this.feedWatchdog({ renewedAt: claim.renewedAt, ttlMs: view.settings().ttlMs });
         view.amend({ leader: { name, lease: '', modRevision: 0 } });
         const failover = view.cluster?.failover;
         if (action.kind === 'acquire-leader' && failover) {
@@ -117,10 +117,10 @@ export class StepExecutor {
     }
   }
 
-  private async feedWatchdog(leaseExpiresAt: number): Promise<void> {
+  private async feedWatchdog(renewal: Renewal): Promise<void> {
     const { watchdog, log } = this.deps;
     if (watchdog.status().state !== 'armed') return;
-    const fed = await watchdog.keepalive(leaseExpiresAt);
+    const fed = await watchdog.keepalive(renewal);
     if (fed.reason !== undefined) log.log(fed.ok ? 'warn' : 'error', `watchdog keepalive failed: ${fed.reason}`);
     if (fed.skipped !== undefined) log.log('warn', `watchdog not fed: ${fed.skipped}`);
   }

@@ -31,6 +31,12 @@ export interface ActivationResult {
   level: LogLevel;
 }
 
+/** The renewal a keepalive follows: when its lease refresh was sent (monotonic ms), and the ttl it was sent with. */
+export interface Renewal {
+  renewedAt: number;
+  ttlMs: number;
+}
+
 export interface KeepaliveResult {
   /** May this member keep leading? False only in required mode, when the keepalive could not be written. */
   ok: boolean;
@@ -67,7 +73,6 @@ export interface WatchdogDeps {
 
 export class Watchdog {
   private timeoutSeconds: number | undefined;
-  private timing: WatchdogTiming | undefined;
   private lastKeepalive: Date | undefined;
   private keepalives = 0;
   private failure: string | undefined;
@@ -79,7 +84,6 @@ export class Watchdog {
   async activate(timing: WatchdogTiming): Promise<ActivationResult> {
     const { device, settings } = this.deps;
     if (settings.mode === 'off') return { ok: true, armed: false, level: 'debug', reason: 'running without a watchdog: watchdog.mode is off' };
-    this.timing = timing;
     const { problem, warning } = await this.assess(timing, () => device.open());
     if (problem === undefined) {
       this.failure = undefined;
@@ -95,18 +99,18 @@ export class Watchdog {
   }
 
   /**
-   * Feeds the armed device; call it right after each successful leader-key renewal, with the
-   * monotonic time before which the key cannot expire. A keepalive puts the reset at now + the
-   * timeout, so it is written only while that stays at least half of ttl - timeout before the
-   * key's expiry: after a renewal that took too long the reset stays where the last one put it.
+   * Feeds the armed device; call it right after each successful leader-key renewal. The key
+   * cannot expire before renewedAt + ttl; a keepalive puts the reset at now + the timeout, so it
+   * is written only while that stays at least half of ttl - timeout before the key's expiry:
+   * after a renewal that took too long the reset stays where the last one put it.
    */
-  async keepalive(leaseExpiresAt: number): Promise<KeepaliveResult> {
+  async keepalive(renewal: Renewal): Promise<KeepaliveResult> {
     const { device, clock, settings } = this.deps;
     const required = settings.mode === 'required';
     if (!device.isOpen) {
       return required ? { ok: false, reason: `no watchdog is armed on ${device.path} (watchdog.mode required)` } : { ok: true };
     }
-    const late = this.lateRenewal(leaseExpiresAt);
+    const late = this.lateRenewal(renewal);
     if (late !== undefined) return { ok: true, skipped: late };
     try {
       await device.keepalive();
@@ -121,13 +125,13 @@ export class Watchdog {
   }
 
   /** Why a keepalive now would let the reset come too close to the key's expiry; undefined when it would not. */
-  private lateRenewal(leaseExpiresAt: number): string | undefined {
-    const { timing, timeoutSeconds } = this;
-    if (timing === undefined || timeoutSeconds === undefined) return undefined;
+  private lateRenewal({ renewedAt, ttlMs }: Renewal): string | undefined {
+    const { timeoutSeconds } = this;
+    if (timeoutSeconds === undefined) return undefined;
     // A driver slower than the ttl was accepted with a warning (automatic mode): no reset can come before the expiry anyway.
-    const guardMs = ((timing.ttl - timeoutSeconds) * 1000) / 2;
+    const guardMs = (ttlMs - timeoutSeconds * 1000) / 2;
     if (guardMs <= 0) return undefined;
-    const sinceRenewal = this.deps.clock.now() - (leaseExpiresAt - timing.ttl * 1000);
+    const sinceRenewal = this.deps.clock.now() - renewedAt;
     if (sinceRenewal <= guardMs) return undefined;
     return `the leader key was renewed ${Math.round(sinceRenewal)} ms ago, more than half of ttl - watchdog timeout (${guardMs} ms), so the reset stays where the last keepalive put it`;
   }

@@ -6,8 +6,8 @@ import { FakeClock } from '../../helpers/fake-clock.js';
 const TIMING = { ttl: 30, loop_wait: 10 };
 const MISSING = 'watchdog device /dev/watchdog does not exist (is a watchdog driver such as softdog loaded?)';
 
-/** The lease expiry after a renewal sent just now. */
-const renewedNow = (clock: FakeClock): number => clock.now() + TIMING.ttl * 1000;
+/** A renewal sent just now. */
+const renewedNow = (clock: FakeClock) => ({ renewedAt: clock.now(), ttlMs: TIMING.ttl * 1000 });
 
 function setup(mode: WatchdogMode, timeoutSeconds = 25, safetyMargin = 5) {
   const clock = new FakeClock();
@@ -129,11 +129,11 @@ describe('Watchdog', () => {
     // ttl 30 - timeout 25: a keepalive must follow its renewal within half of 5 s.
     const firstRenewal = clock.now();
     await clock.advance(2500);
-    expect(await watchdog.keepalive(firstRenewal + 30_000)).toEqual({ ok: true });
+    expect(await watchdog.keepalive({ renewedAt: firstRenewal, ttlMs: 30_000 })).toEqual({ ok: true });
     // The next renewal is sent now and answered 2501 ms later.
     const secondRenewal = clock.now();
     await clock.advance(2501);
-    expect(await watchdog.keepalive(secondRenewal + 30_000)).toEqual({
+    expect(await watchdog.keepalive({ renewedAt: secondRenewal, ttlMs: 30_000 })).toEqual({
       ok: true,
       skipped: 'the leader key was renewed 2501 ms ago, more than half of ttl - watchdog timeout (2500 ms), so the reset stays where the last keepalive put it',
     });
@@ -149,8 +149,20 @@ describe('Watchdog', () => {
     await watchdog.activate(TIMING);
     const renewedAt = clock.now();
     await clock.advance(20_000);
-    expect(await watchdog.keepalive(renewedAt + 30_000)).toEqual({ ok: true });
+    expect(await watchdog.keepalive({ renewedAt, ttlMs: 30_000 })).toEqual({ ok: true });
     expect(device.keepalives).toBe(1);
+  });
+
+  it('judges a renewal by the ttl it was sent with, not the one the watchdog was armed with (a PATCH of ttl)', async () => {
+    const { clock, device, watchdog } = setup('required');
+    await watchdog.activate(TIMING);
+    // ttl 30 → 60 with the same 25 s device: up to half of 35 s may pass; 30 → 28: half of 3 s.
+    const renewedAt = clock.now();
+    await clock.advance(10_000);
+    expect(await watchdog.keepalive({ renewedAt, ttlMs: 60_000 })).toEqual({ ok: true });
+    expect((await watchdog.keepalive({ renewedAt: clock.now() - 1000, ttlMs: 28_000 })).skipped).toBeUndefined();
+    expect((await watchdog.keepalive({ renewedAt: clock.now() - 2000, ttlMs: 28_000 })).skipped).toMatch(/renewed 2000 ms ago, more than half of ttl - watchdog timeout \(1500 ms\)/);
+    expect(device.keepalives).toBe(2);
   });
 
   it('disarms with the magic close, so the host does not reset', async () => {
