@@ -33,9 +33,14 @@ export interface AgentMember {
   /** The member's own way to etcd, so it alone can be cut off. */
   etcdProxy: TcpProxy;
   agent: RunningProcess | undefined;
+  /** The end of what the member's earlier agent processes printed (a restarted agent starts a new output). */
+  earlierOutput?: string;
   /** The member's watchdog device, when the cluster has them; it kills the agent and PostgreSQL when it fires. */
   watchdog: WatchdogEmulator | undefined;
 }
+
+/** How much of a member's earlier agents' output is kept, for diagnoses. */
+const EARLIER_OUTPUT_CHARS = 65_536;
 
 /** What `signal` reaches: the agent alone, the agent and the postmaster, or the agent and every PostgreSQL process (a paused host). */
 export type SignalScope = 'agent' | 'agent+postmaster' | 'agent+postgres';
@@ -216,6 +221,7 @@ export class AgentCluster {
   async startAgent(name: string): Promise<void> {
     const member = this.member(name);
     const bundle = join(this.root, 'agent', 'bin', 'pgha-agent.mjs');
+    if (member.agent) member.earlierOutput = `${member.earlierOutput ?? ''}${member.agent.output()}--- (agent restarted)\n`.slice(-EARLIER_OUTPUT_CHARS);
     member.agent = startProcess(process.execPath, [...this.nodeArgs, bundle, '--config', member.configFile], {
       ...(this.runAs ? { uid: this.runAs.uid, gid: this.runAs.gid } : {}),
       cwd: this.root,
@@ -367,9 +373,9 @@ export class AgentCluster {
     return startHaproxy(this.members.map((m) => ({ name: m.name, postgresPort: m.pgPort, apiPort: m.apiPort })), caFile);
   }
 
-  /** What the agents logged, for a failing test's message. */
+  /** What the agents logged (their earlier processes' too), for a failing test's message. */
   logs(): string {
-    return this.members.map((m) => `--- ${m.name}\n${m.agent?.output() ?? ''}`).join('\n');
+    return this.members.map((m) => `--- ${m.name}\n${m.earlierOutput ?? ''}${m.agent?.output() ?? ''}`).join('\n');
   }
 
   async stop(): Promise<void> {
