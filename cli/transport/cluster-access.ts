@@ -184,7 +184,8 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
       const auth = (await settings()).root && (await authEnabled()) ? (await settings()).root : undefined;
       const silent = await Promise.all(
         urls.map(async (url) => {
-          const client = await opened(auth, [url]);
+          // Closed right after its one call: not kept for close() with the run's clients.
+          const client = new Etcd3(await options(auth, [url]));
           try {
             await client.maintenance.status();
             return [];
