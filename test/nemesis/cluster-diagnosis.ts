@@ -4,6 +4,10 @@
 // to a file, whose path is printed.
 import { readFile, writeFile } from 'node:fs/promises';
 import type { AgentCluster } from '../helpers/agent-cluster.js';
+import type { WatchdogEvent } from '../helpers/watchdog-emulator.js';
+
+/** A fault with its heal and recovery lasts well under this. */
+const WATCHDOG_EVENTS_KEPT_MS = 120_000;
 
 const tail = (text: string, lines: number): string => text.trimEnd().split('\n').slice(-lines).join('\n');
 
@@ -23,6 +27,8 @@ export async function clusterDiagnosis(cluster: AgentCluster, logFile: string): 
 
 /** What a fault that broke an invariant leaves for its reader: the offending writes, promotions, watchdog events and the agents' logs. */
 export async function violationDiagnosis(cluster: AgentCluster, facts: string[], logFile: string): Promise<void> {
-  const watchdogs = cluster.members.map((m) => `--- ${m.name} watchdog\n${(m.watchdog?.events ?? []).slice(-40).map((e) => JSON.stringify(e)).join('\n')}`);
+  const since = Date.now() - WATCHDOG_EVENTS_KEPT_MS;
+  const recent = (events: readonly WatchdogEvent[]) => events.filter((e) => Date.parse(e.at) >= since).map((e) => JSON.stringify(e));
+  const watchdogs = cluster.members.map((m) => `--- ${m.name} watchdog (the last ${WATCHDOG_EVENTS_KEPT_MS / 1000} s)\n${recent(m.watchdog?.events ?? []).join('\n')}`);
   await writeFile(logFile, [...facts, ...watchdogs, cluster.logs()].join('\n'));
 }

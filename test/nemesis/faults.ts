@@ -26,8 +26,9 @@ async function switchover(context: FaultContext, candidate: string, primary: str
     // "Successfully switched over to "pg2"", or "... over to "pg3" instead of "pg2"".
     const leader = /over to "([^"]+)"/.exec(answer.body)?.[1];
     if (answer.status === 200 && leader !== undefined) return leader;
-    // In synchronous mode the leader may be between two synchronous standbys: ask again once it named one.
-    if (answer.status !== 412 || Date.now() > deadline || attempt > 20) {
+    // In synchronous mode the leader may be between two synchronous standbys (412), or the one it
+    // just named may not answer or stream yet (503, the leader's log says which): ask again, as an operator would.
+    if ((answer.status !== 412 && answer.status !== 503) || Date.now() > deadline || attempt > 20) {
       throw new Error(`the switchover from ${primary} to ${candidate} answered ${answer.status}: ${answer.body}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 500));

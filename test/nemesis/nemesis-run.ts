@@ -35,7 +35,9 @@ export function nemesisTimeoutMs(config: NemesisConfig): number {
 function clusterOptions(config: NemesisConfig): ClusterOptions {
   const sync = config.sync === 'off' ? {} : { synchronous_mode: config.sync === 'on' ? true : 'quorum' };
   const watchdog = config.watchdog === 'emulator' ? { watchdog: { mode: 'required' as const, safetyMargin: SAFETY_MARGIN } } : {};
-  return { members: MEMBERS.length, dcs: { ...config.dcs, ...sync }, ...watchdog };
+  // As recommended: a pg_rewind cut off mid-copy (its source reset, say) is then healed by a reclone built beside the old data.
+  const postgresql = { postgresql: { use_pg_rewind: true, remove_data_directory_on_rewind_failure: true } };
+  return { members: MEMBERS.length, dcs: { ...config.dcs, ...sync, ...postgresql }, ...watchdog };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,7 @@
 // Rules for the member whose name is on the leader key.
 import { NONE } from '../decision.js';
 import { promotable } from '../leader-race.js';
-import { isRunningPrimary, leaderName, type Snapshot } from '../snapshot.js';
+import { isRunningPrimary, leaderName, type PeerStatus, type Snapshot } from '../snapshot.js';
 import { verdict, type HaRule, type Verdict } from './ha-rule.js';
 
 /** How long a switchover waits for its candidate to stream from us (a replica retries its connection every 5 s by default). */
@@ -71,14 +71,14 @@ export const handOver: HaRule = {
       if (s.wallTime - due > 1.5 * s.settings.loopWaitMs) return verdict({ kind: 'clear-failover' }, `clearing a switchover scheduled at ${failover.scheduled_at}: it is too late`);
     }
     if (s.peers === undefined) return verdict({ kind: 'gather-peers' }, 'switchover requested: asking the candidates how far they are');
-    const allowed = promotable(s);
-    const candidates = s.peers.filter(
-      (p) => p.reachable && !p.nofailover && !p.watchdogFailed && (allowed === undefined || allowed.includes(p.name)) && (failover.member === undefined || p.name === failover.member),
-    );
-    const behind = s.cluster?.status?.optime;
-    const eligible = candidates.filter((p) => behind === undefined || behind - p.walPosition <= s.settings.maximumLagOnFailover);
+    const named = s.peers.filter((p) => p.name !== s.name && (failover.member === undefined || p.name === failover.member));
+    const unfit = new Map(named.map((p) => [p.name, unfitToTakeOver(s, p)]));
+    const eligible = named.filter((p) => unfit.get(p.name) === undefined);
     const who = failover.member ?? 'any member';
-    if (eligible.length === 0) return verdict({ kind: 'clear-failover' }, `switchover refused: ${who} cannot take over now`);
+    if (eligible.length === 0) {
+      const why = named.length === 0 ? `${who} is not a member` : named.map((p) => `${p.name} ${unfit.get(p.name)}`).join('; ');
+      return verdict({ kind: 'clear-failover' }, `switchover refused: ${who} cannot take over now (${why})`);
+    }
     // Only a replica streaming from us receives the WAL up to our shutdown checkpoint before we stop;
     // one still reconnecting (after a restart of ours, say) would be promoted behind us.
     const streaming = new Set((s.postgres.replication ?? []).filter((r) => r.state === 'streaming').map((r) => r.application_name));
@@ -91,6 +91,18 @@ export const handOver: HaRule = {
     return verdict({ kind: 'demote', mode: 'graceful' }, `switchover: stepping down for ${failover.member ?? ready.map((p) => p.name).join(' or ')}`);
   },
 };
+
+/** Why a peer may not take over from us in a switchover; undefined when it may. */
+function unfitToTakeOver(s: Snapshot, peer: PeerStatus): string | undefined {
+  if (!peer.reachable) return 'did not answer GET /patroni';
+  if (peer.nofailover) return 'is tagged nofailover';
+  if (peer.watchdogFailed) return 'has no usable watchdog';
+  const allowed = promotable(s);
+  if (allowed !== undefined && !allowed.includes(peer.name)) return 'is not a synchronous standby in the sync key';
+  const behind = (s.cluster?.status?.optime ?? 0) - peer.walPosition;
+  if (behind > s.settings.maximumLagOnFailover) return `lags ${behind} bytes, more than maximum_lag_on_failover`;
+  return undefined;
+}
 
 /**
  * A member leads only with its watchdog armed, when it has one: it is armed once per cycle

@@ -119,8 +119,17 @@ describe('decide: the leader', () => {
       const c = request({ leader: 'pg1', member: 'pg2' });
       expect(decide(leaderSnapshot({ cluster: c, peers: [peer('pg2', { reachable: false })] }))).toMatchObject({
         action: { kind: 'clear-failover' },
-        reason: 'switchover refused: pg2 cannot take over now',
+        reason: 'switchover refused: pg2 cannot take over now (pg2 did not answer GET /patroni)',
       });
+      const lagging = peer('pg2', { walPosition: 50_000_000 - 2 * 1048576 });
+      expect(decide(leaderSnapshot({ cluster: c, peers: [lagging] })).reason).toBe(
+        'switchover refused: pg2 cannot take over now (pg2 lags 2097152 bytes, more than maximum_lag_on_failover)',
+      );
+      const synchronous = { ...SETTINGS, synchronousMode: 'on' as const };
+      const syncOnPg3 = cluster({ failover: { value: { leader: 'pg1' }, modRevision: 12 }, sync: { value: { leader: 'pg1', sync_standby: 'pg3' }, modRevision: 9 } });
+      expect(decide(leaderSnapshot({ settings: synchronous, cluster: syncOnPg3, peers: [peer('pg2'), peer('pg3', { nofailover: true })] })).reason).toBe(
+        'switchover refused: any member cannot take over now (pg2 is not a synchronous standby in the sync key; pg3 is tagged nofailover)',
+      );
       expect(decide(leaderSnapshot({ cluster: request({ leader: 'pg3', member: 'pg2' }) }))).toMatchObject({ action: { kind: 'clear-failover' } });
       expect(decide(leaderSnapshot({ cluster: request({ member: 'pg1' }) }))).toMatchObject({ action: { kind: 'clear-failover' } });
     });
