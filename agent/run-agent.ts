@@ -28,6 +28,7 @@ function etcdConnection(config: AgentConfig): EtcdConnection {
   return {
     hosts: etcd.hosts,
     protocol: etcd.protocol,
+    plainHttpFallback: etcd.plain_http_fallback,
     ...(etcd.username !== undefined ? { auth: { username: etcd.username, password: etcd.password ?? '' } } : {}),
     ...(etcd.cacert || etcd.cert
       ? {

@@ -592,6 +592,10 @@ export interface AgentConfig {
      * Password of the etcd user.
      */
     password?: string;
+    /**
+     * Only while `pgha apply` moves a running etcd from plain HTTP to TLS: a member that answers a TLS request as a plain-HTTP server is spoken to over plain HTTP, without credentials, until it serves TLS. apply turns it off again at the end of the move.
+     */
+    plain_http_fallback: boolean;
   };
   /**
    * The agent's REST API (Patroni's endpoints).
@@ -829,7 +833,9 @@ export interface Change {
     | 'etcd_restart'
     | 'postgres_role'
     | 'host_certificate'
-    | 'etcd_auth';
+    | 'etcd_auth'
+    | 'etcd_tls_cutover'
+    | 'agent_settle';
   /**
    * What the change is to: a path, a package, a unit.
    */

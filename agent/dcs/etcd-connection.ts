@@ -7,4 +7,9 @@ export interface EtcdConnection {
   auth?: { username: string; password: string };
   /** Without `ca`, the system's trusted authorities. A client certificate must not have a Common Name: etcd refuses it on the JSON gateway. */
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  /**
+   * While pgha moves a running etcd from plain HTTP to TLS: a member that answers a TLS request as a
+   * plain-HTTP server is spoken to over plain HTTP, without credentials, until it serves TLS.
+   */
+  plainHttpFallback?: boolean;
 }

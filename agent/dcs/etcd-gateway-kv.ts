@@ -74,8 +74,27 @@ function connectionRefused(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED';
 }
 
+class StaleConnectionError extends Error {}
+
+/** The member closed or reset the connection before it answered. */
+function dropped(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as Error).message === 'socket hang up';
+}
+
+/** A TLS request to a member that serves plain HTTP only: it drops or resets the handshake. */
+function tlsRefused(error: unknown): boolean {
+  return /wrong version number|before secure TLS connection was established|ECONNRESET|EPROTO/.test(String(error));
+}
+
+/** What etcd (Go) answers a plain-HTTP request on a TLS port. */
+const PLAIN_ON_TLS = /HTTP request to an HTTPS server/;
+
 export class EtcdGatewayKv implements KvBackend {
   private readonly agent: HttpAgent;
+  private readonly plainAgent = new HttpAgent({ keepAlive: true, maxSockets: 4 });
+  /** Members spoken to over plain HTTP for now (see EtcdConnection.plainHttpFallback). */
+  private readonly plainHosts = new Set<string>();
+  private readonly plainHttpFallback: boolean;
   private next = 0;
   private token: string | undefined;
   /** etcd said its authentication is off: credentials wait until a request is refused for want of a token. */
@@ -84,6 +103,7 @@ export class EtcdGatewayKv implements KvBackend {
   private readonly watches = new Set<() => void>();
 
   constructor(private readonly connection: EtcdConnection) {
+    this.plainHttpFallback = connection.plainHttpFallback === true;
     const tls = connection.tls;
     this.agent =
       connection.protocol === 'https'
@@ -96,9 +116,17 @@ export class EtcdGatewayKv implements KvBackend {
     return this.connection.hosts[this.next % this.connection.hosts.length]!;
   }
 
+  /** Whether the current member is spoken to over plain HTTP though the connection is TLS. */
+  private fellBack(): boolean {
+    return this.plainHosts.has(this.endpoint());
+  }
+
   private send(path: string, body: Json, timeoutMs: number, onResponse?: (response: IncomingMessage) => void): Promise<{ status: number; text: string }> {
     const [host, port] = splitHost(this.endpoint());
-    const request = this.connection.protocol === 'https' ? httpsRequest : httpRequest;
+    const tls = this.connection.protocol === 'https' && !this.fellBack();
+    const request = tls ? httpsRequest : httpRequest;
+    // No token over a plain-HTTP fallback: authentication is off until every member serves TLS.
+    const token = this.token && !this.fellBack() ? { authorization: this.token } : {};
     const payload = JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = request(
@@ -107,8 +135,8 @@ export class EtcdGatewayKv implements KvBackend {
           port,
           method: 'POST',
           path: `/v3${path}`,
-          agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...(this.token ? { authorization: this.token } : {}) },
+          agent: this.fellBack() ? this.plainAgent : this.agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...token },
           timeout: timeoutMs,
         },
         (response) => {
@@ -119,13 +147,14 @@ export class EtcdGatewayKv implements KvBackend {
       const timer = setTimeout(() => req.destroy(new Error(`etcd did not answer within ${timeoutMs} ms`)), timeoutMs);
       req.on('close', () => clearTimeout(timer));
       req.on('timeout', () => req.destroy(new Error(`etcd did not answer within ${timeoutMs} ms`)));
-      req.on('error', reject);
+      // A kept-alive connection the member closed meanwhile (it restarted): the request never reached it.
+      req.on('error', (error: NodeJS.ErrnoException) => reject(req.reusedSocket && dropped(error) ? new StaleConnectionError(error.message) : error));
       req.end(payload);
     });
   }
 
   private needsLogin(): boolean {
-    return this.connection.auth !== undefined && this.token === undefined && !this.authOff;
+    return this.connection.auth !== undefined && this.token === undefined && !this.authOff && !this.fellBack();
   }
 
   private forgetLogin(): void {
@@ -152,6 +181,9 @@ export class EtcdGatewayKv implements KvBackend {
     let loggedInAgain = false;
     /** Members found unable to serve this call: they refused the connection, or answered 5xx. */
     let unusable = 0;
+    /** Moves between TLS and the plain-HTTP fallback within this call: at most one each way per member. */
+    let moves = 0;
+    const move = (): boolean => ++moves <= 2 * this.connection.hosts.length && Date.now() < deadline;
     const another = (): boolean => ++unusable < this.connection.hosts.length && Date.now() < deadline;
     for (;;) {
       try {
@@ -159,6 +191,10 @@ export class EtcdGatewayKv implements KvBackend {
         const { status, text } = await this.send(path, body, Math.max(1, deadline - Date.now()));
         if (status === 200) return parseAnswer(text);
         const message = refusal(text);
+        if (this.fellBack() && status === 400 && PLAIN_ON_TLS.test(text) && move()) {
+          this.plainHosts.delete(this.endpoint());
+          continue;
+        }
         // A member that cannot serve (its gateway lost its own gRPC server, it lost the quorum) may not be the only one.
         if (status >= 500 && another()) {
           this.next++;
@@ -173,6 +209,16 @@ export class EtcdGatewayKv implements KvBackend {
         throw new DcsUnavailableError(`etcd answered ${status}: ${message}`);
       } catch (error) {
         if (error instanceof LeaseNotFoundError || error instanceof DcsUnavailableError) throw error;
+        if (error instanceof StaleConnectionError && move()) continue;
+        // A member that moved to TLS drops a plain-HTTP request (or answers it with a 400, above).
+        if (this.fellBack() && dropped(error) && move()) {
+          this.plainHosts.delete(this.endpoint());
+          continue;
+        }
+        if (this.plainHttpFallback && this.connection.protocol === 'https' && !this.fellBack() && tlsRefused(error) && move()) {
+          this.plainHosts.add(this.endpoint());
+          continue;
+        }
         this.next++;
         // A member that refuses the connection (stopped, restarting) never saw the request: the next may answer in time.
         if (connectionRefused(error) && another()) continue;
@@ -268,6 +314,7 @@ export class EtcdGatewayKv implements KvBackend {
     for (const stop of this.watches) stop();
     this.watches.clear();
     this.agent.destroy();
+    this.plainAgent.destroy();
   }
 }
 

@@ -141,6 +141,7 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
           agentArchive: () => session.release.archive(),
           issueCertificate: (addresses) => session.pki.issue(addresses),
           waitEtcd: gate.waitEtcd,
+          waitHealthy: gate.waitHealthy,
         }, {
           parallelism: args.parallelism,
           emit: view.sink,

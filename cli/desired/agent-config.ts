@@ -55,7 +55,9 @@ function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, access: Ag
       protocol: etcd.mode === 'none' ? 'http' : 'https',
       ...(etcd.mode !== 'none' && { cert: AGENT_ETCD_TLS.cert, key: AGENT_ETCD_TLS.key, ...((etcd.mode === 'cluster-ca' || spec.etcd.tls?.ca_file) && { cacert: AGENT_ETCD_TLS.ca }) }),
       ...(etcd.auth && { username: etcd.auth.agents.user, password: etcd.auth.agents.ref ? secrets.placeholder(etcd.auth.agents.ref, etcd.auth.agents.source) : secrets.placeholderOf(CREATED_BY_APPLY) }),
-    },
+      // Written only while a move of etcd to TLS is under way, so that other files stay as they were.
+      ...(etcd.plainHttpFallback && { plain_http_fallback: true }),
+    } as AgentConfig['etcd'],
     restapi: restApiSettings(spec, host, secrets, access),
     postgresql: {
       listen: `0.0.0.0:${spec.postgres.port}`,

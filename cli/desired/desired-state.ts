@@ -2,7 +2,8 @@
 // about (packages → files → units → services per host; etcd → agents → HAProxy → DCS config → roles).
 import type { AgentConfig, ClusterSpec, Host, SecretRef } from '../../agent/contract/schema-types.js';
 import { dirname } from 'node:path';
-import { CLUSTER, readByAgentAtStart, readByEtcdAtStart, resourceName, type DesiredResource, type ResourceDraft, type Stage } from '../resources/desired-resource.js';
+import { CLUSTER, readByAgentAtStart, readByEtcdAtStart, resourceName, type DesiredResource, type EtcdCutoverMember, type FileResource, type ResourceDraft, type Stage } from '../resources/desired-resource.js';
+import { AGENT_RESTART_ID } from '../engine/agent-restart.js';
 import { RELEASE_LINK } from '../resources/agent-release.js';
 import type { EtcdMember } from '../transport/cluster-access.js';
 import { AGENT_API_TLS, CREATED_BY_APPLY, HAPROXY_API_CA, type AgentApiAccess } from './agent-api-access.js';
@@ -81,6 +82,11 @@ function agentApiFiles(r: HostResources, host: Host, access: AgentApiAccess, aft
   return [ca, r.add({ kind: 'host_certificate', addresses: [host.address], ...(access.ca !== undefined && { ca: access.ca }), cert: AGENT_API_TLS.cert, key: AGENT_API_TLS.key, ...owner })];
 }
 
+/** A host's agent.yaml, readable by the agent only (it holds secrets). */
+function agentConfigDraft(spec: ClusterSpec, host: Host, secrets: Secrets, facts: DesiredFacts, access: AgentApiAccess, etcd: EtcdSecurity): Extract<ResourceDraft, { kind: 'file' }> {
+  return { kind: 'file', path: AGENT_CONFIG_PATH, ...agentConfigFile(spec, host, secrets, access, etcd, facts.recordedBootstrap.get(host.name)), mode: '600', owner: 'postgres', group: 'postgres' };
+}
+
 function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secrets: Secrets, facts: DesiredFacts, tls: EtcdTlsMaterial | undefined, access: AgentApiAccess, etcd: EtcdSecurity): void {
   const noMainCluster = r.add({ kind: 'file', path: CREATECLUSTER_CONF, content: '# Written by pgha apply: only the pgha agent creates and starts PostgreSQL.\ncreate_main_cluster = false\n', mode: '644', owner: 'root', group: 'root' });
   const postgres = r.add({ kind: 'package', name: `postgresql-${spec.postgres.version}`, after: [noMainCluster] });
@@ -89,7 +95,7 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
   const distroClusters = r.add({ kind: 'distro_clusters', after: [postgres] });
   const configDir = r.add({ kind: 'directory', path: '/etc/pgha', mode: '750', owner: 'root', group: 'postgres', after: [postgres] });
   const release = r.add({ kind: 'agent_release', ...facts.release, restartsAgent: true });
-  const config = r.add({ kind: 'file', path: AGENT_CONFIG_PATH, ...agentConfigFile(spec, host, secrets, access, etcd, facts.recordedBootstrap.get(host.name)), mode: '600', owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
+  const config = r.add({ ...agentConfigDraft(spec, host, secrets, facts, access, etcd), after: [configDir], restartsAgent: true });
   const etcdClientFiles = tlsFiles(r, host, tls, etcd, AGENT_ETCD_TLS, { owner: 'postgres', group: 'postgres', after: [configDir], restartsAgent: true });
   const apiFiles = agentApiFiles(r, host, access, [configDir]);
   const unit = r.add({ kind: 'file', path: AGENT_UNIT_PATH, content: agentUnitFile(spec, host, RELEASE_LINK), mode: '644', owner: 'root', group: 'root', daemonReload: true, restartsAgent: true });
@@ -112,6 +118,16 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
   });
 }
 
+/**
+ * A running plain-HTTP etcd moves to TLS within one apply once `etcd.insecure` is gone: each
+ * member first gets its certificates and restarts with them, still on plain HTTP (a rolling
+ * restart); the agents restart onto TLS and their user, with a plain-HTTP fallback; etcd-tls-cutover
+ * turns plain HTTP off member by member; authentication comes on; agent-settle drops the fallback.
+ */
+function movingToTls(etcd: EtcdSecurity, listening: EtcdListening | undefined): boolean {
+  return etcd.mode !== 'none' && (listening === 'plain' || listening === 'prepared');
+}
+
 function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, placement: EtcdPlacement, joinsAfter: string | undefined, tls: EtcdTlsMaterial | undefined, etcd: EtcdSecurity, listening: EtcdListening | undefined): string {
   const server = r.add({ kind: 'package', name: 'etcd-server' });
   r.add({ kind: 'package', name: 'etcd-client' });
@@ -127,7 +143,7 @@ function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, placemen
   const environment = r.add({
     kind: 'file',
     path: ETCD_ENVIRONMENT_PATH,
-    content: etcdEnvironmentFile(spec, host, placement.firstStart),
+    content: etcdEnvironmentFile(spec, host, placement.firstStart, movingToTls(etcd, listening)),
     mode: '644',
     owner: 'root',
     group: 'root',
@@ -168,13 +184,28 @@ function haproxyResources(r: HostResources, spec: ClusterSpec, access: AgentApiA
   r.add({ kind: 'service', unit: 'haproxy.service', enabled: true, active: true, stage: 'haproxy', after: [haproxy, config] });
 }
 
-/** etcd's users and roles, once every member runs (see etcd-auth). */
-function etcdAuthResource(cluster: HostResources, etcd: EtcdSecurity, secrets: Secrets, after: string[]): void {
-  if (!etcd.auth) return;
+/** etcd's users and roles, once every member runs (see etcd-auth); its id. */
+function etcdAuthResource(cluster: HostResources, etcd: EtcdSecurity, secrets: Secrets, after: string[]): string | undefined {
+  if (!etcd.auth) return undefined;
   const { root, agents } = etcd.auth;
   const value = (password: { ref: SecretRef | undefined; source: string }): string => (password.ref ? secrets.resolve(password.ref, password.source) : CREATED_BY_APPLY);
   // In the agents' stage: after the gate that waits for every etcd member (the agents hold their credentials before authentication is on).
-  cluster.add({ kind: 'etcd_auth', rootUser: ETCD_ROOT_USER, rootPassword: value(root), user: agents.user, password: value(agents), prefixes: agents.prefixes, stage: 'agent', after });
+  return cluster.add({ kind: 'etcd_auth', rootUser: ETCD_ROOT_USER, rootPassword: value(root), user: agents.user, password: value(agents), prefixes: agents.prefixes, stage: 'agent', after });
+}
+
+/** Each etcd member's last step of the move: its peer URL over TLS and its file as the spec wants it. */
+function cutoverMembers(spec: ClusterSpec, placements: ReadonlyMap<string, EtcdPlacement>): EtcdCutoverMember[] {
+  return spec.hosts.flatMap((host) => {
+    const placement = placements.get(host.name);
+    return placement ? [{ name: host.name, peerUrl: etcdPeerUrl(spec, host), environment: etcdEnvironmentFile(spec, host, placement.firstStart) }] : [];
+  });
+}
+
+/** A host's agent.yaml once the move is over, without the plain-HTTP fallback. */
+function finalAgentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, facts: DesiredFacts, access: AgentApiAccess, etcd: EtcdSecurity): FileResource {
+  const r = new HostResources(host.name);
+  r.add(agentConfigDraft(spec, host, secrets, facts, access, etcd));
+  return r.list[0] as FileResource;
 }
 
 export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: DesiredFacts, access: AgentApiAccess, etcd: EtcdSecurity): DesiredState {
@@ -182,17 +213,24 @@ export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: Desired
   const resources: DesiredResource[] = [];
   const placements = etcdPlacements(spec, facts.etcdMembers, facts.etcdRecordedFirstStart);
   const memberIds = new Map<string, string>();
+  const moving = [...facts.etcdListening.values()].some((listening) => movingToTls(etcd, listening));
+  const agentsEtcd = moving ? { ...etcd, plainHttpFallback: true } : etcd;
   for (const host of spec.hosts) {
     const r = new HostResources(host.name);
     const placement = placements.get(host.name);
     if (placement) memberIds.set(host.name, etcdResources(r, spec, host, placement, placement.joinsAfter && memberIds.get(placement.joinsAfter), tls, etcd, facts.etcdListening.get(host.name)));
-    if (host.roles.includes('postgres')) postgresResources(r, spec, host, secrets, facts, tls, access, etcd);
+    if (host.roles.includes('postgres')) postgresResources(r, spec, host, secrets, facts, tls, access, agentsEtcd);
     if (host.roles.includes('haproxy')) haproxyResources(r, spec, access);
     resources.push(...r.list);
   }
   const cluster = new HostResources(CLUSTER);
   const etcdIds = resources.filter((x) => x.kind === 'etcd_member' || (x.kind === 'service' && x.unit === 'etcd.service')).map((x) => x.id);
-  etcdAuthResource(cluster, etcd, secrets, etcdIds);
+  if (moving) {
+    const cutover = cluster.add({ kind: 'etcd_tls_cutover', members: cutoverMembers(spec, placements), stage: 'agent', after: [...etcdIds, AGENT_RESTART_ID] });
+    const auth = etcdAuthResource(cluster, etcd, secrets, [...etcdIds, cutover]);
+    const files = spec.hosts.filter((h) => h.roles.includes('postgres')).map((h) => finalAgentConfig(spec, h, secrets, facts, access, etcd));
+    cluster.add({ kind: 'agent_settle', files, stage: 'agent', after: [cutover, ...(auth ? [auth] : [])] });
+  } else etcdAuthResource(cluster, etcd, secrets, etcdIds);
   cluster.add({ kind: 'dcs_config', config: spec.dcs, stage: 'dcs' });
   for (const [name, user] of Object.entries(spec.postgres.users ?? {})) {
     const parsed = roleAttributes(user.options ?? []);

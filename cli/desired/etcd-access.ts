@@ -63,6 +63,8 @@ export interface EtcdSecurity {
   /** The cluster CA's certificate, for `cluster-ca`; undefined before apply creates it. */
   ca: string | undefined;
   auth: EtcdAuth | undefined;
+  /** A running member still serves plain HTTP: the agents may fall back to it until the move to TLS ends. */
+  plainHttpFallback?: boolean;
 }
 
 export function etcdSecurity(spec: ClusterSpec, material: LocalMaterial): EtcdSecurity {

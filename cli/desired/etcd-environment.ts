@@ -3,7 +3,6 @@
 // or `existing` with exactly the members at its turn for a host that joins a running one.
 import type { ClusterSpec, Host } from '../../agent/contract/schema-types.js';
 import { hostsWithRole } from '../spec/host-roles.js';
-import { UserError } from '../user-error.js';
 import { etcdScheme, etcdTlsMode } from './etcd-access.js';
 import { ETCD_MEMBER_TLS } from './etcd-tls.js';
 
@@ -35,24 +34,18 @@ export interface FirstStart {
   initialCluster: string;
 }
 
-/** How a host's current file has etcd serve its clients: plain HTTP or TLS; undefined without a file of pgha's. */
-export type EtcdListening = 'plain' | 'tls';
+/**
+ * Where a running member stands in a move from plain HTTP to TLS: `plain` serves clients and peers
+ * plain HTTP; `prepared` still does, but holds its certificates (see etcd-tls-cutover); `tls`
+ * serves TLS only. undefined without a file of pgha's.
+ */
+export type EtcdListening = 'plain' | 'prepared' | 'tls';
 
 export function etcdListening(content: string | undefined): EtcdListening | undefined {
   const clients = content?.match(/^ETCD_LISTEN_CLIENT_URLS=(\S+)$/m)?.[1];
-  if (clients === undefined) return undefined;
-  return clients.startsWith('http:') ? 'plain' : 'tls';
-}
-
-/**
- * Refuses to restart a running plain-HTTP etcd into TLS and authentication, which its agents
- * could not reach: moving an existing cluster to the secured setup is a migration of its own.
- */
-export function refuseInsecureToSecured(spec: ClusterSpec, plainHosts: readonly string[]): void {
-  if (etcdTlsMode(spec) === 'none' || plainHosts.length === 0) return;
-  throw new UserError(
-    `etcd on ${plainHosts.join(', ')} serves plain HTTP, and this version of pgha cannot yet move a running cluster to etcd with TLS and authentication (the agents would lose etcd): set etcd.insecure: true in the spec to keep it as it is`,
-  );
+  if (content === undefined || clients === undefined) return undefined;
+  if (!clients.startsWith('http:')) return 'tls';
+  return /^ETCD_PEER_CERT_FILE=/m.test(content) ? 'prepared' : 'plain';
 }
 
 /** What a host's current file records, so a member's file stays as it was written. */
@@ -73,14 +66,21 @@ export function specInitialCluster(spec: ClusterSpec): string {
     .join(',');
 }
 
-export function etcdEnvironmentFile(spec: ClusterSpec, host: Host, firstStart: FirstStart): string {
-  const client = `${scheme(spec)}://${host.address}:${spec.etcd.client_port}`;
+/**
+ * `plainHttp`: a member of a running plain-HTTP cluster on its way to TLS keeps serving clients
+ * and peers plain HTTP, but holds its certificates already (etcd uses its peer certificate to dial
+ * a peer that moved to TLS); see etcd-tls-cutover.
+ */
+export function etcdEnvironmentFile(spec: ClusterSpec, host: Host, firstStart: FirstStart, plainHttp = false): string {
+  const serving = plainHttp ? 'http' : scheme(spec);
+  const client = `${serving}://${host.address}:${spec.etcd.client_port}`;
+  const peer = plainHttp ? `http://${host.address}:${spec.etcd.peer_port}` : etcdPeerUrl(spec, host);
   return `# Written by pgha apply from the cluster spec.
 ETCD_NAME=${host.name}
 ETCD_DATA_DIR=${spec.etcd.data_dir}
-ETCD_LISTEN_PEER_URLS=${etcdPeerUrl(spec, host)}
-ETCD_LISTEN_CLIENT_URLS=${client},${scheme(spec)}://${ETCD_LOOPBACK}:${spec.etcd.client_port}
-ETCD_INITIAL_ADVERTISE_PEER_URLS=${etcdPeerUrl(spec, host)}
+ETCD_LISTEN_PEER_URLS=${peer}
+ETCD_LISTEN_CLIENT_URLS=${client},${serving}://${ETCD_LOOPBACK}:${spec.etcd.client_port}
+ETCD_INITIAL_ADVERTISE_PEER_URLS=${peer}
 ETCD_ADVERTISE_CLIENT_URLS=${client}
 ETCD_INITIAL_CLUSTER=${firstStart.initialCluster}
 ETCD_INITIAL_CLUSTER_STATE=${firstStart.state}

@@ -1,7 +1,7 @@
 // Refresh: read every host and the cluster, read-only, then render what the spec wants of them.
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import { desiredState, type DesiredState } from '../desired/desired-state.js';
-import { ETCD_ENVIRONMENT_PATH, etcdListening, recordedFirstStart, refuseInsecureToSecured, type EtcdListening, type FirstStart } from '../desired/etcd-environment.js';
+import { ETCD_ENVIRONMENT_PATH, etcdListening, recordedFirstStart, type EtcdListening, type FirstStart } from '../desired/etcd-environment.js';
 import type { Secrets } from '../desired/secrets.js';
 import type { AgentApiAccess } from '../desired/agent-api-access.js';
 import type { EtcdSecurity } from '../desired/etcd-access.js';
@@ -71,7 +71,6 @@ export async function refresh(
       return [host.name, recordedBootstrap(file?.content)] as [string, AgentConfig['bootstrap'] | undefined];
     }),
   ]);
-  refuseInsecureToSecured(spec, recorded.filter(([, , listening]) => listening === 'plain').map(([name]) => name));
   const clusterExists = liveConfig !== 'unreachable' && liveConfig !== null;
   const desired = desiredState(spec, secrets, {
     release,

@@ -136,6 +136,28 @@ export interface EtcdAuthResource extends ResourceBase {
   prefixes: string[];
 }
 
+/** One member's part of moving a running etcd from plain HTTP to TLS only (see etcd-tls-cutover). */
+export interface EtcdCutoverMember {
+  name: string;
+  /** Its peer URL over TLS, for etcd's membership. */
+  peerUrl: string;
+  /** Its /etc/default/etcd serving clients and peers over TLS only. */
+  environment: string;
+}
+
+/** That move's etcd step: member by member, peers over TLS, plain HTTP off, a restart. */
+export interface EtcdTlsCutoverResource extends ResourceBase {
+  kind: 'etcd_tls_cutover';
+  members: EtcdCutoverMember[];
+}
+
+/** That move's last step: each agent's configuration without etcd's plain-HTTP fallback, and a rolling restart (see agent-settle). */
+export interface AgentSettleResource extends ResourceBase {
+  kind: 'agent_settle';
+  /** Each postgres host's agent.yaml as the spec wants it once the move is over. */
+  files: FileResource[];
+}
+
 export interface PostgresRoleResource extends ResourceBase {
   kind: 'postgres_role';
   name: string;
@@ -156,7 +178,9 @@ export type DesiredResource =
   | DcsConfigResource
   | HostCertificateResource
   | PostgresRoleResource
-  | EtcdAuthResource;
+  | EtcdAuthResource
+  | EtcdTlsCutoverResource
+  | AgentSettleResource;
 
 export type ResourceKind = DesiredResource['kind'];
 
@@ -201,5 +225,9 @@ export function resourceName(resource: ResourceDraft): string {
       return 'config';
     case 'etcd_auth':
       return 'authentication';
+    case 'etcd_tls_cutover':
+      return 'etcd.service';
+    case 'agent_settle':
+      return 'pgha-agent.service';
   }
 }

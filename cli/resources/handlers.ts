@@ -2,11 +2,13 @@
 import type { DesiredResource, ResourceKind } from './desired-resource.js';
 import type { ResourceHandler } from './resource-handler.js';
 import { agentReleaseHandler } from './agent-release.js';
+import { agentSettleHandler } from './agent-settle.js';
 import { dcsConfigHandler } from './dcs-config.js';
 import { directoryHandler } from './directory.js';
 import { distroClustersHandler } from './distro-clusters.js';
 import { etcdAuthHandler } from './etcd-auth.js';
 import { etcdMemberHandler } from './etcd-member.js';
+import { etcdTlsCutoverHandler } from './etcd-tls-cutover.js';
 import { fileHandler } from './file.js';
 import { hostCertificateHandler } from './host-certificate.js';
 import { kernelModuleHandler } from './kernel-module.js';
@@ -30,6 +32,8 @@ const HANDLERS: Handlers = {
   host_certificate: hostCertificateHandler,
   postgres_role: postgresRoleHandler,
   etcd_auth: etcdAuthHandler,
+  etcd_tls_cutover: etcdTlsCutoverHandler,
+  agent_settle: agentSettleHandler,
 };
 
 /** The handler of a resource's kind; observed values pass through it as opaque JSON. */

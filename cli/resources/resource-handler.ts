@@ -31,6 +31,8 @@ export interface ApplyContext {
   issueCertificate(addresses: readonly string[]): Promise<KeyPair>;
   /** Waits (bounded) until every etcd member answers on its own; false when they did not. */
   waitEtcd(purpose: string): Promise<boolean>;
+  /** Waits (bounded) until the cluster has a running leader and every replica streams; false when it did not. */
+  waitHealthy(purpose: string): Promise<boolean>;
 }
 
 export interface ResourceHandler<R extends DesiredResource, O> {

@@ -24,6 +24,11 @@ export interface EtcdMember {
   peerUrls: string[];
 }
 
+/** A TLS client's failure against a member that serves plain HTTP only (a cluster not moved to TLS yet): it drops or resets the handshake. */
+function isPlainHttpPeer(error: unknown): boolean {
+  return /before secure TLS connection was established|wrong version number|ECONNRESET/.test(String(error));
+}
+
 /** How pgha connects to etcd: TLS with a client certificate, and root's credentials once authentication is on. */
 export interface EtcdClientSettings {
   tls?: { ca: string | undefined; cert: string; key: string };
@@ -72,6 +77,10 @@ export interface ClusterReader {
 
 export interface ClusterWriter extends ClusterReader {
   addEtcdMember(peerUrl: string): Promise<void>;
+  /** Points etcd's membership at a member's new peer URL (plain HTTP to TLS). */
+  updateEtcdPeerUrl(name: string, peerUrl: string): Promise<void>;
+  /** Connects afresh on the next call: a member may serve TLS now where it served plain HTTP only. */
+  reconnectEtcd(): void;
   /** One `PATCH /config` to the leader; refused when the config moved past `revision`. */
   patchConfig(body: Record<string, unknown>, revision: string | undefined): Promise<void>;
   /** A session on the leader's PostgreSQL that may write; undefined when no leader runs. */
@@ -92,17 +101,20 @@ function retried<T>(make: () => Promise<T>): () => Promise<T> {
 }
 
 export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: () => Promise<EtcdClientSettings>, agentApi: () => AgentApiClient, forward: Forwarder): ClusterWriter {
-  const urls = hostsWithRole(spec, 'etcd').map(({ host }) => `${etcdScheme(spec)}://${host.address}:${spec.etcd.client_port}`);
+  const layout = dcsLayout(spec.metadata.namespace, spec.metadata.name);
+  // plain HTTP only while a cluster is on its way to TLS and no member serves it yet (see etcd-tls-cutover).
+  let scheme = etcdScheme(spec);
+  const urls = (): string[] => hostsWithRole(spec, 'etcd').map(({ host }) => `${scheme}://${host.address}:${spec.etcd.client_port}`);
   // Each is kept once it succeeds, and asked again after a failure: before apply creates the
   // cluster CA, or while etcd does not answer yet.
   const settings = retried(etcdClient);
-  const options = async (auth?: EtcdClientSettings['root'], hosts = urls): Promise<IOptions> => {
+  const options = async (auth?: EtcdClientSettings['root'], hosts = urls()): Promise<IOptions> => {
     const { tls } = await settings();
     return {
       hosts,
       dialTimeout: 2000,
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_DEADLINE_MS }),
-      ...(tls && { credentials: { rootCertificate: Buffer.from(tls.ca ?? ''), certChain: Buffer.from(tls.cert), privateKey: Buffer.from(tls.key) } }),
+      ...(tls && hosts.every((url) => url.startsWith('https:')) && { credentials: { rootCertificate: Buffer.from(tls.ca ?? ''), certChain: Buffer.from(tls.cert), privateKey: Buffer.from(tls.key) } }),
       ...(auth && { auth }),
     };
   };
@@ -112,9 +124,36 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
     clients.push(client);
     return client;
   };
-  const plain = retried(() => opened());
-  const root = retried(async () => opened((await settings()).root));
-  const layout = dcsLayout(spec.metadata.namespace, spec.metadata.name);
+  const tryPlainHttp = async (): Promise<Etcd3 | undefined> => {
+    scheme = 'http';
+    const client = await opened();
+    try {
+      await client.get(layout.config).exec();
+      return client;
+    } catch {
+      scheme = 'https';
+      return undefined;
+    }
+  };
+  const connect = async (): Promise<Etcd3> => {
+    scheme = etcdScheme(spec);
+    const client = await opened();
+    if (scheme === 'http') return client;
+    try {
+      await client.get(layout.config).exec();
+    } catch (error) {
+      if (isPlainHttpPeer(error)) return (await tryPlainHttp()) ?? client;
+    }
+    return client;
+  };
+  let plain = retried(connect);
+  const rootClient = async (): Promise<Etcd3> => {
+    await plain();
+    // root's password goes over TLS only.
+    if (scheme === 'http') throw new Error('etcd serves plain HTTP only, and pgha sends the root password over TLS only');
+    return opened((await settings()).root);
+  };
+  let root = retried(rootClient);
   let authOn: boolean | undefined;
   const probeAuth = async (): Promise<boolean> => {
     try {
@@ -182,24 +221,45 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
       unreachable(async () => (await (await etcd()).cluster.memberList({})).members.map((m) => ({ name: m.name, peerUrls: m.peerURLs }))),
     async etcdSilentMembers() {
       const auth = (await settings()).root && (await authEnabled()) ? (await settings()).root : undefined;
+      const answers = async (hosts: string[], withAuth: typeof auth): Promise<boolean> => {
+        // Closed right after its one call: not kept for close() with the run's clients.
+        const client = new Etcd3(await options(withAuth, hosts));
+        try {
+          await client.maintenance.status();
+          return true;
+        } catch (error) {
+          if (isPlainHttpPeer(error)) throw error;
+          return false;
+        } finally {
+          client.close();
+        }
+      };
+      // Each member on its own, over TLS, or plain HTTP while a move to TLS has not reached it (never with root's password).
       const silent = await Promise.all(
-        urls.map(async (url) => {
-          // Closed right after its one call: not kept for close() with the run's clients.
-          const client = new Etcd3(await options(auth, [url]));
-          try {
-            await client.maintenance.status();
-            return [];
-          } catch {
-            return [url];
-          } finally {
-            client.close();
-          }
+        hostsWithRole(spec, 'etcd').map(async ({ host }) => {
+          const address = `${host.address}:${spec.etcd.client_port}`;
+          const tls = await answers([`${etcdScheme(spec)}://${address}`], auth).catch(async (error: unknown) => {
+            if (etcdScheme(spec) !== 'https' || auth) throw error;
+            return answers([`http://${address}`], undefined);
+          }).catch(() => false);
+          return tls ? [] : [address];
         }),
       );
       return silent.flat();
     },
     async addEtcdMember(peerUrl) {
       await (await etcd()).cluster.memberAdd({ peerURLs: [peerUrl] });
+    },
+    async updateEtcdPeerUrl(name, peerUrl) {
+      const client = await etcd();
+      const member = (await client.cluster.memberList({})).members.find((m) => m.name === name);
+      if (!member) throw new Error(`etcd has no member ${name}`);
+      await client.cluster.memberUpdate({ ID: member.ID, peerURLs: [peerUrl] });
+    },
+    reconnectEtcd() {
+      // The clients made so far stay open until close(): the apply lock's lease lives on one.
+      plain = retried(connect);
+      root = retried(rootClient);
     },
     etcdAuthEnabled: () => unreachable(authEnabled),
     async etcdLogin(username, password) {

@@ -1,10 +1,14 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { EtcdGatewayKv } from '../../agent/dcs/etcd-gateway-kv.js';
 import { DcsUnavailableError } from '../../agent/dcs/kv-backend.js';
 import { startEtcd } from '../helpers/etcd-server.js';
 import { freePort } from '../helpers/free-port.js';
+import { clientTls, makeCertificates } from '../helpers/test-certificates.js';
 import { describeDcsContract } from './dcs-contract.js';
 import { describeKvBackendContract } from './kv-backend-contract.js';
 
@@ -55,5 +59,32 @@ describe('etcd (JSON gateway) with several members', () => {
     await expect(failure).rejects.toThrow(/ECONNREFUSED/);
     expect(Date.now() - started).toBeLessThan(1000);
     await kv.close();
+  });
+});
+
+describe('etcd (JSON gateway) while a running etcd moves from plain HTTP to TLS', () => {
+  it('speaks plain HTTP, without credentials, to a member that serves only that, and TLS again once it does', async () => {
+    const plain = await startEtcd();
+    const port = Number(plain.endpoint.split(':')[1]);
+    const dir = await mkdtemp(join(tmpdir(), 'pgha-fallback-'));
+    let secured: Awaited<ReturnType<typeof startEtcd>> | undefined;
+    try {
+      const files = await makeCertificates(dir);
+      const connection = { hosts: [plain.endpoint], protocol: 'https' as const, tls: await clientTls(files), auth: { username: 'root', password: 'unused while authentication is off' } };
+      const strict = new EtcdGatewayKv(connection);
+      await expect(strict.range('/t/', 2000)).rejects.toBeInstanceOf(DcsUnavailableError);
+      await strict.close();
+      const moving = new EtcdGatewayKv({ ...connection, plainHttpFallback: true });
+      expect(await moving.txn([], [{ put: { key: '/t/c', value: '3' } }], [], 2000)).toBe(true);
+      await plain.stop();
+      secured = await startEtcd({ secured: true, authEnabled: false, clientPort: port, certificates: files });
+      // The same client: etcd answers its plain-HTTP request with a 400, and it goes back to TLS.
+      expect((await moving.range('/t/', 2000)).kvs).toEqual([]);
+      await moving.close();
+    } finally {
+      await plain.stop().catch(() => undefined);
+      await secured?.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

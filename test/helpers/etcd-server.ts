@@ -31,15 +31,17 @@ function etcdctl(endpoint: string, certificates: CertificateFiles, args: string[
 
 /**
  * `secured`: HTTPS with client-certificate checks and a root user, with authentication enabled
- * unless `authEnabled` is false; `authTokenTtl` shortens the simple tokens' life.
+ * unless `authEnabled` is false; `authTokenTtl` shortens the simple tokens' life; `clientPort`
+ * reuses a port (a member restarted with TLS where it served plain HTTP), `certificates` the CA
+ * and certificates of an earlier test.
  */
-export async function startEtcd(options: { secured?: boolean; authTokenTtl?: number; authEnabled?: boolean } = {}): Promise<EtcdServer> {
+export async function startEtcd(options: { secured?: boolean; authTokenTtl?: number; authEnabled?: boolean; clientPort?: number; certificates?: CertificateFiles } = {}): Promise<EtcdServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pgha-etcd-'));
-  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const [clientPort, peerPort] = [options.clientPort ?? (await freePort()), await freePort()];
   const scheme = options.secured ? 'https' : 'http';
   const client = `${scheme}://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
-  const certificates = options.secured ? await makeCertificates(dataDir) : undefined;
+  const certificates = options.secured ? (options.certificates ?? (await makeCertificates(dataDir))) : undefined;
   const tlsFlags = certificates
     ? [`--cert-file=${certificates.serverCertFile}`, `--key-file=${certificates.serverKeyFile}`, `--trusted-ca-file=${certificates.caFile}`, '--client-cert-auth']
     : [];

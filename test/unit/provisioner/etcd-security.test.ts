@@ -8,11 +8,12 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../../cli/spec/check-spec.js';
 import { etcdAuth, etcdMaterialNeeds } from '../../../cli/desired/etcd-access.js';
-import { etcdListening, refuseInsecureToSecured } from '../../../cli/desired/etcd-environment.js';
+import { etcdListening } from '../../../cli/desired/etcd-environment.js';
 import { AGENT_ETCD_TLS, ETCD_MEMBER_TLS } from '../../../cli/desired/etcd-tls.js';
 import { authChanges, etcdAuthHandler, wantedPermissions, type ObservedEtcdAuth } from '../../../cli/resources/etcd-auth.js';
-import type { DesiredResource, EtcdAuthResource, FileResource, HostCertificateResource } from '../../../cli/resources/desired-resource.js';
-import { UserError } from '../../../cli/user-error.js';
+import type { AgentSettleResource, DesiredResource, EtcdAuthResource, EtcdTlsCutoverResource, FileResource, HostCertificateResource } from '../../../cli/resources/desired-resource.js';
+import { agentSettleHandler } from '../../../cli/resources/agent-settle.js';
+import { etcdTlsCutoverHandler } from '../../../cli/resources/etcd-tls-cutover.js';
 import { projectPath } from '../../helpers/paths.js';
 import { clusterPki } from '../../../cli/pki/cluster-pki.js';
 import { opensslIssuer } from '../../../cli/pki/openssl-issuer.js';
@@ -106,14 +107,68 @@ describe('etcd secured by default', () => {
     expect(() => etcdAuth(spec, { shown: '.pgha/lab', ca: undefined, passwordFiles: {} })).toThrow(/etcd\.auth\.username is "admin".*write root/);
   });
 
-  it('refuses to turn a running plain-HTTP etcd into a secured one, in one sentence that says how to keep it', () => {
+  it('reads where a running member stands: plain HTTP, plain HTTP with its certificates, or TLS only', () => {
     expect(etcdListening('ETCD_LISTEN_CLIENT_URLS=http://10.213.7.11:2379,http://127.0.0.1:2379\n')).toBe('plain');
+    expect(etcdListening('ETCD_LISTEN_CLIENT_URLS=http://10.213.7.11:2379,http://127.0.0.1:2379\nETCD_PEER_CERT_FILE=/etc/pgha-etcd/member.crt\n')).toBe('prepared');
     expect(etcdListening('ETCD_LISTEN_CLIENT_URLS=https://10.213.7.11:2379,https://127.0.0.1:2379\n')).toBe('tls');
     expect(etcdListening(undefined)).toBeUndefined();
-    expect(() => refuseInsecureToSecured(labSpec(), ['c1', 'c2'])).toThrow(UserError);
-    expect(() => refuseInsecureToSecured(labSpec(), ['c1'])).toThrow(/^etcd on c1 serves plain HTTP.*set etcd\.insecure: true/);
-    expect(() => refuseInsecureToSecured(labSpec(insecure), ['c1'])).not.toThrow();
-    expect(() => refuseInsecureToSecured(labSpec(), [])).not.toThrow();
+  });
+});
+
+describe('moving a running plain-HTTP etcd to TLS', () => {
+  const facts = (listening: 'plain' | 'prepared' | 'tls') => ({ ...BARE_FACTS, etcdListening: new Map(['c1', 'c2', 'c3'].map((h) => [h, listening] as const)) });
+  const ofKind = <K extends DesiredResource['kind']>(resources: DesiredResource[], kind: K) => resources.find((r): r is Extract<DesiredResource, { kind: K }> => r.kind === kind);
+
+  it('first gives each member its certificates, still on plain HTTP, and the agents TLS, their user and a plain-HTTP fallback', () => {
+    const { resources } = labDesired(labSpec(), labSecrets(), facts('plain'));
+    const environment = file(resources, 'c1', '/etc/default/etcd');
+    expect(environment.content).toMatch(/^ETCD_LISTEN_CLIENT_URLS=http:\/\/10\.213\.7\.11:2379,http:\/\/127\.0\.0\.1:2379$/m);
+    expect(environment.content).toMatch(/^ETCD_LISTEN_PEER_URLS=http:\/\/10\.213\.7\.11:2380$/m);
+    expect(environment.content).toMatch(/^ETCD_PEER_CERT_FILE=/m);
+    expect(environment).toMatchObject({ restartsEtcd: true });
+    const agent = file(resources, 'c1', '/etc/pgha/agent.yaml').content;
+    expect(agent).toMatch(/protocol: https/);
+    expect(agent).toMatch(/plain_http_fallback: true/);
+  });
+
+  it('then turns plain HTTP off member by member, turns authentication on, and last drops the fallback with a second rolling restart', () => {
+    const { resources } = labDesired(labSpec(), labSecrets(), facts('prepared'));
+    const cutover = ofKind(resources, 'etcd_tls_cutover') as EtcdTlsCutoverResource;
+    const auth = authOf(resources)!;
+    const settle = ofKind(resources, 'agent_settle') as AgentSettleResource;
+    expect(cutover.after).toContain('cluster/agent_restart/pgha-agent.service');
+    expect(auth.after).toContain(cutover.id);
+    expect(settle.after).toEqual(expect.arrayContaining([cutover.id, auth.id]));
+    expect(cutover.members.map((m) => [m.name, m.peerUrl])).toEqual([['c1', 'https://10.213.7.11:2380'], ['c2', 'https://10.213.7.12:2380'], ['c3', 'https://10.213.7.13:2380']]);
+    const secured = labDesired().resources;
+    expect(cutover.members[0]!.environment).toBe(file(secured, 'c1', '/etc/default/etcd').content);
+    expect(settle.files.map((f) => f.content)).toEqual(['c1', 'c2', 'c3'].map((h) => file(secured, h, '/etc/pgha/agent.yaml').content));
+    expect(settle.files[0]!.content).not.toMatch(/plain_http_fallback/);
+
+    const observed = [
+      { name: 'c1', environmentDone: true, peerUrlDone: true },
+      { name: 'c2', environmentDone: false, peerUrlDone: true },
+      { name: 'c3', environmentDone: false, peerUrlDone: false },
+    ];
+    expect(etcdTlsCutoverHandler.diff(cutover, observed)?.details).toEqual([
+      'turn plain HTTP off on etcd c2, c3, one member at a time, each once every member answers: the quorum holds throughout',
+      "c2: peer URL https://10.213.7.12:2380 in etcd's membership; /etc/default/etcd serves clients and peers over TLS only; restart etcd",
+      "c3: peer URL https://10.213.7.13:2380 in etcd's membership; /etc/default/etcd serves clients and peers over TLS only; restart etcd",
+    ]);
+    expect(etcdTlsCutoverHandler.diff(cutover, observed.map((o) => ({ ...o, environmentDone: true, peerUrlDone: true })))).toBeUndefined();
+    expect(agentSettleHandler.diff(settle, ['c1'])?.details).toEqual([
+      "once etcd serves TLS only: /etc/pgha/agent.yaml without etcd's plain-HTTP fallback on c2, c3",
+      'then restart the agent on c2, c3, one host at a time once the cluster is healthy: replicas first, the leader last (a switchover)',
+    ]);
+    expect(agentSettleHandler.diff(settle, ['c1', 'c2', 'c3'])).toBeUndefined();
+  });
+
+  it('has no such steps for a cluster on TLS already, nor for one that stays on plain HTTP (etcd.insecure)', () => {
+    const done = labDesired(labSpec(), labSecrets(), facts('tls')).resources;
+    expect([ofKind(done, 'etcd_tls_cutover'), ofKind(done, 'agent_settle')]).toEqual([undefined, undefined]);
+    const plain = labDesired(labSpec(insecure), labSecrets(), facts('plain'), undefined, undefined).resources;
+    expect(ofKind(plain, 'etcd_tls_cutover')).toBeUndefined();
+    expect(file(plain, 'c1', '/etc/default/etcd').content).not.toMatch(/https|CERT/);
   });
 });
 

@@ -1,0 +1,40 @@
+// The last step of moving a running etcd from plain HTTP to TLS: once every member serves TLS only
+// and authentication is on, each agent's configuration loses etcd's plain-HTTP fallback, and the
+// agents restart in turn (replicas first, the leader last), so that none keeps it. A host already
+// done is left alone.
+import { AGENT_CONFIG_PATH } from '../desired/agent-unit.js';
+import { restartAgentsInTurn } from '../engine/agent-restart.js';
+import type { AgentSettleResource, FileResource } from './desired-resource.js';
+import { fileHandler } from './file.js';
+import type { ResourceHandler } from './resource-handler.js';
+
+/** The hosts whose agent.yaml is as the spec wants it at the end (never the content: it holds secrets). */
+export type ObservedSettle = string[];
+
+const pending = (resource: AgentSettleResource, done: ObservedSettle): FileResource[] => resource.files.filter((f) => !done.includes(f.host));
+
+export const agentSettleHandler: ResourceHandler<AgentSettleResource, ObservedSettle> = {
+  async read(resource, context) {
+    const done = await Promise.all(resource.files.map(async (file) => ((await context.transport(file.host).readFile(file.path))?.content === file.content ? [file.host] : [])));
+    return done.flat();
+  },
+
+  diff(resource, observed) {
+    const left = pending(resource, observed);
+    if (left.length === 0) return undefined;
+    const hosts = left.map((f) => f.host).join(', ');
+    return {
+      action: 'update',
+      details: [
+        `once etcd serves TLS only: ${AGENT_CONFIG_PATH} without etcd's plain-HTTP fallback on ${hosts}`,
+        `then restart the agent on ${hosts}, one host at a time once the cluster is healthy: replicas first, the leader last (a switchover)`,
+      ],
+    };
+  },
+
+  async apply(resource, observed, context) {
+    const left = pending(resource, observed);
+    for (const file of left) await fileHandler.apply(file, null, context);
+    return restartAgentsInTurn(left.map((f) => f.host), context, context.waitHealthy);
+  },
+};
