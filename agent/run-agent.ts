@@ -98,7 +98,8 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     clock,
     log,
     tags: config.tags,
-    addresses: { postgres: config.postgresql.connect_address, api: `${tls ? 'https' : 'http'}://${restapi.connect_address}` },
+    // While it serves plain HTTP too, the plain URL: members and tools not moved to HTTPS yet reach it there.
+    addresses: { postgres: config.postgresql.connect_address, api: `${tls && !restapi.plain_http_fallback ? 'https' : 'http'}://${restapi.connect_address}` },
     watchdog,
     bootstrap: { dcs: config.bootstrap.dcs, initdb: config.bootstrap.initdb },
     postgresSettings: (live, synchronousStandbyNames) => postgresSettings(config, live, synchronousStandbyNames),
@@ -124,7 +125,7 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
       reload: () => loop.reapplySettings(),
       log,
     },
-    { host: listen.hosts[0] === '*' ? '' : (listen.hosts[0] ?? ''), port: listen.port, ...(restapi.authentication ? { auth: restapi.authentication } : {}), ...(tls ? { tls } : {}) },
+    { host: listen.hosts[0] === '*' ? '' : (listen.hosts[0] ?? ''), port: listen.port, ...(restapi.authentication ? { auth: restapi.authentication } : {}), ...(tls ? { tls, plainHttpFallback: restapi.plain_http_fallback } : {}) },
   );
   log.log('info', `pgha-agent ${version}: member ${config.name} of cluster ${config.scope}, REST API on ${api.url}`);
 

@@ -3,12 +3,14 @@
 // request must pass Basic auth, then declare JSON if it declares a type (json-content-type.ts).
 // HEAD and OPTIONS answer the generic health check with a status only. Requests are bounded in
 // size and time, and nothing a client sends can take the process down: a failing handler is a 500.
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Server as NetServer } from 'node:net';
 import type { Credentials } from '../contract/schema-types.js';
 import type { ApiContext } from './api-context.js';
 import { statusResponse, textResponse, type ApiResponse, type WriteRequest } from './api-exchange.js';
 import { basicAuthChecker } from './basic-auth.js';
+import { dualProtocolListener } from './dual-protocol-listener.js';
 import { healthCheckStatus } from './health-check.js';
 import { checkJsonContentType } from './json-content-type.js';
 import { healthCheckResponse, READ_ENDPOINTS } from './read-endpoints.js';
@@ -25,6 +27,8 @@ export interface ApiServerOptions {
   auth?: Credentials;
   /** PEM certificate and key: serve HTTPS. */
   tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer };
+  /** With `tls`, serve plain HTTP too on the same port (see dual-protocol-listener.ts). */
+  plainHttpFallback?: boolean;
   /** Largest request body accepted; default 64 KiB. */
   maxBodyBytes?: number;
   /** Time a client has to send a whole request, headers and body; default 10 s. */
@@ -95,7 +99,7 @@ function requestListener(context: ApiContext, options: ApiServerOptions): (reque
   };
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
+function listen(server: NetServer, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host === '*' || host === '' ? undefined : host, () => {
@@ -115,24 +119,27 @@ export async function startApiServer(context: ApiContext, options: ApiServerOpti
     connectionsCheckingInterval: Math.min(1000, requestTimeout),
   };
   const listener = requestListener(context, options);
-  const server: Server = options.tls ? createHttpsServer({ ...serverOptions, ...options.tls }, listener) : createHttpServer(serverOptions, listener);
-  await listen(server, options.host, options.port);
+  const https = options.tls ? createHttpsServer({ ...serverOptions, ...options.tls }, listener) : undefined;
+  const plain = !https || options.plainHttpFallback ? createHttpServer(serverOptions, listener) : undefined;
+  const servers = [https, plain].filter((server) => server !== undefined);
+  const listening: NetServer = https && plain ? dualProtocolListener(https, plain, requestTimeout) : servers[0]!;
+  await listen(listening, options.host, options.port);
   // Without a listener, an error accepting a connection (EMFILE under a flood) would end the process.
-  server.on('error', (error) => context.log.log('error', `REST API server: ${error.message}`));
-  const address = server.address();
+  listening.on('error', (error) => context.log.log('error', `REST API server: ${error.message}`));
+  const address = listening.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '*' || options.host === '' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     port,
-    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`,
+    url: `${https ? 'https' : 'http'}://${shownHost}:${port}`,
     close: () =>
       new Promise((resolve) => {
-        const cutOff = setTimeout(() => server.closeAllConnections(), options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS);
-        server.close(() => {
+        const cutOff = setTimeout(() => servers.forEach((server) => server.closeAllConnections()), options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS);
+        listening.close(() => {
           clearTimeout(cutOff);
           resolve();
         });
-        server.closeIdleConnections();
+        servers.forEach((server) => server.closeIdleConnections());
       }),
   };
 }

@@ -622,6 +622,10 @@ export interface AgentConfig {
      * CA certificate file for verifying clients and peers.
      */
     cafile?: string;
+    /**
+     * Only while `pgha apply` moves a running cluster's REST API from plain HTTP to HTTPS: with `certfile`, a connection that does not begin with a TLS handshake is served as plain HTTP on the same port, and the plain `http://` api_url is published, so that agents, HAProxy and tools not moved yet still reach this one. apply turns it off again at the end of the move.
+     */
+    plain_http_fallback: boolean;
   };
   /**
    * The PostgreSQL instance this agent runs.

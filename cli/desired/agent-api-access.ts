@@ -33,6 +33,8 @@ export interface AgentApiAccess {
   ca: string | undefined;
   /** The certificate and key of `agent.tls`, which every agent serves instead of one from the cluster CA. */
   supplied?: KeyPair;
+  /** Only while a running cluster's API moves to HTTPS: the agents serve plain HTTP too (restapi.plain_http_fallback). */
+  plainHttpFallback?: boolean;
 }
 
 /** What the local material must hold for this spec. */
@@ -79,5 +81,7 @@ export function restApiSettings(spec: ClusterSpec, host: Host, secrets: Secrets,
     connect_address: `${host.address}:${spec.agent.rest_port}`,
     authentication: { username: access.username, password: access.password ? secrets.placeholder(access.password, access.passwordSource) : secrets.placeholderOf(CREATED_BY_APPLY) },
     ...(access.https && { certfile: AGENT_API_TLS.cert, keyfile: AGENT_API_TLS.key, cafile: AGENT_API_TLS.ca }),
+    // Written only while a move to HTTPS is under way, so that other files stay as they were.
+    ...(access.https && access.plainHttpFallback && { plain_http_fallback: true }),
   };
 }

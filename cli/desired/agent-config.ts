@@ -58,7 +58,7 @@ function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, access: Ag
       // Written only while a move of etcd to TLS is under way, so that other files stay as they were.
       ...(etcd.plainHttpFallback && { plain_http_fallback: true }),
     } as AgentConfig['etcd'],
-    restapi: restApiSettings(spec, host, secrets, access),
+    restapi: restApiSettings(spec, host, secrets, access) as AgentConfig['restapi'],
     postgresql: {
       listen: `0.0.0.0:${spec.postgres.port}`,
       connect_address: `${host.address}:${spec.postgres.port}`,
@@ -77,6 +77,24 @@ function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, access: Ag
     tags: host.tags ?? {},
     watchdog: { mode: spec.watchdog.mode, device: spec.watchdog.device, sysfs: '/sys', safety_margin: spec.watchdog.safety_margin },
   };
+}
+
+/**
+ * Where a running agent stands in a move of the REST API from plain HTTP to HTTPS: `plain` serves
+ * plain HTTP only; `prepared` serves HTTPS and, until the move ends, plain HTTP too; `tls` serves
+ * HTTPS only. undefined without a readable agent.yaml of pgha's.
+ */
+export type ApiServing = 'plain' | 'prepared' | 'tls';
+
+export function apiServing(content: string | undefined): ApiServing | undefined {
+  if (content === undefined) return undefined;
+  try {
+    const restapi = (parse(content) as Partial<AgentConfig> | null)?.restapi;
+    if (restapi === undefined) return undefined;
+    return restapi.certfile === undefined ? 'plain' : restapi.plain_http_fallback === true ? 'prepared' : 'tls';
+  } catch {
+    return undefined;
+  }
 }
 
 /** The file's content, and where in it the secrets are. */

@@ -7,7 +7,7 @@ import { AGENT_RESTART_ID } from '../engine/agent-restart.js';
 import { RELEASE_LINK } from '../resources/agent-release.js';
 import type { EtcdMember } from '../transport/cluster-access.js';
 import { AGENT_API_TLS, CREATED_BY_APPLY, HAPROXY_API_CA, type AgentApiAccess } from './agent-api-access.js';
-import { agentConfigFile } from './agent-config.js';
+import { agentConfigFile, type ApiServing } from './agent-config.js';
 import { AGENT_CONFIG_PATH, AGENT_UNIT, AGENT_UNIT_PATH, agentUnitFile } from './agent-unit.js';
 import { ETCD_ENVIRONMENT_PATH, ETCD_LOOPBACK, etcdEnvironmentFile, etcdPeerUrl, type EtcdListening, type FirstStart } from './etcd-environment.js';
 import { etcdPlacements, type EtcdPlacement } from './etcd-first-start.js';
@@ -28,6 +28,8 @@ export interface DesiredFacts {
   etcdListening: ReadonlyMap<string, EtcdListening | undefined>;
   /** Each postgres host's recorded bootstrap section, once the cluster exists (see recordedBootstrap). */
   recordedBootstrap: ReadonlyMap<string, AgentConfig['bootstrap'] | undefined>;
+  /** How each postgres host's current agent.yaml has its REST API served; undefined without one. */
+  apiServing: ReadonlyMap<string, ApiServing | undefined>;
 }
 
 export interface DesiredState {
@@ -128,6 +130,15 @@ function movingToTls(etcd: EtcdSecurity, listening: EtcdListening | undefined): 
   return etcd.mode !== 'none' && (listening === 'plain' || listening === 'prepared');
 }
 
+/**
+ * A running cluster's REST API moves to HTTPS within one apply once `agent.insecure` is gone: the
+ * agents restart serving HTTPS and plain HTTP on one port (so agents, HAProxy and pgha not moved
+ * yet still reach them), HAProxy then checks them over HTTPS, and agent-settle drops plain HTTP.
+ */
+function apiMovingToHttps(access: AgentApiAccess, serving: ApiServing | undefined): boolean {
+  return access.https && (serving === 'plain' || serving === 'prepared');
+}
+
 function etcdResources(r: HostResources, spec: ClusterSpec, host: Host, placement: EtcdPlacement, joinsAfter: string | undefined, tls: EtcdTlsMaterial | undefined, etcd: EtcdSecurity, listening: EtcdListening | undefined): string {
   const server = r.add({ kind: 'package', name: 'etcd-server' });
   r.add({ kind: 'package', name: 'etcd-client' });
@@ -215,22 +226,31 @@ export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: Desired
   const memberIds = new Map<string, string>();
   const moving = [...facts.etcdListening.values()].some((listening) => movingToTls(etcd, listening));
   const agentsEtcd = moving ? { ...etcd, plainHttpFallback: true } : etcd;
+  const apiMoving = [...facts.apiServing.values()].some((serving) => apiMovingToHttps(access, serving));
+  const agentsAccess = apiMoving ? { ...access, plainHttpFallback: true } : access;
   for (const host of spec.hosts) {
     const r = new HostResources(host.name);
     const placement = placements.get(host.name);
     if (placement) memberIds.set(host.name, etcdResources(r, spec, host, placement, placement.joinsAfter && memberIds.get(placement.joinsAfter), tls, etcd, facts.etcdListening.get(host.name)));
-    if (host.roles.includes('postgres')) postgresResources(r, spec, host, secrets, facts, tls, access, agentsEtcd);
+    if (host.roles.includes('postgres')) postgresResources(r, spec, host, secrets, facts, tls, agentsAccess, agentsEtcd);
     if (host.roles.includes('haproxy')) haproxyResources(r, spec, access);
     resources.push(...r.list);
   }
   const cluster = new HostResources(CLUSTER);
   const etcdIds = resources.filter((x) => x.kind === 'etcd_member' || (x.kind === 'service' && x.unit === 'etcd.service')).map((x) => x.id);
+  const settleAfter: string[] = [];
   if (moving) {
     const cutover = cluster.add({ kind: 'etcd_tls_cutover', members: cutoverMembers(spec, placements), stage: 'agent', after: [...etcdIds, AGENT_RESTART_ID] });
     const auth = etcdAuthResource(cluster, etcd, secrets, [...etcdIds, cutover]);
-    const files = spec.hosts.filter((h) => h.roles.includes('postgres')).map((h) => finalAgentConfig(spec, h, secrets, facts, access, etcd));
-    cluster.add({ kind: 'agent_settle', files, stage: 'agent', after: [cutover, ...(auth ? [auth] : [])] });
+    settleAfter.push(cutover, ...(auth ? [auth] : []));
   } else etcdAuthResource(cluster, etcd, secrets, etcdIds);
+  if (moving || apiMoving) {
+    const files = spec.hosts.filter((h) => h.roles.includes('postgres')).map((h) => finalAgentConfig(spec, h, secrets, facts, access, etcd));
+    const dropping = [...(moving ? ["etcd's plain-HTTP fallback"] : []), ...(apiMoving ? ['plain HTTP on the REST API'] : [])];
+    // After HAProxy checks the agents over HTTPS: an agent that dropped plain HTTP must not fail its plain checks.
+    const haproxyConfigs = resources.filter((x) => x.kind === 'file' && x.path === HAPROXY_CONFIG_PATH).map((x) => x.id);
+    cluster.add({ kind: 'agent_settle', files, dropping, stage: 'haproxy', after: [...settleAfter, ...haproxyConfigs] });
+  }
   cluster.add({ kind: 'dcs_config', config: spec.dcs, stage: 'dcs' });
   for (const [name, user] of Object.entries(spec.postgres.users ?? {})) {
     const parsed = roleAttributes(user.options ?? []);

@@ -5,7 +5,7 @@ import { ETCD_ENVIRONMENT_PATH, etcdListening, recordedFirstStart, type EtcdList
 import type { Secrets } from '../desired/secrets.js';
 import type { AgentApiAccess } from '../desired/agent-api-access.js';
 import type { EtcdSecurity } from '../desired/etcd-access.js';
-import { recordedBootstrap } from '../desired/agent-config.js';
+import { apiServing, recordedBootstrap, type ApiServing } from '../desired/agent-config.js';
 import { AGENT_CONFIG_PATH } from '../desired/agent-unit.js';
 import type { AgentConfig } from '../../agent/contract/schema-types.js';
 import type { ReadTransport } from '../transport/transport.js';
@@ -59,7 +59,7 @@ export async function refresh(
   parallelism: number,
 ): Promise<Refreshed> {
   const reading: ReadContext = { transport: memoizedFiles(context.transport), cluster: memoized(context.cluster) };
-  const [etcdMembers, liveConfig, recorded, bootstraps] = await Promise.all([
+  const [etcdMembers, liveConfig, recorded, agentConfigs] = await Promise.all([
     reading.cluster.etcdMembers(),
     reading.cluster.dcsConfig(),
     mapWithLimit(hostsWithRole(spec, 'etcd'), parallelism, async ({ host }) => {
@@ -68,7 +68,7 @@ export async function refresh(
     }),
     mapWithLimit(hostsWithRole(spec, 'postgres'), parallelism, async ({ host }) => {
       const file = await reading.transport(host.name).readFile(AGENT_CONFIG_PATH);
-      return [host.name, recordedBootstrap(file?.content)] as [string, AgentConfig['bootstrap'] | undefined];
+      return [host.name, recordedBootstrap(file?.content), apiServing(file?.content)] as [string, AgentConfig['bootstrap'] | undefined, ApiServing | undefined];
     }),
   ]);
   const clusterExists = liveConfig !== 'unreachable' && liveConfig !== null;
@@ -77,7 +77,8 @@ export async function refresh(
     etcdMembers,
     etcdRecordedFirstStart: new Map(recorded.map(([name, firstStart]) => [name, firstStart])),
     etcdListening: new Map(recorded.map(([name, , listening]) => [name, listening])),
-    recordedBootstrap: new Map(clusterExists ? bootstraps : []),
+    recordedBootstrap: new Map(clusterExists ? agentConfigs.map(([name, bootstrap]) => [name, bootstrap]) : []),
+    apiServing: new Map(agentConfigs.map(([name, , serving]) => [name, serving])),
   }, access.api, access.etcd);
   const byHost = new Map<string, DesiredResource[]>();
   for (const r of desired.resources) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);

@@ -1,7 +1,7 @@
-// The last step of moving a running etcd from plain HTTP to TLS: once every member serves TLS only
-// and authentication is on, each agent's configuration loses etcd's plain-HTTP fallback, and the
-// agents restart in turn (replicas first, the leader last), so that none keeps it. A host already
-// done is left alone.
+// The last step of moving a running etcd to TLS, or the agents' REST API to HTTPS: once every etcd
+// member serves TLS only and authentication is on, and HAProxy checks the agents over HTTPS, each
+// agent's configuration loses its plain-HTTP fallbacks, and the agents restart in turn (replicas
+// first, the leader last), so that none keeps them. A host already done is left alone.
 import { AGENT_CONFIG_PATH } from '../desired/agent-unit.js';
 import { restartAgentsInTurn } from '../engine/agent-restart.js';
 import type { AgentSettleResource, FileResource } from './desired-resource.js';
@@ -26,7 +26,7 @@ export const agentSettleHandler: ResourceHandler<AgentSettleResource, ObservedSe
     return {
       action: 'update',
       details: [
-        `once etcd serves TLS only: ${AGENT_CONFIG_PATH} without etcd's plain-HTTP fallback on ${hosts}`,
+        `once the move is over: ${AGENT_CONFIG_PATH} without ${resource.dropping.join(' and without ')} on ${hosts}`,
         `then restart the agent on ${hosts}, one host at a time once the cluster is healthy: replicas first, the leader last (a switchover)`,
       ],
     };

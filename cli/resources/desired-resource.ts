@@ -156,6 +156,8 @@ export interface AgentSettleResource extends ResourceBase {
   kind: 'agent_settle';
   /** Each postgres host's agent.yaml as the spec wants it once the move is over. */
   files: FileResource[];
+  /** What the files drop, for the plan: "etcd's plain-HTTP fallback", "plain HTTP on the REST API". */
+  dropping: string[];
 }
 
 export interface PostgresRoleResource extends ResourceBase {

@@ -48,11 +48,15 @@ export interface Member {
  * A call to a lab agent's REST API as pgha makes it: over HTTPS with the cluster CA that apply
  * keeps beside the lab spec, the lab's credentials on a mutating call.
  */
-export async function labApi(host: number, path: string, call: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<AgentAnswer> {
+export async function labApi(
+  host: number,
+  path: string,
+  call: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; scheme?: 'https' | 'http' } = {},
+): Promise<AgentAnswer> {
   const spec = labSpecOnDisk();
   const secrets = new Secrets({ specDirectory: LAB_DIRECTORY, env: process.env });
   const client = agentApiClient(agentApiAccess(spec, readLocalMaterial(LAB_DIRECTORY, spec.metadata.name), secrets), secrets);
-  return client.call(`https://${labAddress(host)}:${spec.agent.rest_port}${path}`, { ...call, timeoutMs: call.timeoutMs ?? 2000 });
+  return client.call(`${call.scheme ?? 'https'}://${labAddress(host)}:${spec.agent.rest_port}${path}`, { ...call, timeoutMs: call.timeoutMs ?? 2000 });
 }
 
 function labSpecOnDisk(): ClusterSpec {
@@ -61,11 +65,11 @@ function labSpecOnDisk(): ClusterSpec {
   return spec;
 }
 
-/** GET /cluster from the first lab agent that answers; [] when none does. */
+/** GET /cluster from the first lab agent that answers, over HTTPS or else plain HTTP (agent.insecure); [] when none does. */
 export async function labMembers(hosts: readonly number[] = [1, 2, 3]): Promise<Member[]> {
-  for (const host of hosts) {
+  for (const [host, scheme] of hosts.flatMap((h) => [[h, 'https'] as const, [h, 'http'] as const])) {
     try {
-      const answer = await labApi(host, '/cluster');
+      const answer = await labApi(host, '/cluster', { scheme });
       if (answer.status === 200) return (JSON.parse(answer.text) as { members: Member[] }).members;
     } catch {
       // try the next host

@@ -2,6 +2,7 @@
 // replica) serve from fake NodeStates; the DCS is an in-memory etcd shared by all three members.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -400,23 +401,54 @@ const hasOpenssl = (() => {
 })();
 
 describe.skipIf(!hasOpenssl)('REST API server: TLS', () => {
+  let dir: string;
+  let pem: { cert: Buffer; key: Buffer };
+  let cluster: FakeCluster;
+  let server: ApiServer | undefined;
+  const clock = testClock();
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pgha-api-tls-'));
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    pem = { cert: readFileSync(cert), key: readFileSync(key) };
+    cluster = new FakeCluster(clock);
+  });
+
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    await cluster.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('serves HTTPS with the given certificate, which the peer client verifies', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pgha-api-tls-'));
-    const clock = testClock();
-    const cluster = new FakeCluster(clock);
-    let server: ApiServer | undefined;
-    try {
-      const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-      const agent = new FakeAgent(primaryState(), cluster.member('pg1'), clock);
-      server = await startApiServer(agent.context, { host: '127.0.0.1', port: 0, tls: { cert: readFileSync(cert), key: readFileSync(key) } });
-      expect(server.url).toMatch(/^https:\/\//);
-      expect(await createPeerClient({ ca: readFileSync(cert) })(`${server.url}/patroni`)).toMatchObject({ role: 'primary' });
-      expect(await createPeerClient()(`${server.url}/patroni`)).toBeUndefined();
-    } finally {
-      await server?.close();
-      await cluster.close();
-      rmSync(dir, { recursive: true, force: true });
+    const agent = new FakeAgent(primaryState(), cluster.member('pg1'), clock);
+    server = await startApiServer(agent.context, { host: '127.0.0.1', port: 0, tls: pem });
+    expect(server.url).toMatch(/^https:\/\//);
+    expect(await createPeerClient({ ca: pem.cert })(`${server.url}/patroni`)).toMatchObject({ role: 'primary' });
+    expect(await createPeerClient()(`${server.url}/patroni`)).toBeUndefined();
+    expect(await createPeerClient()(`${server.url.replace('https:', 'http:')}/patroni`)).toBeUndefined();
+  });
+
+  it('serves plain HTTP too on the same port while a move to HTTPS is under way, credentials still required on writes', async () => {
+    const agent = new FakeAgent(primaryState(), cluster.member('pg1'), clock);
+    server = await startApiServer(agent.context, { host: '127.0.0.1', port: 0, tls: pem, plainHttpFallback: true, auth: { username: 'admin', password: 's3cret' }, requestTimeoutMs: 500 });
+    const plainUrl = server.url.replace('https:', 'http:');
+    for (let round = 0; round < 2; round++) {
+      expect(await createPeerClient({ ca: pem.cert })(`${server.url}/patroni`)).toMatchObject({ role: 'primary' });
+      expect(await createPeerClient()(`${plainUrl}/patroni`)).toMatchObject({ role: 'primary' });
     }
+    expect((await http(`${plainUrl}/reload`, { method: 'POST' })).status).toBe(401);
+    expect((await http(`${plainUrl}/reload`, { method: 'POST', headers: AUTH })).status).toBe(202);
+    // A client that connects and sends nothing is dropped.
+    const { port } = server;
+    const closed = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('close', () => resolve(true));
+      socket.on('error', () => undefined);
+      setTimeout(() => resolve(false), 3000);
+    });
+    expect(closed).toBe(true);
   });
 });

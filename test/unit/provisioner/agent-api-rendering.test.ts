@@ -7,7 +7,9 @@ import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { agentApiAccess, AGENT_API_TLS, CREATED_BY_APPLY, HAPROXY_API_CA, materialNeeds } from '../../../cli/desired/agent-api-access.js';
 import { opensslIssuer } from '../../../cli/pki/openssl-issuer.js';
-import type { DesiredResource, FileResource } from '../../../cli/resources/desired-resource.js';
+import { apiServing, type ApiServing } from '../../../cli/desired/agent-config.js';
+import { agentSettleHandler } from '../../../cli/resources/agent-settle.js';
+import type { AgentSettleResource, DesiredResource, FileResource } from '../../../cli/resources/desired-resource.js';
 import { LAB_CA, labAccess, labDesired, labSecrets, labSpec, BARE_FACTS, SECRET_VALUES } from './lab-desired.js';
 
 const onHost = (resources: DesiredResource[], host: string) => resources.filter((r) => r.host === host);
@@ -82,6 +84,45 @@ describe("the agents' REST API, secured by default", () => {
     expect(restapi).toHaveProperty('authentication');
     expect(resources.filter((r) => (r.kind === 'host_certificate' && r.cert === AGENT_API_TLS.cert) || (r.kind === 'file' && r.path === AGENT_API_TLS.ca))).toEqual([]);
     expect(file(resources, '/etc/haproxy/haproxy.cfg')!.content).not.toContain('check-ssl');
+  });
+});
+
+describe("moving a running cluster's REST API from plain HTTP to HTTPS", () => {
+  const facts = (serving: ApiServing) => ({ ...BARE_FACTS, apiServing: new Map(['c1', 'c2', 'c3'].map((h) => [h, serving] as const)) });
+  const restapiOf = (resources: DesiredResource[], host: string) =>
+    (parse(file(onHost(resources, host), '/etc/pgha/agent.yaml')!.content) as { restapi: Record<string, unknown> }).restapi;
+  const settleOf = (resources: DesiredResource[]) => resources.find((r): r is AgentSettleResource => r.kind === 'agent_settle');
+
+  it('reads where each agent stands from its agent.yaml', () => {
+    expect(apiServing('restapi:\n  listen: 0.0.0.0:8008\n')).toBe('plain');
+    expect(apiServing('restapi:\n  certfile: /etc/pgha/api.crt\n  plain_http_fallback: true\n')).toBe('prepared');
+    expect(apiServing('restapi:\n  certfile: /etc/pgha/api.crt\n')).toBe('tls');
+    expect(apiServing(undefined)).toBeUndefined();
+    expect(apiServing(': not yaml [')).toBeUndefined();
+  });
+
+  it('first restarts the agents on HTTPS that still serve plain HTTP on the same port; HAProxy then checks over HTTPS; last the agents drop plain HTTP', () => {
+    const { resources } = labDesired(labSpec(), labSecrets(), facts('plain'));
+    expect(restapiOf(resources, 'c1')).toMatchObject({ certfile: AGENT_API_TLS.cert, plain_http_fallback: true });
+    expect(file(onHost(resources, 'c1'), '/etc/haproxy/haproxy.cfg')!).toMatchObject({ stage: 'haproxy' });
+    expect(file(onHost(resources, 'c1'), '/etc/haproxy/haproxy.cfg')!.content).toContain('check-ssl');
+    const settle = settleOf(resources)!;
+    expect(settle).toMatchObject({ stage: 'haproxy', dropping: ['plain HTTP on the REST API'] });
+    expect(settle.after).toEqual(expect.arrayContaining(['c1', 'c2', 'c3'].map((h) => `${h}/file//etc/haproxy/haproxy.cfg`)));
+    const secured = labDesired().resources;
+    expect(settle.files.map((f) => f.content)).toEqual(['c1', 'c2', 'c3'].map((h) => file(onHost(secured, h), '/etc/pgha/agent.yaml')!.content));
+    expect(agentSettleHandler.diff(settle, ['c1'])?.details[0]).toBe('once the move is over: /etc/pgha/agent.yaml without plain HTTP on the REST API on c2, c3');
+    // An apply cut short after the first restarts goes on from there.
+    expect(restapiOf(labDesired(labSpec(), labSecrets(), facts('prepared')).resources, 'c2')).toMatchObject({ plain_http_fallback: true });
+  });
+
+  it('has no such steps once the agents serve HTTPS only, nor while the spec keeps plain HTTP (agent.insecure)', () => {
+    expect(settleOf(labDesired(labSpec(), labSecrets(), facts('tls')).resources)).toBeUndefined();
+    expect(restapiOf(labDesired().resources, 'c1')).not.toHaveProperty('plain_http_fallback');
+    const spec = labSpec((text) => `${text}\n`.replace('agent:\n', 'agent:\n  insecure: true\n'));
+    const plain = labDesired(spec, labSecrets(), facts('plain'), labAccess(spec)).resources;
+    expect(settleOf(plain)).toBeUndefined();
+    expect(restapiOf(plain, 'c1')).not.toHaveProperty('plain_http_fallback');
   });
 });
 

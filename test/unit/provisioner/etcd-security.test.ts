@@ -157,7 +157,7 @@ describe('moving a running plain-HTTP etcd to TLS', () => {
     ]);
     expect(etcdTlsCutoverHandler.diff(cutover, observed.map((o) => ({ ...o, environmentDone: true, peerUrlDone: true })))).toBeUndefined();
     expect(agentSettleHandler.diff(settle, ['c1'])?.details).toEqual([
-      "once etcd serves TLS only: /etc/pgha/agent.yaml without etcd's plain-HTTP fallback on c2, c3",
+      "once the move is over: /etc/pgha/agent.yaml without etcd's plain-HTTP fallback on c2, c3",
       'then restart the agent on c2, c3, one host at a time once the cluster is healthy: replicas first, the leader last (a switchover)',
     ]);
     expect(agentSettleHandler.diff(settle, ['c1', 'c2', 'c3'])).toBeUndefined();

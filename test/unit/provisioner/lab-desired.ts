@@ -58,6 +58,7 @@ export const BARE_FACTS: DesiredFacts = {
   etcdMembers: 'unreachable',
   etcdRecordedFirstStart: new Map(),
   etcdListening: new Map(),
+  apiServing: new Map(),
   recordedBootstrap: new Map(),
 };
 
