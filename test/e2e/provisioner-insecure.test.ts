@@ -80,7 +80,10 @@ describe.skipIf(!canRunLab())('pgha apply with etcd.insecure and agent.insecure 
     // What a cluster built secured has.
     for (const host of [1, 2, 3]) expect(await plainHttpVersion(host)).not.toMatch(/etcdserver/);
     for (const host of [1, 2, 3]) expect(await plainHttpPatroni(host)).not.toMatch(/^200 /);
-    expect((await labApi(1, '/config', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
+    // A write with the credentials, over HTTPS: the ttl set to what it is.
+    const { ttl } = JSON.parse((await labApi(1, '/config')).text) as { ttl: number };
+    const patched = await labApi(1, '/config', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ttl }) });
+    expect(patched.status, patched.text).toBe(200);
     expect(await outcome(onLabHost(1, `${etcdctlTls(false)} get /service/lab/leader`))).not.toBe('accepted');
     expect(await outcome(onLabHost(1, `${etcdctlTls()} get /service/lab/leader`))).not.toBe('accepted');
     expect((await etcdctl(1, 'user list')).split('\n').filter(Boolean).sort()).toEqual(['pgha-lab', 'root']);

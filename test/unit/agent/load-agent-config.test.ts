@@ -50,6 +50,13 @@ describe('loading the agent configuration', () => {
     for (const message of [wrongType, broken]) expect(message).not.toMatch(/Leaky-Pass|secret-one|secret-two/);
   });
 
+  it('takes restapi.plain_http_fallback only with a certificate to serve HTTPS with', () => {
+    const withFallback = (tls: string) => VALID.replace(/^restapi:\n/m, `restapi:\n${tls}  plain_http_fallback: true\n`);
+    expect(load(withFallback(''))).toThrow(/restapi.*certfile/);
+    expect(load(withFallback('  certfile: /etc/pgha/api.crt\n  keyfile: /etc/pgha/api.key\n'))()).toMatchObject({ config: { restapi: { plain_http_fallback: true } } });
+    expect(load(VALID)()).toMatchObject({ config: { restapi: { plain_http_fallback: false } } });
+  });
+
   it('loads the same file without them', () => {
     expect(load(`${VALID}watchdog:\n  mode: required\n`)()).toMatchObject({ config: { watchdog: { mode: 'required' } }, warnings: [] });
   });
