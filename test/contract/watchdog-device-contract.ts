@@ -113,8 +113,9 @@ export function describeWatchdogDeviceContract(name: string, start: () => Promis
 
     it('rejects opening a missing device with one sentence naming it', async () => {
       const wd = harness.missing();
-      for (const attempt of [wd.open(), wd.inspect()]) {
-        const error = await attempt.then(
+      // One at a time: a rejection nobody awaits yet would be reported as unhandled.
+      for (const attempt of [() => wd.open(), () => wd.inspect()]) {
+        const error = await attempt().then(
           () => undefined,
           (e: unknown) => e,
         );
