@@ -1,5 +1,8 @@
 // The apply lock: a key under /pgha/<scope>/lock on an etcd lease, created only when absent, so
-// two applies never run at once; a crashed apply's lock expires with its lease.
+// two applies never run at once; a crashed apply's lock expires with its lease. The lease lives
+// on the etcd client of the moment: once the apply moves etcd from plain HTTP to TLS, the client
+// that took the lock no longer reaches it to keep its lease alive, so the key moves to a lease of
+// the new client, on condition that it still holds this apply's value.
 import { hostname, userInfo } from 'node:os';
 import type { Etcd3, Lease } from 'etcd3';
 import { pghaLayout } from '../../agent/contract/dcs-layout.js';
@@ -29,27 +32,20 @@ function describe(holder: LockHolder): string {
 export async function acquireApplyLock(
   client: () => Promise<Etcd3>,
   scope: string,
-  options: { commit?: string; timeoutMs: number; now: () => Date; sleep: (ms: number) => Promise<void> },
+  options: { commit?: string; timeoutMs: number; now: () => Date; sleep: (ms: number) => Promise<void>; leaseTtlS?: number },
 ): Promise<ApplyLock> {
+  const ttl = options.leaseTtlS ?? LEASE_TTL_S;
   const key = pghaLayout(scope).lock;
   const me: LockHolder = { holder: `${userInfo().username}@${hostname()} pid ${process.pid}`, ...(options.commit && { commit: options.commit }), since: options.now().toISOString() };
   const deadline = options.now().getTime() + options.timeoutMs;
   let lease: Lease | undefined;
   const etcd = await client();
   try {
-    lease = etcd.lease(LEASE_TTL_S);
+    lease = etcd.lease(ttl);
     const leaseId = await lease.grant();
     for (;;) {
       const result = await etcd.if(key, 'Create', '==', 0).then(etcd.put(key).value(JSON.stringify(me)).lease(leaseId)).else(etcd.get(key)).commit();
-      if (result.succeeded) {
-        const held = lease;
-        const mine = JSON.stringify(me);
-        const deleteAsCurrent = async (): Promise<void> => {
-          const current = await client();
-          await current.if(key, 'Value', '==', mine).then(current.delete().key(key)).commit();
-        };
-        return { release: () => held.revoke().catch(deleteAsCurrent).catch(() => undefined) };
-      }
+      if (result.succeeded) return heldLock(client, key, JSON.stringify(me), { etcd, lease }, ttl);
       const text = result.responses[0]?.response_range?.kvs[0]?.value.toString() ?? '{}';
       const holder = JSON.parse(text) as LockHolder;
       const remaining = deadline - options.now().getTime();
@@ -64,4 +60,38 @@ export async function acquireApplyLock(
     if (error instanceof UserError) throw error;
     throw new UserError(`cannot take the apply lock ${key} in etcd: ${(error as Error).message}`);
   }
+}
+
+/** A taken lock: moved to each new client of the moment well within its lease's ttl, and released through the client of the moment. */
+function heldLock(client: () => Promise<Etcd3>, key: string, mine: string, taken: { etcd: Etcd3; lease: Lease }, ttl: number): ApplyLock {
+  let held = taken;
+  let moving: Promise<void> = Promise.resolve();
+  const moveToCurrentClient = async (): Promise<void> => {
+    const current = await client();
+    if (current === held.etcd) return;
+    const lease = current.lease(ttl);
+    const moved = await current.if(key, 'Value', '==', mine).then(current.put(key).value(mine).lease(await lease.grant())).commit();
+    if (!moved.succeeded) {
+      await lease.revoke().catch(() => undefined);
+      return;
+    }
+    held.lease.release();
+    held = { etcd: current, lease };
+  };
+  // A failed move is tried again at the next tick; the old lease still counts until its ttl.
+  const timer = setInterval(() => {
+    moving = moving.then(moveToCurrentClient).catch(() => undefined);
+  }, (ttl * 1000) / 6);
+  timer.unref();
+  const deleteAsCurrent = async (): Promise<void> => {
+    const current = await client();
+    await current.if(key, 'Value', '==', mine).then(current.delete().key(key)).commit();
+  };
+  return {
+    release: async () => {
+      clearInterval(timer);
+      await moving;
+      await held.lease.revoke().catch(deleteAsCurrent).catch(() => undefined);
+    },
+  };
 }

@@ -33,10 +33,12 @@ function etcdctl(endpoint: string, certificates: CertificateFiles, args: string[
  * `secured`: HTTPS with client-certificate checks and a root user, with authentication enabled
  * unless `authEnabled` is false; `authTokenTtl` shortens the simple tokens' life; `clientPort`
  * reuses a port (a member restarted with TLS where it served plain HTTP), `certificates` the CA
- * and certificates of an earlier test.
+ * and certificates of an earlier test, `dataDir` the data of an earlier member (the caller's to remove).
  */
-export async function startEtcd(options: { secured?: boolean; authTokenTtl?: number; authEnabled?: boolean; clientPort?: number; certificates?: CertificateFiles } = {}): Promise<EtcdServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pgha-etcd-'));
+export async function startEtcd(
+  options: { secured?: boolean; authTokenTtl?: number; authEnabled?: boolean; clientPort?: number; certificates?: CertificateFiles; dataDir?: string } = {},
+): Promise<EtcdServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pgha-etcd-'));
   const [clientPort, peerPort] = [options.clientPort ?? (await freePort()), await freePort()];
   const scheme = options.secured ? 'https' : 'http';
   const client = `${scheme}://127.0.0.1:${clientPort}`;
@@ -60,7 +62,7 @@ export async function startEtcd(options: { secured?: boolean; authTokenTtl?: num
   ]);
   const stop = async (): Promise<void> => {
     await process.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     if (certificates) {
