@@ -4,6 +4,8 @@ import yargs from 'yargs';
 import packageJson from '../package.json' with { type: 'json' };
 import type { CommandContext } from './commands/command-context.js';
 import { applyCommand } from './commands/apply.js';
+import { pauseCommand, resumeCommand } from './commands/maintenance-mode.js';
+import { statusCommand } from './commands/status.js';
 import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode } from './exit-codes.js';
@@ -48,6 +50,9 @@ export async function runCli(rawArgs: readonly string[], io: Io, environment: Cl
     .command(validateCommand(context))
     .command(planCommand(context))
     .command(applyCommand(context))
+    .command(statusCommand(context))
+    .command(pauseCommand(context))
+    .command(resumeCommand(context))
     .demandCommand(1, 'Name a command.')
     .recommendCommands()
     .strict()
@@ -55,6 +60,8 @@ export async function runCli(rawArgs: readonly string[], io: Io, environment: Cl
     .example('$0 validate inventories/example/cluster.yaml', 'Check a cluster spec')
     .example('$0 plan inventories/lab/cluster.yaml', 'Show what apply would change on the hosts')
     .example('$0 apply inventories/lab/cluster.yaml', 'Make the hosts match the spec')
+    .example('$0 status inventories/lab/cluster.yaml', "The cluster's members, roles and lag")
+    .example('$0 pause inventories/lab/cluster.yaml', 'Maintenance mode: no automatic failover until resume')
     .epilog(EPILOG)
     .help()
     .alias('h', 'help')

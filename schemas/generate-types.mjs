@@ -8,7 +8,7 @@ import { compile } from 'json-schema-to-typescript';
 
 const SCHEMAS_DIR = fileURLToPath(new URL('.', import.meta.url));
 const OUTPUT = fileURLToPath(new URL('../agent/contract/schema-types.ts', import.meta.url));
-const DOCUMENTS = { cluster: 'cluster.schema.json', agent: 'agent.schema.json', dcs: 'dcs.schema.json', plan: 'plan.schema.json' };
+const DOCUMENTS = { cluster: 'cluster.schema.json', agent: 'agent.schema.json', dcs: 'dcs.schema.json', plan: 'plan.schema.json', status: 'status.schema.json' };
 
 // Also keeps only `$ref` where a reference has siblings (a description, a default): with
 // siblings, json-schema-to-typescript would emit a copy of the referenced type for every use.

@@ -5,35 +5,7 @@ import type { ClusterState, MemberEntry } from '../dcs/dcs.js';
 import { formatLsn } from '../postgres/lsn.js';
 import { isPausedIn, isStandbyClusterIn } from './dynamic-config-view.js';
 import { synchronousDutyIn } from './synchronous-duty.js';
-
-export type Lag = number | 'unknown';
-
-export interface ClusterMemberDocument {
-  name: string;
-  role: string;
-  state: string;
-  api_url: string;
-  host?: string;
-  port?: number;
-  timeline?: unknown;
-  pending_restart?: unknown;
-  pending_restart_reason?: unknown;
-  scheduled_restart?: unknown;
-  tags?: unknown;
-  lsn?: string;
-  lag?: Lag;
-  receive_lsn?: string;
-  receive_lag?: Lag;
-  replay_lsn?: string;
-  replay_lag?: Lag;
-}
-
-export interface ClusterDocument {
-  members: ClusterMemberDocument[];
-  pause?: true;
-  scheduled_switchover?: { at: string; from?: string; to?: string };
-  scope: string;
-}
+import type { ClusterDocument, ClusterMemberDocument, Lag } from '../contract/cluster-document.js';
 
 /** Member fields passed through as the member published them. */
 const PASSED_THROUGH = ['timeline', 'pending_restart', 'pending_restart_reason', 'scheduled_restart', 'tags'] as const;

@@ -17,6 +17,7 @@ export interface Documents {
   agent?: AgentConfig;
   dcs?: DynamicConfig;
   plan?: Plan;
+  status?: ClusterStatus;
 }
 /**
  * A pgha cluster spec: the hosts of one highly available PostgreSQL cluster, how to reach them, and how PostgreSQL, etcd, HAProxy, the pgha agent and the watchdog run on them. Versioned in Git and read by `pgha validate`, `pgha plan` and `pgha apply`.
@@ -873,4 +874,100 @@ export interface Change {
    */
   after: string[];
   desired_digest: string;
+}
+/**
+ * A running cluster as `pgha status --json` prints it: every member with its role and health, from the agents' REST API (`GET /cluster` of the first agent that answers, and each member's own `GET /patroni`).
+ */
+export interface ClusterStatus {
+  /**
+   * The cluster's scope (`metadata.name`).
+   */
+  cluster: string;
+  /**
+   * Whether the cluster is paused (maintenance mode: `pgha pause`): no automatic failover, promotion, demotion or restart.
+   */
+  paused: boolean;
+  /**
+   * A switchover waiting for its time, when one is scheduled.
+   */
+  scheduled_switchover?: {
+    /**
+     * When it is due (ISO 8601).
+     */
+    at: string;
+    /**
+     * The leader it moves away from.
+     */
+    from?: string;
+    /**
+     * The member it hands over to.
+     */
+    to?: string;
+  };
+  /**
+   * Every member whose key is in etcd, by name.
+   */
+  members: StatusMember[];
+}
+/**
+ * One member.
+ */
+export interface StatusMember {
+  /**
+   * The member's name (its host's name in the spec).
+   */
+  name: string;
+  /**
+   * The address of its PostgreSQL.
+   */
+  host?: string;
+  /**
+   * `leader` (holds the leader key), `sync_standby`, `quorum_standby`, `replica`, or `standby_leader`.
+   */
+  role: string;
+  /**
+   * `running`, `streaming` (a replica receiving WAL), `stopped`, `crashed`, `starting`, `creating replica`, ... as its agent publishes it.
+   */
+  state: string;
+  /**
+   * Its PostgreSQL timeline.
+   */
+  timeline?: number;
+  /**
+   * How far a replica's WAL is behind the leader's last known position, in bytes; absent for the leader, null when unknown.
+   */
+  lag_bytes?: number | null;
+  /**
+   * Whether a setting waits for a PostgreSQL restart.
+   */
+  pending_restart: boolean;
+  /**
+   * Whether the member's agent answered `GET /patroni` now; the fields below come from that answer.
+   */
+  answered: boolean;
+  /**
+   * The member's watchdog, as its agent found it.
+   */
+  watchdog?: {
+    /**
+     * `off`, `automatic` or `required`.
+     */
+    mode: string;
+    /**
+     * `off`, `disabled` (may be armed, not now), `armed`, or `failed` (`pgha.watchdog.state` of `GET /patroni`).
+     */
+    state: string;
+    /**
+     * Why it cannot protect a leader, when it cannot.
+     */
+    failure?: string;
+  };
+  /**
+   * For the leader: how many more seconds it may act as leader without another renewal of its key.
+   */
+  leader_seconds_left?: number | null;
+  /**
+   * The reason sentence of its HA loop's last decision.
+   */
+  last_decision?: string;
 }

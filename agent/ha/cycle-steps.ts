@@ -68,8 +68,11 @@ export class StepExecutor {
         view.amend({ leader: { name, lease: '', modRevision: 0 } });
         const failover = view.cluster?.failover;
         if (action.kind === 'acquire-leader' && failover) {
-          await dcs.writeFailover({}, failover.modRevision).catch(() => undefined);
-          view.amend({ failover: undefined });
+          // In a paused cluster the request keeps naming us until we are promoted: nothing else would let us lead.
+          const keep = view.settings().pause && failover.value.member === name;
+          await dcs.writeFailover(keep ? { member: name } : {}, failover.modRevision).catch(() => undefined);
+          if (keep) await view.read();
+          else view.amend({ failover: undefined });
         }
         return;
       }

@@ -70,7 +70,8 @@ export class HaLoop {
   private readonly publisher: MemberPublisher;
   /** The task slot, which operators' requests use too. */
   readonly tasks: LoopTasks;
-  private lastDecision: Decision | undefined;
+  /** The last decision line logged, so that an unchanged one is not logged every cycle. */
+  private lastLine: string | undefined;
   private lastCycleAt: number | undefined;
   private appliedSettings = '';
   private wakeUp = new AbortController();
@@ -165,6 +166,7 @@ export class HaLoop {
     if (postgres.dataDirectory === 'initialized' && postgres.inRecovery === false) this.memory.wasPrimary = true;
     // Streaming proves that our WAL is a prefix of the upstream's: nothing to rewind any more.
     if (postgres.inRecovery === true && postgres.replicationState === 'streaming') this.memory.wasPrimary = false;
+    if (postgres.process === 'running') this.memory.steppedDown = false;
     const leads = cluster?.leader?.name === name;
     const down = postgres.process === 'stopped' || postgres.process === 'crashed';
     if (leads && down) this.memory.primaryDownSince ??= now;
@@ -195,6 +197,7 @@ export class HaLoop {
       primaryDownSince: memory.primaryDownSince,
       switchoverPendingSince: memory.switchoverPendingSince,
       wasPrimary: memory.wasPrimary,
+      steppedDown: memory.steppedDown,
       rewindFailed: memory.rewindFailed,
       commitRule: memory.commitRule,
       commitRuleSince: memory.commitRuleSince,
@@ -208,16 +211,19 @@ export class HaLoop {
 
   /**
    * A member that does not lead, or no longer runs a primary, keeps no armed watchdog (once
-   * PostgreSQL is down, a reset protects nothing); one that may lead learns whether it could arm
+   * PostgreSQL is down, a reset protects nothing), nor does any member of a paused cluster (no
+   * one takes over, so there is nothing to fence); one that may lead learns whether it could arm
    * one, for its peers and its own race, without arming it.
    */
   private async tendWatchdog(postgres: PostgresObservation): Promise<void> {
     const { watchdog, log } = this.options;
     const armed = watchdog.status().state === 'armed';
     const leads = this.memory.leaderUntil !== undefined;
-    if (armed && !leads && !this.tasks.running && !isRunningPrimary(postgres)) {
+    const paused = this.view.settings().pause;
+    if (armed && (paused || (!leads && !this.tasks.running && !isRunningPrimary(postgres)))) {
       const left = await watchdog.disable();
-      log.log(left === undefined ? 'info' : 'warn', left === undefined ? 'watchdog disarmed: I no longer lead' : `watchdog may stay armed: ${left}`);
+      const why = paused ? 'the cluster is paused' : 'I no longer lead';
+      log.log(left === undefined ? 'info' : 'warn', left === undefined ? `watchdog disarmed: ${why}` : `watchdog may stay armed: ${left}`);
     }
     if (!armed) await watchdog.probe(watchdogTiming(this.view.settings()));
   }
@@ -244,8 +250,10 @@ export class HaLoop {
       decision = decide(this.snapshot(postgres, steps));
     }
     if (decision.action.kind !== 'none' && !isStepAction(decision.action)) await this.tasks.startFor(decision.action);
-    if (decision.reason !== this.lastDecision?.reason || decision.action.kind !== 'none') log.log('info', decision.reason);
-    this.lastDecision = decision;
+    // Prefixed while paused, as Patroni's log lines are.
+    const line = this.view.settings().pause ? `PAUSE: ${decision.reason}` : decision.reason;
+    if (line !== this.lastLine || decision.action.kind !== 'none') log.log('info', line);
+    this.lastLine = line;
     if (this.tasks.running) postgres = await this.options.postgres.observe();
     this.lastCycleAt = clock.now();
     await this.publisher.publish(postgres, { task: this.tasks.running?.kind, lastDecision: decision, lastCycleAt: this.lastCycleAt });
@@ -302,12 +310,18 @@ export class HaLoop {
 
   /**
    * Ends the loop and stops PostgreSQL, as Patroni does on SIGTERM; a leader also deletes its
-   * key at once, so a replica takes over without waiting for the key to expire.
+   * key at once, so a replica takes over without waiting for the key to expire. In a paused
+   * cluster PostgreSQL runs on and the key stays (it expires with its lease).
    */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake();
     await this.tasks.cancel();
+    if (this.view.settings().pause) {
+      await this.options.watchdog.disable();
+      this.options.log.log('info', 'stopping without stopping PostgreSQL: the cluster is paused');
+      return;
+    }
     await this.askToBeReleased();
     const { postgres, dcs, log } = this.options;
     const leading = this.memory.leaderUntil !== undefined;

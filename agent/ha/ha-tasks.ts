@@ -132,10 +132,11 @@ async function promote(context: TaskContext): Promise<void> {
 }
 
 async function demote(context: TaskContext, mode: keyof typeof DEMOTE_MODES): Promise<void> {
-  const { postgres, dcs, watchdog, log } = context;
+  const { postgres, dcs, watchdog, log, memory } = context;
   const plan = DEMOTE_MODES[mode];
   context.withdrawLeadership();
   await postgres.stop(plan.stop, { checkpointFirst: plan.checkpointFirst });
+  memory.steppedDown = true;
   // PostgreSQL has reached its shutdown safe point: it takes no more writes, nothing to fence.
   const left = await watchdog.disable();
   if (left !== undefined) log.log('warn', `watchdog may stay armed: ${left}`);

@@ -6,6 +6,8 @@ export interface LoopMemory {
   leaderUntil: number | undefined;
   /** We ran as primary since the last rejoin: pg_rewind before following another leader. */
   wasPrimary: boolean;
+  /** We stopped our PostgreSQL ourselves to step down, and it has not run since. */
+  steppedDown: boolean;
   /** The last pg_rewind failed. */
   rewindFailed: boolean;
   /** When our PostgreSQL was first seen down while we led. */
@@ -22,6 +24,7 @@ export function freshMemory(): LoopMemory {
   return {
     leaderUntil: undefined,
     wasPrimary: false,
+    steppedDown: false,
     rewindFailed: false,
     primaryDownSince: undefined,
     switchoverPendingSince: undefined,

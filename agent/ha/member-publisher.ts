@@ -2,6 +2,7 @@
 // `status` and the replication slots its replicas need (while it leads), and the NodeState the
 // REST API answers from.
 import type { Clock } from '../clock/clock.js';
+import type { MemberRecord } from '../contract/dcs-records.js';
 import type { Tags } from '../contract/schema-types.js';
 import type { Dcs } from '../dcs/dcs.js';
 import type { Logger } from '../logging/logger.js';
@@ -59,7 +60,11 @@ export class MemberPublisher {
     this.releasing = true;
     const postgres = this.published?.postgres;
     if (!postgres) return;
-    await this.deps.dcs.touchMember(memberRecord(postgres, undefined, this.tags(), this.deps.addresses)).catch(() => undefined);
+    await this.deps.dcs.touchMember(this.record(postgres, undefined)).catch(() => undefined);
+  }
+
+  private record(postgres: PostgresObservation, task: TaskKind | undefined): MemberRecord {
+    return memberRecord(postgres, task, this.tags(), this.deps.addresses, this.deps.view.settings().pause);
   }
 
   async publish(postgres: PostgresObservation, outcome: CycleOutcome): Promise<void> {
@@ -67,7 +72,7 @@ export class MemberPublisher {
     const { view, memory } = deps;
     const cluster = view.cluster;
     if (cluster) {
-      const record = memberRecord(postgres, outcome.task, this.tags(), deps.addresses);
+      const record = this.record(postgres, outcome.task);
       await deps.dcs.touchMember(record).catch((error: unknown) => deps.log.log('warn', `publishing the member key failed: ${String(error)}`));
       const leads = memory.leaderUntil !== undefined && memory.leaderUntil > deps.clock.now() && isRunningPrimary(postgres);
       if (leads && postgres.flushLsn !== undefined && cluster.status?.optime !== postgres.flushLsn) {

@@ -35,7 +35,8 @@ export interface MemberAddresses {
   api: string;
 }
 
-export function memberRecord(postgres: PostgresObservation, task: TaskKind | undefined, tags: Tags, addresses: MemberAddresses): MemberRecord {
+/** `paused`: the cluster is paused (patronictl's `pause --wait` waits for every member to say so). */
+export function memberRecord(postgres: PostgresObservation, task: TaskKind | undefined, tags: Tags, addresses: MemberAddresses, paused = false): MemberRecord {
   const record: MemberRecord = {
     conn_url: `postgres://${addresses.postgres}/postgres`,
     api_url: `${addresses.api}/patroni`,
@@ -55,5 +56,6 @@ export function memberRecord(postgres: PostgresObservation, task: TaskKind | und
   if (postgres.timeline !== undefined) record.timeline = postgres.timeline;
   if (Object.keys(tags).length > 0) record.tags = tags as MemberRecord['tags'];
   if (postgres.pendingRestart && Object.keys(postgres.pendingRestart).length > 0) record.pending_restart = true;
+  if (paused) record.pause = true;
   return record;
 }

@@ -72,6 +72,8 @@ export interface Snapshot {
   switchoverPendingSince: number | undefined;
   /** We ran as primary since the last rejoin: check for divergence (pg_rewind) before following. */
   wasPrimary: boolean;
+  /** We stopped our PostgreSQL ourselves to step down, and it has not run since: even a paused cluster brings it back as a replica. */
+  steppedDown: boolean;
   /** The last rejoin by pg_rewind failed. */
   rewindFailed: boolean;
   /** The synchronous_standby_names this member set as leader, and the flush position when it did. */

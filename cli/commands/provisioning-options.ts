@@ -25,9 +25,16 @@ export function withProvisioningOptions<T>(yargs: Argv<T>): Argv<T & Provisionin
     }) as Argv<T & ProvisioningArgs>;
 }
 
+/** Prints each diagnostic of a spec on stderr, as validate does. */
+export function diagnosticsReporter(context: CommandContext): (label: string, diagnostics: readonly Diagnostic[]) => void {
+  const paint = painter(context.io.colour);
+  return (label, diagnostics) => {
+    for (const d of diagnostics) context.io.err(`${diagnosticLine(label, d, paint)}\n`);
+  };
+}
+
 export function sessionOptions(context: CommandContext, file: string, args: ProvisioningArgs): SessionOptions {
   if (!Number.isInteger(args.parallelism) || args.parallelism < 1) throw new UserError('--parallelism must be a whole number of at least 1');
-  const paint = painter(context.io.colour);
   return {
     file,
     ...(args.ref !== undefined && { ref: args.ref }),
@@ -38,8 +45,6 @@ export function sessionOptions(context: CommandContext, file: string, args: Prov
     env: context.env,
     now: () => new Date(),
     issuer: context.issuer,
-    reportDiagnostics: (label: string, diagnostics: readonly Diagnostic[]) => {
-      for (const d of diagnostics) context.io.err(`${diagnosticLine(label, d, paint)}\n`);
-    },
+    reportDiagnostics: diagnosticsReporter(context),
   };
 }

@@ -8,7 +8,7 @@ import { Secrets } from '../desired/secrets.js';
 import { loadDigestKey } from '../plan/digest-key.js';
 import type { Plan } from '../plan/plan.js';
 import { PLAN_FORMAT } from '../plan/plan.js';
-import { loadSpec } from '../spec/load-spec.js';
+import { loadCheckedSpec } from '../spec/checked-spec.js';
 import type { SpecSource } from '../spec/spec-source.js';
 import { clusterPki, type ClusterPki } from '../pki/cluster-pki.js';
 import type { CertificateIssuer } from '../pki/openssl-issuer.js';
@@ -17,7 +17,6 @@ import { clusterAccess, type ClusterWriter } from '../transport/cluster-access.j
 import { connectHosts, type HostConnections } from '../transport/host-connections.js';
 import { readOnlyView } from '../transport/ssh-transport.js';
 import type { ReadTransport } from '../transport/transport.js';
-import { UserError } from '../user-error.js';
 import { buildPlan } from './build-plan.js';
 import { digester } from './digest.js';
 import { refresh, type Refreshed } from './refresh.js';
@@ -54,12 +53,7 @@ export interface Session {
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
-  const loaded = await loadSpec(options.file, options.ref);
-  const label = loaded.source.git ? `${options.file} at ${loaded.source.git.ref}` : options.file;
-  options.reportDiagnostics(label, loaded.diagnostics);
-  const spec = loaded.spec;
-  if (!spec) throw new UserError(`${label} is not a valid cluster spec; nothing was read from or done to any host`);
-  const source = loaded.source;
+  const { spec, source } = await loadCheckedSpec(options.file, options.ref, options.reportDiagnostics, 'any host');
   const secrets = new Secrets({ specDirectory: source.directory, env: options.env });
   const release = await localRelease(options.bundleDir, options.pghaVersion);
   const digest = digester(await loadDigestKey(options.env));

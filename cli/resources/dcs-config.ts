@@ -2,6 +2,7 @@
 // section, changed with one PATCH /config to the leader (removals as nulls), conditional on the
 // revision the plan read. A new cluster gets it as the agents' bootstrap config instead.
 import { isDeepStrictEqual } from 'node:util';
+import { parseLenientBool } from '../../agent/contract/lenient-bool.js';
 import { RESTART_PARAMETERS } from '../../agent/contract/restart-parameters.js';
 import type { LiveConfig } from '../transport/cluster-access.js';
 import type { ResourceHandler } from './resource-handler.js';
@@ -27,9 +28,18 @@ function leaves(value: Record<string, unknown>, prefix: Path = []): [Path, unkno
   );
 }
 
+/** Keys an operator sets (`pgha pause`, patronictl), which the spec does not own: a plan never puts them back. */
+const OPERATOR_KEYS: ReadonlySet<string> = new Set(['pause']);
+
+/** Whether the live config has the cluster paused (maintenance mode), read as leniently as the agents read it. */
+export function isPaused(live: Record<string, unknown>): boolean {
+  return parseLenientBool(live.pause) === true;
+}
+
 /** Key-level differences; a key whose value is null counts as absent, as in PATCH /config. */
 export function configChanges(live: Record<string, unknown>, desired: Record<string, unknown>): KeyChange[] {
-  const before = new Map(leaves(live).filter(([, v]) => v !== null).map(([p, v]) => [JSON.stringify(p), v]));
+  const owned = Object.fromEntries(Object.entries(live).filter(([key]) => !OPERATOR_KEYS.has(key)));
+  const before = new Map(leaves(owned).filter(([, v]) => v !== null).map(([p, v]) => [JSON.stringify(p), v]));
   const after = new Map(leaves(desired).filter(([, v]) => v !== null).map(([p, v]) => [JSON.stringify(p), v]));
   const changes: KeyChange[] = [];
   for (const [key, value] of after) {
@@ -71,6 +81,11 @@ export const dcsConfigHandler: ResourceHandler<DcsConfigResource, ObservedDcsCon
     if (live === 'unreachable') return { state: 'unreachable' };
     return live === null ? { state: 'absent' } : { state: 'present', ...live };
   },
+
+  notice: (_resource, observed) =>
+    observed.state === 'present' && isPaused(observed.value)
+      ? 'the cluster is paused (maintenance mode): its agents neither fail over nor restart PostgreSQL until "pgha resume"; apply leaves the pause as it is'
+      : undefined,
 
   diff(resource, observed) {
     const desired = resource.config as unknown as Record<string, unknown>;

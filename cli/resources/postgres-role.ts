@@ -9,6 +9,8 @@ import type { PostgresRoleResource } from './desired-resource.js';
 
 export type ObservedRole =
   | { state: 'no-leader' }
+  /** The cluster exists but no leader runs right now (paused, or failing over): the role cannot be read. */
+  | { state: 'unread' }
   | { state: 'absent' }
   | { state: 'present'; attributes: RoleAttributes; password: 'matches' | 'differs' };
 
@@ -18,7 +20,10 @@ const READ_ROLE = `SELECT rolsuper, rolcreatedb, rolcreaterole, rolinherit, rolc
 export const postgresRoleHandler: ResourceHandler<PostgresRoleResource, ObservedRole> = {
   async read(resource, context) {
     const session = await context.cluster.sql();
-    if (!session) return { state: 'no-leader' };
+    if (!session) {
+      const config = await context.cluster.dcsConfig();
+      return config === null || config === 'unreachable' ? { state: 'no-leader' } : { state: 'unread' };
+    }
     const [row] = await session.query(READ_ROLE, [resource.name]);
     if (!row) return { state: 'absent' };
     return {
@@ -37,7 +42,11 @@ export const postgresRoleHandler: ResourceHandler<PostgresRoleResource, Observed
     };
   },
 
+  notice: (resource, observed) =>
+    observed.state === 'unread' ? `role ${resource.name} was not read: no leader runs right now (a paused cluster, or a failover under way); plan again once one leads` : undefined,
+
   diff(resource, observed) {
+    if (observed.state === 'unread') return undefined;
     if (observed.state !== 'present') {
       const when = observed.state === 'no-leader' ? ['on the leader, once the cluster has one'] : [];
       return { action: 'create', details: [attributeClauses(resource.attributes), 'password (sensitive)', ...when] };

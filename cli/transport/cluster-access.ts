@@ -3,8 +3,9 @@
 // and the leader's PostgreSQL, reached through the SSH connection to its host.
 import { Etcd3, type IOptions } from 'etcd3';
 import { dcsLayout } from '../../agent/contract/dcs-layout.js';
-import { parseConfig } from '../../agent/contract/dcs-records.js';
+import { parseConfig, parseMember, type MemberRecord } from '../../agent/contract/dcs-records.js';
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
+import type { ClusterDocument } from '../../agent/contract/cluster-document.js';
 import { hostsWithRole } from '../spec/host-roles.js';
 import { etcdScheme } from '../desired/etcd-access.js';
 import type { Secrets } from '../desired/secrets.js';
@@ -60,6 +61,12 @@ export interface ClusterReader {
   etcdMembers(): Promise<EtcdMember[] | 'unreachable'>;
   /** `GET /cluster` from the first agent that answers. */
   members(): Promise<ClusterMember[] | undefined>;
+  /** The whole `GET /cluster` document from the first agent that answers (pause and a scheduled switchover too). */
+  clusterDocument(): Promise<ClusterDocument | undefined>;
+  /** A member's own `GET /patroni`, at its api_url, as parsed JSON; undefined when it does not answer. */
+  memberStatus(apiUrl: string): Promise<unknown>;
+  /** Every member key in etcd, by member name; 'unreachable' without etcd. */
+  memberRecords(): Promise<Map<string, MemberRecord> | 'unreachable'>;
   /** A read-only session on the leader's PostgreSQL; undefined when no leader runs. */
   sql(): Promise<SqlSession | undefined>;
   /**
@@ -81,7 +88,7 @@ export interface ClusterWriter extends ClusterReader {
   updateEtcdPeerUrl(name: string, peerUrl: string): Promise<void>;
   /** Connects afresh on the next call: a member may serve TLS now where it served plain HTTP only. */
   reconnectEtcd(): void;
-  /** One `PATCH /config` to the leader; refused when the config moved past `revision`. */
+  /** One `PATCH /config`, to the leader or else any agent that answers; refused when the config moved past `revision`. */
   patchConfig(body: Record<string, unknown>, revision: string | undefined): Promise<void>;
   /** A session on the leader's PostgreSQL that may write; undefined when no leader runs. */
   sqlWriter(): Promise<SqlSession | undefined>;
@@ -183,13 +190,13 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
     }
   };
 
-  const members = async (): Promise<ClusterMember[] | undefined> => {
+  const clusterDocument = async (): Promise<ClusterDocument | undefined> => {
     const client = agentApi();
     for (const scheme of client.schemes) {
       for (const agent of agents) {
         try {
           const answer = await client.call(`${scheme}://${agent}/cluster`, { timeoutMs: CALL_DEADLINE_MS });
-          if (answer.status === 200) return (JSON.parse(answer.text) as { members: ClusterMember[] }).members;
+          if (answer.status === 200) return JSON.parse(answer.text) as ClusterDocument;
         } catch {
           // the next agent may answer
         }
@@ -197,6 +204,7 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
     }
     return undefined;
   };
+  const members = async (): Promise<ClusterMember[] | undefined> => (await clusterDocument())?.members;
 
   const postgres = leaderPostgres(spec, secrets, forward);
   const primary = async (): Promise<ClusterMember | undefined> => (await members())?.find((m) => PRIMARY_ROLES.has(m.role));
@@ -208,6 +216,20 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
   return {
     etcd,
     members,
+    clusterDocument,
+    async memberStatus(apiUrl) {
+      try {
+        const answer = await agentApi().call(`${new URL(apiUrl).origin}/patroni`, { timeoutMs: CALL_DEADLINE_MS });
+        return answer.status === 200 || answer.status === 503 ? (JSON.parse(answer.text) as unknown) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    memberRecords: () =>
+      unreachable(async () => {
+        const keys = await (await etcd()).getAll().prefix(layout.membersPrefix).strings();
+        return new Map(Object.entries(keys).map(([key, text]) => [key.slice(layout.membersPrefix.length), parseMember(text)]));
+      }),
     sql: async () => postgres.open('read', await runningLeader()),
     sqlWriter: async () => postgres.open('write', await runningLeader()),
     dcsConfig: () =>
@@ -278,18 +300,30 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
       authOn = true;
     },
     async patchConfig(body, revision) {
-      const leader = await primary();
-      if (!leader?.api_url) throw new Error('no leader answers, so the DCS config cannot be changed now');
-      const url = new URL(leader.api_url);
-      const response = await agentApi().call(`${url.origin}/config`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json', ...(revision !== undefined && { 'if-match': `"${revision}"` }) },
-        body: JSON.stringify(body),
-        timeoutMs: 10_000,
-      });
-      const answer = response.text.trim();
-      if (response.status === 412) throw new Error(`the DCS config changed since the plan read it (${answer}); plan again`);
-      if (response.status < 200 || response.status > 299) throw new Error(`PATCH /config on ${leader.name} answered ${response.status}: ${answer}`);
+      // The leader first, as patronictl does; any member writes the same key when none leads (a paused cluster, say).
+      const known = ((await members()) ?? []).filter((m) => m.api_url !== undefined);
+      const ordered = [...known.filter((m) => PRIMARY_ROLES.has(m.role)), ...known.filter((m) => !PRIMARY_ROLES.has(m.role))];
+      if (ordered.length === 0) throw new Error('no agent answers, so the DCS config cannot be changed now');
+      const failures: string[] = [];
+      for (const member of ordered) {
+        const response = await agentApi()
+          .call(`${new URL(member.api_url!).origin}/config`, {
+            method: 'PATCH',
+            headers: { 'content-type': 'application/json', ...(revision !== undefined && { 'if-match': `"${revision}"` }) },
+            body: JSON.stringify(body),
+            timeoutMs: 10_000,
+          })
+          .catch((error: unknown) => {
+            failures.push(`${member.name}: ${error instanceof Error ? error.message : String(error)}`);
+            return undefined;
+          });
+        if (!response) continue;
+        const answer = response.text.trim();
+        if (response.status === 412) throw new Error(`the DCS config changed since the plan read it (${answer}); plan again`);
+        if (response.status < 200 || response.status > 299) throw new Error(`PATCH /config on ${member.name} answered ${response.status}: ${answer}`);
+        return;
+      }
+      throw new Error(`no agent took PATCH /config (${failures.join('; ')})`);
     },
     close: () => {
       for (const client of clients) client.close();

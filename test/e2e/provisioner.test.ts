@@ -12,6 +12,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
+import statusSchema from '../../schemas/status.schema.json' with { type: 'json' };
 import { canRunLab, LAB_INVENTORY, labAddress, labScript, onLabHost } from '../helpers/lab.js';
 import { labApi, labMembers, runPgha, type CliRun, type Member } from '../helpers/lab-cli.js';
 import { changeLines, etcdctl, etcdctlTls, localSecret, startHaproxyWriter, writeThroughHaproxy } from '../helpers/lab-cluster.js';
@@ -411,6 +412,50 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect(served).toBe(labAddress(Number(next.name.slice(1))));
     await waitFor(`${leader} streaming again`, async () => ((await members()).find((m) => m.name === leader)?.state === 'streaming' ? true : undefined), 120_000);
   }, 240_000);
+
+  it("pauses: a killed primary PostgreSQL is neither restarted nor replaced for 3 × ttl, status and plan say paused, and resume heals", async () => {
+    const paused = await pgha('pause', '--wait', SPEC);
+    expect(paused.code, paused.stderr).toBe(0);
+    expect(paused.stdout).toBe('Cluster lab is paused; every member reports it.\n');
+    try {
+      const leader = (await members()).find((m) => m.role === 'leader')!.name;
+      const host = Number(leader.slice(1));
+      const postmaster = (await onLabHost(host, 'head -1 /var/lib/postgresql/15/main/postmaster.pid')).trim();
+      await onLabHost(host, `kill -9 ${postmaster}`);
+      // Its agent sees PostgreSQL gone within a loop and gives up the leader key.
+      await waitFor(`${leader} to give up the leader key`, async () => ((await members()).some((m) => m.role === 'leader') ? undefined : true), 20_000);
+      const until = Date.now() + 3 * 10_000;
+      let samples = 0;
+      while (Date.now() < until) {
+        const state = await members();
+        expect(state.filter((m) => m.role === 'leader'), JSON.stringify(state)).toEqual([]);
+        for (const other of HOSTS.filter((h) => h !== host)) expect(JSON.parse((await labApi(other, '/patroni')).text)).toMatchObject({ role: 'replica', state: 'running' });
+        const now = (await onLabHost(host, 'head -1 /var/lib/postgresql/15/main/postmaster.pid 2>/dev/null || true')).trim();
+        expect(['', postmaster], `PostgreSQL on ${leader} was started again (postmaster ${now})`).toContain(now);
+        samples++;
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+      expect(samples).toBeGreaterThan(5);
+      const status = await pgha('status', '--json', SPEC);
+      expect(status.code, status.stderr).toBe(0);
+      const document = JSON.parse(status.stdout) as { paused: boolean };
+      expect(new Ajv2020({ strict: false }).compile(statusSchema)(document)).toBe(true);
+      expect(document.paused).toBe(true);
+      expect((await pgha('status', SPEC)).stdout).toContain('Cluster lab (paused: no automatic failover until "pgha resume"):');
+      const plan = await pgha('plan', '--detailed-exitcode', SPEC);
+      expect(plan.code, plan.stdout).toBe(0);
+      expect(plan.stderr).toContain('Note: the cluster is paused (maintenance mode)');
+      expect(plan.stdout).not.toContain('pause');
+    } finally {
+      const resumed = await pgha('resume', '--wait', SPEC);
+      expect(resumed.code, resumed.stderr).toBe(0);
+    }
+    await waitFor('one leader and two streaming replicas after resume', async () => {
+      const state = await members();
+      return state.filter((m) => m.role === 'leader' && m.state === 'running').length === 1 && state.filter((m) => m.state === 'streaming').length === 2 ? true : undefined;
+    }, 120_000);
+    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+  }, 300_000);
 
   it('grows by a PostgreSQL host and two etcd hosts, which join one at a time, leaving the running etcd members alone', async () => {
     await labScript('up.sh', '5');

@@ -87,6 +87,7 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     primaryDownSince: undefined,
     switchoverPendingSince: undefined,
     wasPrimary: false,
+    steppedDown: false,
     rewindFailed: false,
     commitRule: undefined,
     commitRuleSince: undefined,

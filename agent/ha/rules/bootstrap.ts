@@ -28,6 +28,7 @@ export const emptyDataDirectory: HaRule = {
   name: 'empty-data-directory',
   decide(s) {
     if (!hasNoData(s.postgres.dataDirectory)) return undefined;
+    if (s.settings.pause) return verdict(NONE, 'my data directory is empty, and no replica is cloned: the cluster is paused');
     const leader = leaderName(s);
     if (leader === undefined) return verdict(NONE, 'waiting for a leader to clone from');
     const source = cloneSource(s.cluster, s.name, leader, false);

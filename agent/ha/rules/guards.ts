@@ -3,11 +3,14 @@ import { NONE } from '../decision.js';
 import { isRunningPrimary, leaderName, type Snapshot } from '../snapshot.js';
 import { verdict, type HaRule } from './ha-rule.js';
 
-/** A primary whose lease belief ran out (say, the host was frozen) stops taking writes at once, before any etcd I/O. */
+/**
+ * A primary whose lease belief ran out (say, the host was frozen) stops taking writes at once,
+ * before any etcd I/O; in a paused cluster nobody else is promoted, so it runs on.
+ */
 export const stalePrimary: HaRule = {
   name: 'stale-primary',
   decide: (s) =>
-    isRunningPrimary(s.postgres) && s.leadership !== undefined && s.leadership.validUntil <= s.now
+    !s.settings.pause && isRunningPrimary(s.postgres) && s.leadership !== undefined && s.leadership.validUntil <= s.now
       ? verdict({ kind: 'demote', mode: 'immediate-nolock' }, 'demoting: my leader lease ran out without a renewal')
       : undefined,
 };
@@ -16,6 +19,7 @@ export const etcdUnreachable: HaRule = {
   name: 'etcd-unreachable',
   decide(s) {
     if (s.cluster !== undefined) return undefined;
+    if (isRunningPrimary(s.postgres) && s.settings.pause) return verdict(NONE, 'etcd is unreachable; PostgreSQL runs on as primary: the cluster is paused');
     if (isRunningPrimary(s.postgres)) return verdict({ kind: 'demote', mode: 'offline' }, 'demoting: etcd is unreachable and I was the primary');
     return verdict(NONE, 'etcd is unreachable; nothing changes here until it answers');
   },
@@ -30,7 +34,7 @@ export const taskInProgress: HaRule = {
   decide(s) {
     if (!s.task) return undefined;
     const task = s.task.kind;
-    if (s.renewalFailed && task !== 'demote') return verdict({ kind: 'demote', mode: 'immediate-nolock' }, `demoting: lost the leader lock during ${task}`);
+    if (s.renewalFailed && task !== 'demote' && !s.settings.pause) return verdict({ kind: 'demote', mode: 'immediate-nolock' }, `demoting: lost the leader lock during ${task}`);
     if (holdsKey(s) && !s.leadership?.renewedThisCycle && !s.renewalFailed) return verdict({ kind: 'renew-leader' }, `renewing the leader lock during ${task}`);
     return verdict(NONE, `${task} in progress`);
   },

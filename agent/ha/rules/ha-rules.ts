@@ -3,6 +3,7 @@ import { bootstrapInProgress, emptyDataDirectory, uninitializedCluster } from '.
 import { etcdUnreachable, stalePrimary, taskInProgress } from './guards.js';
 import type { HaRule } from './ha-rule.js';
 import { handOver, leaderPostgresDown, leaderPostgresStarting, leaderSteady, leaderWatchdog, lockTakenByOther, promote, renewalFailed, renewLock } from './leader.js';
+import { pausedLeaderNotPrimary, pausedPostgresDown, pausedRace } from './paused.js';
 import { synchronousReplication } from './synchronous.js';
 import { divergedReplica, followLeader, leaderRace, postgresDown, postgresStarting } from './replica.js';
 
@@ -14,6 +15,7 @@ export const HA_RULES: readonly HaRule[] = [
   bootstrapInProgress,
   emptyDataDirectory,
   lockTakenByOther,
+  pausedLeaderNotPrimary,
   renewLock,
   renewalFailed,
   leaderPostgresDown,
@@ -24,7 +26,9 @@ export const HA_RULES: readonly HaRule[] = [
   synchronousReplication,
   leaderSteady,
   postgresStarting,
+  pausedPostgresDown,
   postgresDown,
+  pausedRace,
   leaderRace,
   divergedReplica,
   followLeader,

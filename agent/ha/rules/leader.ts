@@ -15,6 +15,7 @@ export const lockTakenByOther: HaRule = {
   decide(s) {
     const leader = leaderName(s);
     if (!isRunningPrimary(s.postgres) || leader === undefined || leader === s.name) return undefined;
+    if (s.settings.pause) return verdict(NONE, `I run as primary while ${leader} holds the leader lock; nothing changes: the cluster is paused`);
     return verdict({ kind: 'demote', mode: 'immediate-nolock' }, `demoting: the leader lock belongs to ${leader}`);
   },
 };
@@ -29,6 +30,7 @@ export const renewalFailed: HaRule = {
   name: 'renewal-failed',
   decide(s) {
     if (!s.renewalFailed) return undefined;
+    if (isRunningPrimary(s.postgres) && s.settings.pause) return verdict(NONE, 'the leader lock could not be renewed; PostgreSQL runs on as primary: the cluster is paused');
     if (isRunningPrimary(s.postgres)) return verdict({ kind: 'demote', mode: 'immediate-nolock' }, 'demoting: the leader lock could not be renewed');
     return verdict(NONE, 'the leader lock could not be renewed');
   },
@@ -64,6 +66,7 @@ export const handOver: HaRule = {
       return verdict({ kind: 'clear-failover' }, `clearing a switchover request that names ${failover.leader} as the leader`);
     }
     if (failover.member === s.name) return verdict({ kind: 'clear-failover' }, 'clearing a switchover request to myself: I am already the leader');
+    if (failover.member === undefined && s.settings.pause) return verdict({ kind: 'clear-failover' }, 'switchover refused: the cluster is paused, and then only a switchover to a named candidate is carried out');
     if (failover.scheduled_at !== undefined) {
       const due = Date.parse(failover.scheduled_at);
       if (Number.isNaN(due)) return verdict({ kind: 'clear-failover' }, 'clearing a switchover request with an unreadable scheduled_at');
@@ -108,10 +111,11 @@ function unfitToTakeOver(s: Snapshot, peer: PeerStatus): string | undefined {
  * A member leads only with its watchdog armed, when it has one: it is armed once per cycle
  * until it is; in required mode, one that cannot be armed forbids leading (`refuse`), in
  * automatic mode the member leads without it (and tries again only at its next promotion).
+ * A paused cluster runs without its watchdogs, as nothing fails over.
  */
 function unprotected(s: Snapshot, promoting: boolean, refuse: (why: string) => Verdict): Verdict | undefined {
   const { watchdog } = s;
-  if (watchdog.mode === 'off' || watchdog.armed) return undefined;
+  if (watchdog.mode === 'off' || watchdog.armed || s.settings.pause) return undefined;
   const worthTrying = promoting || watchdog.mode === 'required' || watchdog.failure === undefined;
   if (!watchdog.triedThisCycle && worthTrying) return verdict({ kind: 'arm-watchdog' }, `arming the watchdog: I ${promoting ? 'am about to lead' : 'lead'} without it`);
   return watchdog.mode === 'required' ? refuse(watchdog.failure ?? 'it could not be armed') : undefined;

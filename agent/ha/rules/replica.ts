@@ -61,6 +61,8 @@ export const divergedReplica: HaRule = {
     if (!s.leaderTimeline.answered) return undefined;
     const why = divergence(s, s.leaderTimeline);
     if (why === undefined) return undefined;
+    // pg_rewind stops a running PostgreSQL, which a paused cluster never does on its own.
+    if (s.settings.pause) return verdict(NONE, `cannot follow ${leader}: ${why}; it is rewound once the cluster resumes`);
     if (s.settings.usePgRewind && !s.rewindFailed) return verdict({ kind: 'rewind', from: leader }, `rewinding with pg_rewind from ${leader}: ${why}`);
     const wipe = s.rewindFailed ? s.settings.removeDataDirectoryOnRewindFailure : s.settings.removeDataDirectoryOnDivergedTimelines;
     if (wipe) return verdict({ kind: 'reinitialize', from: leader }, `building a new copy from ${leader} beside my data: ${why}`);

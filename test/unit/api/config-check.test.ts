@@ -8,11 +8,11 @@ describe('checking a new dynamic configuration', () => {
     expect(dynamicConfigProblems({ pause: false })).toEqual([]);
   });
 
-  it('refuses pause and every other setting not supported yet, after the schema problems', () => {
+  it('accepts a pause, and refuses every setting not supported yet, after the schema problems', () => {
+    expect(dynamicConfigProblems({ pause: true })).toEqual([]);
     expect(dynamicConfigProblems({ pause: true, failsafe_mode: true, tll: 30 })).toEqual([
       'unknown key "tll" at the top level; did you mean "ttl"?',
       'failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false',
-      'pause: pausing automatic failover (maintenance mode) is not supported by this version of pgha yet; remove it or set it to false',
     ]);
   });
 

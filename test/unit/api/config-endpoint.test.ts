@@ -11,7 +11,6 @@ function request(body: JsonObject): WriteRequest {
 }
 
 const FAILSAFE_REFUSED = 'failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false';
-const PAUSE_REFUSED = 'pause: pausing automatic failover (maintenance mode) is not supported by this version of pgha yet; remove it or set it to false';
 
 let cluster: FakeCluster;
 let agent: FakeAgent;
@@ -29,23 +28,23 @@ describe('PATCH /config and PUT /config refuse settings not supported yet', () =
   it('answers PATCH with 400 and the sentences, writes nothing and does not wake the loop', async () => {
     expect(await patchConfigEndpoint(request({ failsafe_mode: true, pause: true }), agent.context)).toMatchObject({
       status: 400,
-      body: `invalid configuration: ${FAILSAFE_REFUSED}; ${PAUSE_REFUSED}`,
+      body: `invalid configuration: ${FAILSAFE_REFUSED}`,
     });
     expect(await storedConfig()).toEqual(INITIAL_CONFIG);
     expect(agent.wakes).toBe(0);
   });
 
   it('checks the merged result: a setting another tool wrote must go before anything else changes', async () => {
-    await cluster.member('pg2').writeConfig({ ...INITIAL_CONFIG, pause: true });
-    expect(await patchConfigEndpoint(request({ ttl: 20 }), agent.context)).toMatchObject({ status: 400, body: `invalid configuration: ${PAUSE_REFUSED}` });
+    await cluster.member('pg2').writeConfig({ ...INITIAL_CONFIG, failsafe_mode: true });
+    expect(await patchConfigEndpoint(request({ ttl: 20 }), agent.context)).toMatchObject({ status: 400, body: `invalid configuration: ${FAILSAFE_REFUSED}` });
     expect((await storedConfig())?.ttl).toBe(10);
-    expect(await patchConfigEndpoint(request({ ttl: 20, pause: null }), agent.context)).toMatchObject({ status: 200 });
+    expect(await patchConfigEndpoint(request({ ttl: 20, failsafe_mode: null }), agent.context)).toMatchObject({ status: 200 });
     expect(await storedConfig()).toEqual({ ...INITIAL_CONFIG, ttl: 20 });
   });
 
   it('accepts the supported values', async () => {
-    expect(await patchConfigEndpoint(request({ synchronous_mode: true, failsafe_mode: false, pause: false }), agent.context)).toMatchObject({ status: 200 });
-    expect(await storedConfig()).toEqual({ ...INITIAL_CONFIG, synchronous_mode: true, failsafe_mode: false, pause: false });
+    expect(await patchConfigEndpoint(request({ synchronous_mode: true, failsafe_mode: false, pause: true }), agent.context)).toMatchObject({ status: 200 });
+    expect(await storedConfig()).toEqual({ ...INITIAL_CONFIG, synchronous_mode: true, failsafe_mode: false, pause: true });
   });
 
   it('answers PUT with 400 and the sentence, and writes nothing', async () => {

@@ -17,14 +17,11 @@ interface Case {
   refused: unknown[];
   /** Accepted; absent when only leaving the setting out is. */
   allowed?: unknown;
-  /** Not in the schemas (only the `config` key holds it): a spec or `bootstrap.dcs` refuses it as an unknown key. */
-  dynamicOnly?: true;
 }
 
 const CASES: Readonly<Record<string, Case>> = {
   primary_stop_timeout: { refused: [30], allowed: 0 },
   failsafe_mode: { refused: [true], allowed: false },
-  pause: { refused: [true], allowed: false, dynamicOnly: true },
   max_timelines_history: { refused: [10], allowed: 0 },
   slots: { refused: [{ reporting: { type: 'logical', database: 'shop', plugin: 'pgoutput' } }], allowed: {} },
   ignore_slots: { refused: [[{ name: 'keep_me' }]], allowed: [] },
@@ -67,9 +64,8 @@ interface FileKind {
   check(text: string): { accepted: boolean; diagnostics: Diagnostic[] };
 }
 
-/** A dynamic setting is written in a file under `prefix`, unless the schemas do not hold it. */
-const underDcs = (setting: UnsupportedSetting, prefix: DocPath): DocPath | undefined =>
-  setting.dcs && !caseOf(setting).dynamicOnly ? [...prefix, ...setting.dcs] : undefined;
+/** A dynamic setting is written in a file under `prefix`. */
+const underDcs = (setting: UnsupportedSetting, prefix: DocPath): DocPath | undefined => (setting.dcs ? [...prefix, ...setting.dcs] : undefined);
 
 const FILE_KINDS: readonly FileKind[] = [
   {
@@ -140,9 +136,9 @@ describe('settings not supported yet', () => {
     });
 
     it('reads values written by other tools as leniently as the agent does', () => {
-      expect(unsupportedDynamicSettings({ primary_stop_timeout: '30', failsafe_mode: 'off', pause: 'yes', postgresql: { use_slots: 'off' } })).toEqual([
+      expect(unsupportedDynamicSettings({ primary_stop_timeout: '30', failsafe_mode: 'yes', postgresql: { use_slots: 'off' } })).toEqual([
         'primary_stop_timeout: a time limit on stopping a primary in synchronous mode is not supported by this version of pgha yet; remove it or set it to 0',
-        'pause: pausing automatic failover (maintenance mode) is not supported by this version of pgha yet; remove it or set it to false',
+        'failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false',
         'postgresql.use_slots: replication without a slot per member is not supported by this version of pgha yet; remove it or set it to true',
       ]);
       expect(unsupportedDynamicSettings({ ttl: 30, standby_cluster: null, slots: {}, postgresql: { parameters: { work_mem: '8MB' } } })).toEqual([]);

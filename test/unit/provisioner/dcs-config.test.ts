@@ -26,6 +26,15 @@ describe('the DCS config diff', () => {
     expect(configChanges({ a: null, b: 1 }, { b: 1 })).toEqual([]);
   });
 
+  it('leaves a pause alone, which the spec does not own, and says in a note that the cluster is paused', () => {
+    expect(configChanges({ b: 1, pause: true }, { b: 1 })).toEqual([]);
+    expect(configChanges({ b: 1, pause: 'on' }, { b: 2 })).toEqual([{ path: ['b'], before: 1, after: 2 }]);
+    const observed = (pause: unknown) => ({ state: 'present' as const, value: { ttl: 10, pause }, revision: '7' });
+    expect(dcsConfigHandler.notice!(resource({ ttl: 10 }), observed(true))).toMatch(/^the cluster is paused \(maintenance mode\): .* until "pgha resume"; apply leaves the pause as it is$/);
+    expect(dcsConfigHandler.notice!(resource({ ttl: 10 }), observed(null))).toBeUndefined();
+    expect(dcsConfigHandler.diff(resource({ ttl: 10 }), observed(true))).toBeUndefined();
+  });
+
   it('marks parameters that need a restart, and shows no change when the live config equals the spec', () => {
     const spec = labSpec();
     const live = JSON.parse(JSON.stringify(spec.dcs)) as Record<string, unknown>;
