@@ -4,6 +4,9 @@ import yargs from 'yargs';
 import packageJson from '../package.json' with { type: 'json' };
 import type { CommandContext } from './commands/command-context.js';
 import { applyCommand } from './commands/apply.js';
+import { dsnCommand } from './commands/dsn.js';
+import { failoverCommand, switchoverCommand } from './commands/hand-over.js';
+import { historyCommand } from './commands/history.js';
 import { pauseCommand, resumeCommand } from './commands/maintenance-mode.js';
 import { statusCommand } from './commands/status.js';
 import { planCommand } from './commands/plan.js';
@@ -51,8 +54,12 @@ export async function runCli(rawArgs: readonly string[], io: Io, environment: Cl
     .command(planCommand(context))
     .command(applyCommand(context))
     .command(statusCommand(context))
+    .command(switchoverCommand(context))
+    .command(failoverCommand(context))
     .command(pauseCommand(context))
     .command(resumeCommand(context))
+    .command(historyCommand(context))
+    .command(dsnCommand(context))
     .demandCommand(1, 'Name a command.')
     .recommendCommands()
     .strict()

@@ -9,7 +9,7 @@ import type { ClusterDocument } from '../../agent/contract/cluster-document.js';
 import { hostsWithRole } from '../spec/host-roles.js';
 import { etcdScheme } from '../desired/etcd-access.js';
 import type { Secrets } from '../desired/secrets.js';
-import type { AgentApiClient } from './agent-api-client.js';
+import type { AgentAnswer, AgentApiClient } from './agent-api-client.js';
 import { leaderPostgres, type Forwarder, type SqlSession } from './leader-postgres.js';
 
 const CALL_DEADLINE_MS = 3000;
@@ -88,6 +88,8 @@ export interface ClusterWriter extends ClusterReader {
   updateEtcdPeerUrl(name: string, peerUrl: string): Promise<void>;
   /** Connects afresh on the next call: a member may serve TLS now where it served plain HTTP only. */
   reconnectEtcd(): void;
+  /** A request (with a JSON body unless undefined) to the leader's agent, or else to the first other agent that answers; which member took it, and its answer. */
+  callAgents(method: string, path: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<{ member: string; answer: AgentAnswer }>;
   /** One `PATCH /config`, to the leader or else any agent that answers; refused when the config moved past `revision`. */
   patchConfig(body: Record<string, unknown>, revision: string | undefined): Promise<void>;
   /** A session on the leader's PostgreSQL that may write; undefined when no leader runs. */
@@ -205,6 +207,24 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
     return undefined;
   };
   const members = async (): Promise<ClusterMember[] | undefined> => (await clusterDocument())?.members;
+  // The leader first, as patronictl does; any other member when none leads (a paused cluster, a failover).
+  const callAgents: ClusterWriter['callAgents'] = async (method, path, body, headers, timeoutMs) => {
+    const known = ((await members()) ?? []).filter((m) => m.api_url !== undefined);
+    const ordered = [...known.filter((m) => PRIMARY_ROLES.has(m.role)), ...known.filter((m) => !PRIMARY_ROLES.has(m.role))];
+    if (ordered.length === 0) throw new Error(`no agent answers, so ${method} ${path} cannot be sent now`);
+    const failures: string[] = [];
+    for (const member of ordered) {
+      const call = { method, headers: { 'content-type': 'application/json', ...headers }, ...(body !== undefined && { body: JSON.stringify(body) }), timeoutMs };
+      const answer = await agentApi()
+        .call(`${new URL(member.api_url!).origin}${path}`, call)
+        .catch((error: unknown) => {
+          failures.push(`${member.name}: ${error instanceof Error ? error.message : String(error)}`);
+          return undefined;
+        });
+      if (answer) return { member: member.name, answer };
+    }
+    throw new Error(`no agent took ${method} ${path} (${failures.join('; ')})`);
+  };
 
   const postgres = leaderPostgres(spec, secrets, forward);
   const primary = async (): Promise<ClusterMember | undefined> => (await members())?.find((m) => PRIMARY_ROLES.has(m.role));
@@ -300,31 +320,12 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
       authOn = true;
     },
     async patchConfig(body, revision) {
-      // The leader first, as patronictl does; any member writes the same key when none leads (a paused cluster, say).
-      const known = ((await members()) ?? []).filter((m) => m.api_url !== undefined);
-      const ordered = [...known.filter((m) => PRIMARY_ROLES.has(m.role)), ...known.filter((m) => !PRIMARY_ROLES.has(m.role))];
-      if (ordered.length === 0) throw new Error('no agent answers, so the DCS config cannot be changed now');
-      const failures: string[] = [];
-      for (const member of ordered) {
-        const response = await agentApi()
-          .call(`${new URL(member.api_url!).origin}/config`, {
-            method: 'PATCH',
-            headers: { 'content-type': 'application/json', ...(revision !== undefined && { 'if-match': `"${revision}"` }) },
-            body: JSON.stringify(body),
-            timeoutMs: 10_000,
-          })
-          .catch((error: unknown) => {
-            failures.push(`${member.name}: ${error instanceof Error ? error.message : String(error)}`);
-            return undefined;
-          });
-        if (!response) continue;
-        const answer = response.text.trim();
-        if (response.status === 412) throw new Error(`the DCS config changed since the plan read it (${answer}); plan again`);
-        if (response.status < 200 || response.status > 299) throw new Error(`PATCH /config on ${member.name} answered ${response.status}: ${answer}`);
-        return;
-      }
-      throw new Error(`no agent took PATCH /config (${failures.join('; ')})`);
+      const { member, answer } = await callAgents('PATCH', '/config', body, { ...(revision !== undefined && { 'if-match': `"${revision}"` }) }, 10_000);
+      const text = answer.text.trim();
+      if (answer.status === 412) throw new Error(`the DCS config changed since the plan read it (${text}); plan again`);
+      if (answer.status < 200 || answer.status > 299) throw new Error(`PATCH /config on ${member} answered ${answer.status}: ${text}`);
     },
+    callAgents,
     close: () => {
       for (const client of clients) client.close();
       void postgres.close();

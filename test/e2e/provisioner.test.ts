@@ -413,6 +413,36 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     await waitFor(`${leader} streaming again`, async () => ((await members()).find((m) => m.name === leader)?.state === 'streaming' ? true : undefined), 120_000);
   }, 240_000);
 
+  it('moves the leader with pgha switchover and pgha failover, lists it in pgha history, and pgha dsn finds the primary and a standby', async () => {
+    const leaderNow = async (): Promise<string> => waitFor('one running leader', async () => (await members()).find((m) => m.role === 'leader' && m.state === 'running')?.name, 30_000);
+    const before = await leaderNow();
+    const switchTo = HOSTS.map((h) => `c${h}`).find((n) => n !== before)!;
+    expect((await pgha('switchover', '--to', 'c9', '--yes', SPEC)).stderr).toContain('c9 is not a member of cluster lab');
+    expect((await pgha('switchover', '--to', switchTo, SPEC)).stderr).toContain('needs a confirmation, and there is no terminal to ask on: pass --yes');
+    const switched = await pgha('switchover', '--to', switchTo, '--yes', SPEC);
+    expect(switched.code, switched.stderr).toBe(0);
+    expect(switched.stdout).toBe(`Successfully switched over to "${switchTo}"\n`);
+    expect(await leaderNow()).toBe(switchTo);
+    const history = JSON.parse((await pgha('history', '--json', SPEC)).stdout) as unknown[][];
+    expect(history.at(-1)?.[4]).toBe(switchTo);
+    await waitFor('two streaming replicas', async () => ((await members()).filter((m) => m.state === 'streaming').length === 2 ? true : undefined), 60_000);
+    const failTo = HOSTS.map((h) => `c${h}`).find((n) => n !== switchTo)!;
+    const failed = await pgha('failover', '--to', failTo, '--yes', '--json', SPEC);
+    expect(failed.code, failed.stderr).toBe(0);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ kind: 'failover', from: switchTo, to: failTo, scheduled: false });
+    expect(await leaderNow()).toBe(failTo);
+    await waitFor('two streaming replicas', async () => ((await members()).filter((m) => m.state === 'streaming').length === 2 ? true : undefined), 60_000);
+    const password = (await readFile(join(LAB_INVENTORY, 'secrets/superuser-password'), 'utf8')).trim();
+    const psql = async (readOnly: boolean): Promise<string> => {
+      const dsn = JSON.parse((await pgha('dsn', '--json', ...(readOnly ? ['--read-only'] : []), SPEC)).stdout) as { libpq: string; haproxy: string[] };
+      expect(dsn.haproxy).toHaveLength(3);
+      const run = promisify(execFile)('psql', [`${dsn.libpq} user=postgres connect_timeout=5`, '-Atc', 'SELECT pg_is_in_recovery(), inet_server_addr()'], { env: { ...process.env, PGPASSWORD: password }, timeout: 30_000 });
+      return (await run).stdout.trim();
+    };
+    expect(await psql(false)).toBe(`f|${labAddress(Number(failTo.slice(1)))}`);
+    expect(await psql(true)).toMatch(/^t\|/);
+  }, 240_000);
+
   it("pauses: a killed primary PostgreSQL is neither restarted nor replaced for 3 × ttl, status and plan say paused, and resume heals", async () => {
     const paused = await pgha('pause', '--wait', SPEC);
     expect(paused.code, paused.stderr).toBe(0);

@@ -105,4 +105,29 @@ describe('pgha usage errors', () => {
     expect(io.stdout).toContain('pgha validate --ref origin/main cluster.yaml');
     expect(io.stderr).toBe('');
   });
+
+  it('lists the operator commands, each with examples', async () => {
+    const io = recordingIo();
+    expect(await runCli(['--help'], io)).toBe(ExitCode.ok);
+    for (const command of ['status', 'switchover', 'failover', 'pause', 'resume', 'history', 'dsn']) {
+      expect(io.stdout).toMatch(new RegExp(`pgha ${command} <spec>`));
+      const help = recordingIo();
+      expect(await runCli([command, '--help'], help)).toBe(ExitCode.ok);
+      expect(help.stdout).toContain('Examples:');
+    }
+  });
+
+  it('prints the connection strings of a spec without reaching any host', async () => {
+    const io = recordingIo();
+    expect(await runCli(['dsn', '--json', projectPath('inventories/example/cluster.yaml')], io)).toBe(ExitCode.ok);
+    const strings = JSON.parse(io.stdout) as { libpq: string; uri: string; haproxy: string[] };
+    expect(strings.libpq).toMatch(/^host=[^ ]+,[^ ]+ port=\d+,\d+.* dbname=postgres target_session_attrs=read-write$/);
+    expect(strings.haproxy.length).toBeGreaterThan(0);
+  });
+
+  it('refuses an operator command on a cluster never built from here, in one sentence', async () => {
+    const io = recordingIo();
+    expect(await runCli(['status', projectPath('inventories/example/cluster.yaml')], io)).toBe(ExitCode.failed);
+    expect(io.stderr).toMatch(/^pgha: .* do not exist: this cluster was not built from here yet \(run "pgha apply .*"\), or its \.pgha directory was not copied to this machine\n$/);
+  });
 });
