@@ -2,8 +2,7 @@
 // status. A pure function, so the text and JSON views and their tests share one reading.
 import type { ClusterDocument, ClusterMemberDocument } from '../../agent/contract/cluster-document.js';
 import type { ClusterStatus, StatusMember } from '../../agent/contract/schema-types.js';
-
-const LEADER_ROLES: ReadonlySet<string> = new Set(['leader', 'standby_leader', 'primary', 'master']);
+import { LEADER_ROLES } from '../transport/cluster-access.js';
 
 /** What status reads of a member's `GET /patroni` (pgha's own block), taken from whatever JSON the member answered. */
 interface OwnStatus {
