@@ -142,6 +142,7 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
           issueCertificate: (addresses) => session.pki.issue(addresses),
           waitEtcd: gate.waitEtcd,
           waitHealthy: gate.waitHealthy,
+          waitAgentBack: gate.waitAgentBack,
         }, {
           parallelism: args.parallelism,
           emit: view.sink,

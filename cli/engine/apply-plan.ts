@@ -27,7 +27,7 @@ export function applyPlan(
   return walkChanges(
     plan.changes,
     async (change) => {
-      if (change.kind === 'agent_restart') return restartAgentsInTurn(change.hosts ?? [], context, options.gate.waitHealthy);
+      if (change.kind === 'agent_restart') return restartAgentsInTurn(change.hosts ?? [], context);
       if (change.kind === 'etcd_restart') return restartEtcdInTurn(change.hosts ?? [], context);
       const resource = byId.get(change.id);
       if (!resource) throw new Error(`${change.id} is no longer part of the spec`);

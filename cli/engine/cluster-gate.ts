@@ -13,6 +13,8 @@ export interface ClusterGate extends StageGate {
   waitHealthy(purpose?: string): Promise<boolean>;
   /** Waits (bounded) until every etcd member answers on its own. */
   waitEtcd(purpose: string): Promise<boolean>;
+  /** Waits (bounded) until the agent on `host` answers GET /patroni itself with its PostgreSQL running (and streaming, on a replica). */
+  waitAgentBack(host: string, purpose: string): Promise<boolean>;
 }
 
 export interface GateOptions {
@@ -34,6 +36,15 @@ export function clusterHealth(spec: ClusterSpec, members: readonly ClusterMember
     .filter((name) => name !== leader.name && members.find((m) => m.name === name)?.state !== 'streaming');
   if (waiting.length > 0) return { ok: false, detail: `leader ${leader.name}; not streaming yet: ${waiting.join(', ')}` };
   return { ok: true, detail: `leader ${leader.name}, ${members.length - 1} replicas streaming` };
+}
+
+/** Whether a member's own GET /patroni shows its PostgreSQL at work: running, and streaming unless it leads. */
+export function agentBack(host: string, status: unknown): { ok: boolean; detail: string } {
+  if (typeof status !== 'object' || status === null) return { ok: false, detail: `the agent on ${host} does not answer GET /patroni yet` };
+  const { state, role, replication_state: replication } = status as { state?: unknown; role?: unknown; replication_state?: unknown };
+  if (state !== 'running') return { ok: false, detail: `${host} reports PostgreSQL ${String(state)}` };
+  if (role === 'replica' && replication !== 'streaming') return { ok: false, detail: `${host} runs as a replica that does not stream yet` };
+  return { ok: true, detail: `${host} answers: ${String(role)}, PostgreSQL running` };
 }
 
 async function waitFor(
@@ -70,9 +81,21 @@ export function clusterGate(spec: ClusterSpec, cluster: ClusterReader, options: 
       options,
       emit,
     );
+  const waitAgentBack = (host: string, purpose: string): Promise<boolean> =>
+    waitFor(
+      `the agent on ${host} answering, ${purpose}`,
+      async () => {
+        const apiUrl = (await cluster.members())?.find((m) => m.name === host)?.api_url;
+        return agentBack(host, apiUrl ? await cluster.memberStatus(apiUrl) : undefined);
+      },
+      options.clusterTimeoutMs,
+      options,
+      emit,
+    );
   return {
     waitHealthy,
     waitEtcd,
+    waitAgentBack,
     async after(stage) {
       if (stage === 'etcd') {
         const ok = await waitFor(

@@ -35,6 +35,6 @@ export const agentSettleHandler: ResourceHandler<AgentSettleResource, ObservedSe
   async apply(resource, observed, context) {
     const left = pending(resource, observed);
     for (const file of left) await fileHandler.apply(file, null, context);
-    return restartAgentsInTurn(left.map((f) => f.host), context, context.waitHealthy);
+    return restartAgentsInTurn(left.map((f) => f.host), context);
   },
 };

@@ -33,6 +33,8 @@ export interface ApplyContext {
   waitEtcd(purpose: string): Promise<boolean>;
   /** Waits (bounded) until the cluster has a running leader and every replica streams; false when it did not. */
   waitHealthy(purpose: string): Promise<boolean>;
+  /** Waits (bounded) until the agent on `host` answers itself with its PostgreSQL running; false when it did not. */
+  waitAgentBack(host: string, purpose: string): Promise<boolean>;
 }
 
 export interface ResourceHandler<R extends DesiredResource, O> {

@@ -7,13 +7,22 @@ import type { ClusterMember } from '../../../cli/transport/cluster-access.js';
 import { labDesired, TEST_DIGEST } from './lab-desired.js';
 import { recordingTransport } from './recording-transport.js';
 
-function recordingContext(members: ClusterMember[]) {
+function recordingContext(members: ClusterMember[], options: { healthy?: () => boolean; back?: (host: string) => boolean; inactive?: string[] } = {}) {
   const commands: string[] = [];
+  const waits: string[] = [];
   const context = {
-    transport: recordingTransport(commands),
+    transport: recordingTransport(commands, (host) => (options.inactive?.includes(host) ? 'inactive\n' : 'active\n')),
     cluster: { members: async () => members },
+    waitHealthy: async (purpose: string) => {
+      waits.push(purpose);
+      return options.healthy?.() ?? true;
+    },
+    waitAgentBack: async (host: string, purpose: string) => {
+      waits.push(`${host} back ${purpose}`);
+      return options.back?.(host) ?? true;
+    },
   } as unknown as ApplyContext;
-  return { context, commands };
+  return { context, commands, waits };
 }
 
 const MEMBERS: ClusterMember[] = [
@@ -23,25 +32,49 @@ const MEMBERS: ClusterMember[] = [
 ];
 
 describe('restartAgentsInTurn', () => {
-  it('restarts the replicas first and the leader last, each after a healthy check', async () => {
-    const { context, commands } = recordingContext(MEMBERS);
-    const waits: string[] = [];
-    const remark = await restartAgentsInTurn(['c1', 'c2', 'c3'], context, async (purpose) => {
-      waits.push(purpose);
-      return true;
-    });
+  it('restarts the replicas first and the leader last, each after a healthy check and followed by its agent answering, and ends on a healthy cluster', async () => {
+    const { context, commands, waits } = recordingContext(MEMBERS);
+    const remark = await restartAgentsInTurn(['c1', 'c2', 'c3'], context);
     expect(commands).toEqual(['c1: systemctl try-restart pgha-agent.service', 'c3: systemctl try-restart pgha-agent.service', 'c2: systemctl try-restart pgha-agent.service']);
-    expect(waits).toEqual(['before restarting pgha-agent on c1', 'before restarting pgha-agent on c3', 'before restarting pgha-agent on c2']);
+    expect(waits).toEqual([
+      'before restarting pgha-agent on c1',
+      'c1 back after its restart',
+      'before restarting pgha-agent on c3',
+      'c3 back after its restart',
+      'before restarting pgha-agent on c2',
+      'c2 back after its restart',
+      'after restarting pgha-agent on c2',
+    ]);
     expect(remark).toBe('restarted in this order: c1, c3, c2 (leader)');
   });
 
   it('stops before the first host the cluster is not healthy enough to lose', async () => {
-    const { context, commands } = recordingContext(MEMBERS);
     let checks = 0;
-    await expect(restartAgentsInTurn(['c1', 'c2', 'c3'], context, async () => ++checks < 2)).rejects.toThrow(
+    const { context, commands } = recordingContext(MEMBERS, { healthy: () => ++checks < 2 });
+    await expect(restartAgentsInTurn(['c1', 'c2', 'c3'], context)).rejects.toThrow(
       'the cluster was not healthy, so the agent was not restarted on c3, c2; the next plan shows that restart again',
     );
     expect(commands).toEqual(['c1: systemctl try-restart pgha-agent.service']);
+  });
+
+  it('stops when a restarted agent does not come back, and names the hosts left', async () => {
+    const { context, commands } = recordingContext(MEMBERS, { back: (host) => host !== 'c3' });
+    await expect(restartAgentsInTurn(['c1', 'c2', 'c3'], context)).rejects.toThrow(
+      'the agent on c3 was restarted but did not come back with its PostgreSQL running, so it was not restarted on c2; see journalctl -u pgha-agent.service on c3',
+    );
+    expect(commands).toEqual(['c1: systemctl try-restart pgha-agent.service', 'c3: systemctl try-restart pgha-agent.service']);
+  });
+
+  it('does not wait for an agent that was stopped before (try-restart leaves it stopped)', async () => {
+    const { context, waits } = recordingContext(MEMBERS, { inactive: ['c1'] });
+    await restartAgentsInTurn(['c1'], context);
+    expect(waits).toEqual(['before restarting pgha-agent on c1', 'after restarting pgha-agent on c1']);
+  });
+
+  it('fails when the cluster is not healthy again after the last restart', async () => {
+    let checks = 0;
+    const { context } = recordingContext(MEMBERS, { healthy: () => ++checks < 3 });
+    await expect(restartAgentsInTurn(['c1', 'c3'], context)).rejects.toThrow('the cluster was not healthy again after the agent\'s restart on c3');
   });
 });
 
