@@ -2,6 +2,8 @@
 // and runs it until SIGTERM or SIGINT, when it stops PostgreSQL and hands over leadership.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CallbackExecutor } from './callbacks/callback-executor.js';
+import { CallbackPostgres } from './callbacks/callback-postgres.js';
 import { createPeerClient, peerSourceOf } from './api/peer-client.js';
 import { startApiServer } from './api/api-server.js';
 import type { NodeState } from './ha/node-state.js';
@@ -18,6 +20,7 @@ import { haSettings } from './ha/ha-settings.js';
 import type { Logger } from './logging/logger.js';
 import { OperatorRequests } from './operator-requests.js';
 import { PgCtlController } from './postgres/pg-ctl-controller.js';
+import { runProcess } from './postgres/process-runner.js';
 import { LinuxWatchdogDevice } from './watchdog/linux-watchdog-device.js';
 import { Watchdog } from './watchdog/watchdog.js';
 
@@ -52,7 +55,12 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
 
   let timing: DcsTiming = { ttl: config.bootstrap.dcs.ttl, retry_timeout: config.bootstrap.dcs.retry_timeout };
   const dcs = new KvDcs({ kv: new EtcdGatewayKv(etcdConnection(config)), layout: dcsLayout(config.namespace, config.scope), name: config.name, clock, timing: () => timing });
-  const postgres = new PgCtlController({
+  const callbacks = new CallbackExecutor(
+    { commands: config.postgresql.callbacks ?? {}, scope: config.scope, timeoutMs: config.postgresql.callback_timeout * 1000 },
+    (argv, options) => runProcess(argv[0]!, argv.slice(1), { timeoutMs: options.timeoutMs, cancel: options.cancel, ownProcessGroup: true }),
+    log,
+  );
+  const pgCtl = new PgCtlController({
     dataDir: config.postgresql.data_dir,
     binDir: config.postgresql.bin_dir,
     settings: postgresSettings(config, undefined),
@@ -60,6 +68,7 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
     log: (message) => log.log('warn', message),
   });
+  const postgres = new CallbackPostgres(pgCtl, callbacks);
   const watchdog = new Watchdog({
     device: new LinuxWatchdogDevice({ path: config.watchdog.device, sysfsClassDir: join(config.watchdog.sysfs, 'class', 'watchdog') }),
     clock,

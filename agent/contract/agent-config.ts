@@ -4,6 +4,7 @@
 import schema from '../../schemas/agent.schema.json' with { type: 'json' };
 import commonSchema from '../../schemas/common.schema.json' with { type: 'json' };
 import dcsSchema from '../../schemas/dcs.schema.json' with { type: 'json' };
+import { callbackProblems } from './callback-commands.js';
 import { compareDiagnostics, type Diagnostic } from './document/diagnostic.js';
 import type { DocPath } from './document/doc-path.js';
 import { createDocumentValidator } from './document/document-validator.js';
@@ -20,6 +21,7 @@ export interface AgentConfigCheck {
 function ruleProblems(config: AgentConfig, source: YamlSource): Diagnostic[] {
   const at = (path: DocPath, part: 'key' | 'value', message: string, rule: string): Diagnostic => ({ severity: 'error', ...source.positionOf(path, part), message, rule });
   const problems = unsupportedSettingsIn(config, 'agent').map(({ path, message }) => at(path, 'key', message, 'unsupported'));
+  for (const { action, message } of callbackProblems(config.postgresql.callbacks)) problems.push(at(['postgresql', 'callbacks', action], 'value', message, 'callbacks'));
   const timing = timingProblem(config.bootstrap.dcs, 'bootstrap.dcs.');
   if (timing !== undefined) problems.push(at(['bootstrap', 'dcs', 'ttl'], 'value', timing, 'timing'));
   return problems;

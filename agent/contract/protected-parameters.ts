@@ -25,3 +25,16 @@ export const CLUSTER_WIDE_PARAMETERS: ReadonlySet<string> = new Set([
   'wal_keep_segments',
   'hot_standby',
 ]);
+
+/**
+ * The settings a hot standby must have at least as high as its primary (PostgreSQL 15's
+ * CheckRequiredParameterValues: a standby restarted with less refuses to start), with
+ * PostgreSQL's defaults (max_wal_senders: pgha's, which is PostgreSQL's).
+ */
+export const HOT_STANDBY_MINIMUMS: Readonly<Record<string, number>> = {
+  max_connections: 100,
+  max_prepared_transactions: 0,
+  max_locks_per_transaction: 64,
+  max_wal_senders: 10,
+  max_worker_processes: 8,
+};

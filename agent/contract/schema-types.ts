@@ -107,6 +107,11 @@ export interface ClusterSpec {
      * pg_hba.conf lines, in order. `dcs.postgresql.pg_hba`, when set, replaces them cluster-wide.
      */
     pg_hba: string[];
+    callbacks?: Callbacks;
+    /**
+     * Seconds a callback may run before the agent kills its process group.
+     */
+    callback_timeout: number;
     /**
      * Options for initdb when the cluster is first created: flags as strings (`data-checksums`) or one-key mappings (`encoding: UTF8`), as in Patroni's `bootstrap.initdb`.
      */
@@ -327,6 +332,31 @@ export interface Tags {
  */
 export interface Parameters {
   [k: string]: string | number | boolean;
+}
+/**
+ * Commands the agent runs after PostgreSQL events, as `<command> <action> <role> <scope>` (Patroni's convention; the role is `primary`, `replica` or `demoted`): split into words as a shell splits them but never run through a shell, run in the background as the agent's user, each cut (its whole process group) at `callback_timeout`; a newer call of the same action cancels one still running, and what each printed goes to the agent's log.
+ */
+export interface Callbacks {
+  /**
+   * After PostgreSQL starts.
+   */
+  on_start?: string;
+  /**
+   * After PostgreSQL stops.
+   */
+  on_stop?: string;
+  /**
+   * After PostgreSQL restarts.
+   */
+  on_restart?: string;
+  /**
+   * After PostgreSQL reloads its configuration.
+   */
+  on_reload?: string;
+  /**
+   * After a promotion or demotion.
+   */
+  on_role_change?: string;
 }
 export interface RoleCredentials {
   /**
@@ -666,30 +696,10 @@ export interface AgentConfig {
      */
     pg_ctl_timeout: number;
     /**
-     * Commands run on events, as `<command> <action> <role> <scope>` (Patroni's convention).
+     * Seconds a callback may run before its process group is killed (pgha's bound; Patroni has none).
      */
-    callbacks?: {
-      /**
-       * After PostgreSQL starts.
-       */
-      on_start?: string;
-      /**
-       * After PostgreSQL stops.
-       */
-      on_stop?: string;
-      /**
-       * After PostgreSQL restarts.
-       */
-      on_restart?: string;
-      /**
-       * After PostgreSQL reloads its configuration.
-       */
-      on_reload?: string;
-      /**
-       * After a promotion or demotion.
-       */
-      on_role_change?: string;
-    };
+    callback_timeout: number;
+    callbacks?: Callbacks;
   };
   /**
    * Used only by the member that creates the cluster.
@@ -818,7 +828,7 @@ export interface Change {
    */
   id: string;
   /**
-   * The host's name, or `cluster` for a change that spans hosts (the DCS config, the rolling restarts of the agents and of etcd, a PostgreSQL role).
+   * The host's name, or `cluster` for a change that spans hosts (the DCS config, the rolling restarts of the agents, of etcd and of PostgreSQL, a PostgreSQL role).
    */
   host: string;
   /**
@@ -840,7 +850,8 @@ export interface Change {
     | 'host_certificate'
     | 'etcd_auth'
     | 'etcd_tls_cutover'
-    | 'agent_settle';
+    | 'agent_settle'
+    | 'postgres_rolling_restart';
   /**
    * What the change is to: a path, a package, a unit.
    */

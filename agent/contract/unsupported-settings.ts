@@ -49,7 +49,6 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
   },
   { dcs: ['postgresql', 'pg_ident'], refuses: isNotEmpty, reason: 'pg_ident.conf lines are not supported by this version of pgha yet; remove them' },
   { dcs: ['postgresql', 'recovery_conf'], refuses: isNotEmpty, reason: 'extra recovery settings are not supported by this version of pgha yet; remove them' },
-  { agent: ['postgresql', 'callbacks'], refuses: isNotEmpty, reason: 'callbacks are not supported by this version of pgha yet; remove them' },
   {
     agent: ['tags', 'replicatefrom'],
     spec: ['hosts', '*', 'tags', 'replicatefrom'],

@@ -13,6 +13,13 @@ export interface RunOptions {
   runAs?: RunAs;
   /** Added to the environment; the parent's PG* variables are never passed on. */
   env?: Record<string, string>;
+  /** Killed (SIGKILL) when this aborts, as at its deadline. */
+  cancel?: AbortSignal;
+  /**
+   * Run it in a process group of its own and kill the whole group, so a program's children go
+   * with it. Not for pg_ctl, whose postmaster must outlive it.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface ProcessResult {
@@ -39,6 +46,7 @@ export function runProcess(command: string, args: string[], options: RunOptions)
       env: childEnvironment(options.env),
       cwd: '/',
       ...(options.runAs ? { uid: options.runAs.uid, gid: options.runAs.gid } : {}),
+      ...(options.ownProcessGroup && { detached: true }),
     });
     let output = '';
     let timedOut = false;
@@ -47,18 +55,30 @@ export function runProcess(command: string, args: string[], options: RunOptions)
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
+    const kill = (): void => {
+      if (options.ownProcessGroup && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // the group is gone already
+        }
+      } else child.kill('SIGKILL');
+    };
     const deadline = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      kill();
     }, options.timeoutMs);
+    options.cancel?.addEventListener('abort', kill, { once: true });
     let graceTimer: NodeJS.Timeout | undefined;
     const finish = (): void => {
       clearTimeout(deadline);
       clearTimeout(graceTimer);
+      options.cancel?.removeEventListener('abort', kill);
       resolve({ exitCode: child.exitCode, signal: child.signalCode, timedOut, output });
     };
     child.once('error', (error) => {
       clearTimeout(deadline);
+      options.cancel?.removeEventListener('abort', kill);
       reject(new Error(`could not run ${command}: ${error.message}`));
     });
     child.once('exit', () => {

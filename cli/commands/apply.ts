@@ -10,8 +10,9 @@ import { clusterGate } from '../engine/cluster-gate.js';
 import type { EventSink } from '../engine/engine-events.js';
 import { openSession, type Session } from '../engine/session.js';
 import { ExitCode } from '../exit-codes.js';
-import type { Plan } from '../plan/plan.js';
+import { changeTitle, type Plan } from '../plan/plan.js';
 import { readPlanFile } from '../plan/plan-file.js';
+import type { ObservedPostgresRestart } from '../resources/postgres-rolling-restart.js';
 import { staleReasons } from '../plan/staleness.js';
 import { UserError } from '../user-error.js';
 import { membersTable } from '../views/members-table.js';
@@ -26,6 +27,7 @@ interface ApplyArgs extends ProvisioningArgs {
   target: string;
   'auto-approve': boolean;
   'lock-timeout': string;
+  'allow-paused-restart': boolean;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,6 +61,16 @@ function progress(context: CommandContext, session: Session, plan: Plan): { sink
   return listrProgress(session.spec.hosts.map((h) => h.name).filter((host) => totals.has(host)), totals);
 }
 
+/** A paused cluster's PostgreSQL restarts only when the operator says so (the agents would not restart it on their own). */
+function refuseRestartWhilePaused(plan: Plan, session: Session, allowed: boolean): void {
+  const restart = plan.changes.find((c) => c.kind === 'postgres_rolling_restart');
+  const seen = restart && (session.refreshed.observed.get(restart.id) as ObservedPostgresRestart | undefined);
+  if (!restart || allowed || seen?.state !== 'present' || !seen.paused) return;
+  throw new UserError(
+    `cluster ${session.spec.metadata.name} is paused (maintenance mode) and this apply would restart PostgreSQL (${changeTitle(restart)}), so nothing was changed: run it with --allow-paused-restart to restart anyway, or "pgha resume" first`,
+  );
+}
+
 export function applyCommand(context: CommandContext): CommandModule<object, ApplyArgs> {
   return {
     command: 'apply <target>',
@@ -68,7 +80,8 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
         yargs
           .positional('target', { describe: 'Cluster spec file (YAML), or a plan saved by "pgha plan -out"', type: 'string', demandOption: true })
           .option('auto-approve', { describe: 'Apply without asking for "yes"', type: 'boolean', default: false })
-          .option('lock-timeout', { describe: 'How long to wait for another apply to release the lock', type: 'string', default: '0s', requiresArg: true }),
+          .option('lock-timeout', { describe: 'How long to wait for another apply to release the lock', type: 'string', default: '0s', requiresArg: true })
+          .option('allow-paused-restart', { describe: 'Restart PostgreSQL (a planned rolling restart) although the cluster is paused', type: 'boolean', default: false }),
       )
         .example('$0 apply inventories/lab/cluster.yaml', 'Plan, show the plan, ask, apply')
         .example('$0 apply --auto-approve --ref origin/main cluster.yaml', 'From CI: apply main without asking')
@@ -77,7 +90,8 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
           'Apply holds a lock in etcd (/pgha/<cluster>/lock) while it runs.\n' +
             'Order: packages, files and units on every host, then etcd, the agents (restarted one host at a time, the leader last, ' +
             'when their config changed; then waiting for a leader and streaming replicas), HAProxy, the DCS config ' +
-            '(one PATCH /config), and the roles of postgres.users.\n' +
+            '(one PATCH /config; a setting PostgreSQL reads only at start is followed by a rolling restart of PostgreSQL with one switchover), and the roles of postgres.users. ' +
+            'A paused cluster is not restarted unless --allow-paused-restart says so.\n' +
             'Exit status: 0 done (or nothing to do), 1 a change failed or the apply was refused.',
         ) as unknown as Argv<ApplyArgs>,
     handler: async (args) => {
@@ -106,6 +120,7 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
           return context.exit(ExitCode.ok);
         }
         io.out(planText(plan, paint));
+        refuseRestartWhilePaused(plan, session, args['allow-paused-restart']);
         if (!(await confirm(context, args['auto-approve'], saved !== undefined))) {
           io.err('Apply cancelled; nothing was changed.\n');
           return context.exit(ExitCode.failed);
@@ -143,6 +158,7 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
           waitEtcd: gate.waitEtcd,
           waitHealthy: gate.waitHealthy,
           waitAgentBack: gate.waitAgentBack,
+          waitUntil: gate.waitUntil,
         }, {
           parallelism: args.parallelism,
           emit: view.sink,

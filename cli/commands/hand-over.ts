@@ -6,6 +6,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { LEADER_ROLES, type ClusterReader } from '../transport/cluster-access.js';
 import { UserError } from '../user-error.js';
 import type { CommandContext } from './command-context.js';
+import { confirmed } from './confirmation.js';
 import { operatorSession, withOperatorOptions, type OperatorArgs } from './operator-options.js';
 
 interface HandOverArgs extends OperatorArgs {
@@ -16,13 +17,6 @@ interface HandOverArgs extends OperatorArgs {
 
 /** A blocking switchover waits up to 2 × max(10 s, loop_wait) for its result. */
 const HAND_OVER_TIMEOUT_MS = 60_000;
-
-async function confirmed(context: CommandContext, yes: boolean, question: string): Promise<void> {
-  if (yes) return;
-  const answer = await context.io.ask(`${question} [y/N] `);
-  if (answer === undefined) throw new UserError('this command moves the leader and needs a confirmation, and there is no terminal to ask on: pass --yes');
-  if (!/^y(es)?$/i.test(answer.trim())) throw new UserError('cancelled; nothing was changed');
-}
 
 async function membersOf(cluster: ClusterReader, scope: string): Promise<{ names: string[]; leader: string | undefined }> {
   const document = await cluster.clusterDocument();
@@ -63,7 +57,7 @@ function handOverCommand(context: CommandContext, kind: 'switchover' | 'failover
         if (switchover && leader === undefined) throw new UserError(`cluster ${scope} has no leader now, so there is nothing to switch over from; "pgha failover --to MEMBER" promotes one`);
         if (args.to !== undefined && args.to === leader) throw new UserError(`${args.to} is already the leader of cluster ${scope}`);
         const target = args.to ?? 'the healthiest replica';
-        await confirmed(context, args.yes, `${switchover ? 'Switch over' : 'Fail over'} cluster ${scope}${leader ? ` from ${leader}` : ''} to ${target}${args.at ? ` at ${args.at}` : ''}?`);
+        await confirmed(context, args.yes, `${switchover ? 'Switch over' : 'Fail over'} cluster ${scope}${leader ? ` from ${leader}` : ''} to ${target}${args.at ? ` at ${args.at}` : ''}?`, 'moves the leader');
         const body = { ...(leader !== undefined && { leader }), ...(args.to !== undefined && { candidate: args.to }), ...(args.at !== undefined && { scheduled_at: args.at }) };
         const { member, answer } = await session.cluster.callAgents('POST', `/${kind}`, body, {}, HAND_OVER_TIMEOUT_MS);
         const text = answer.text.trim();

@@ -72,6 +72,8 @@ function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, access: Ag
       parameters: spec.postgres.parameters,
       pg_hba: spec.postgres.pg_hba,
       pg_ctl_timeout: 60,
+      callback_timeout: spec.postgres.callback_timeout,
+      ...(spec.postgres.callbacks && { callbacks: spec.postgres.callbacks }),
     },
     bootstrap: bootstrap ?? { dcs: spec.dcs, initdb: spec.postgres.initdb },
     tags: host.tags ?? {},

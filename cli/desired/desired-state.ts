@@ -251,7 +251,8 @@ export function desiredState(spec: ClusterSpec, secrets: Secrets, facts: Desired
     const haproxyConfigs = resources.filter((x) => x.kind === 'file' && x.path === HAPROXY_CONFIG_PATH).map((x) => x.id);
     cluster.add({ kind: 'agent_settle', files, dropping, stage: 'haproxy', after: [...settleAfter, ...haproxyConfigs] });
   }
-  cluster.add({ kind: 'dcs_config', config: spec.dcs, stage: 'dcs' });
+  const dcsConfig = cluster.add({ kind: 'dcs_config', config: spec.dcs, stage: 'dcs' });
+  cluster.add({ kind: 'postgres_rolling_restart', config: spec.dcs, stage: 'dcs', after: [dcsConfig] });
   for (const [name, user] of Object.entries(spec.postgres.users ?? {})) {
     const parsed = roleAttributes(user.options ?? []);
     if ('unknown' in parsed) throw new Error(`postgres.users.${name}.options[${parsed.unknown}] is not an option pgha knows`);

@@ -30,7 +30,7 @@ export function buildPlan(header: PlanHeader, desired: readonly DesiredResource[
       id: resource.id,
       host: resource.host,
       kind: resource.kind,
-      name: resourceName(resource),
+      name: change.name ?? resourceName(resource),
       stage: resource.stage,
       action: change.action,
       details: change.details,

@@ -15,6 +15,14 @@ export interface ClusterGate extends StageGate {
   waitEtcd(purpose: string): Promise<boolean>;
   /** Waits (bounded) until the agent on `host` answers GET /patroni itself with its PostgreSQL running (and streaming, on a replica). */
   waitAgentBack(host: string, purpose: string): Promise<boolean>;
+  /** Waits until `probe` says ok, at most `timeoutMs` (by default as long as for a healthy cluster). */
+  waitUntil(what: string, probe: () => Promise<Probe>, timeoutMs?: number): Promise<boolean>;
+}
+
+/** One look at what a wait waits for: whether it holds, and what was seen. */
+export interface Probe {
+  ok: boolean;
+  detail: string;
 }
 
 export interface GateOptions {
@@ -27,7 +35,7 @@ export interface GateOptions {
   onEtcdReady?: () => Promise<void>;
 }
 
-export function clusterHealth(spec: ClusterSpec, members: readonly ClusterMember[] | undefined): { ok: boolean; detail: string } {
+export function clusterHealth(spec: ClusterSpec, members: readonly ClusterMember[] | undefined): Probe {
   if (!members) return { ok: false, detail: 'no agent answers GET /cluster' };
   const leader = members.find((m) => LEADER_ROLES.has(m.role) && m.state === 'running');
   if (!leader) return { ok: false, detail: 'no running leader yet' };
@@ -39,7 +47,7 @@ export function clusterHealth(spec: ClusterSpec, members: readonly ClusterMember
 }
 
 /** Whether a member's own GET /patroni shows its PostgreSQL at work: running, and streaming unless it leads. */
-export function agentBack(host: string, status: unknown): { ok: boolean; detail: string } {
+export function agentBack(host: string, status: unknown): Probe {
   if (typeof status !== 'object' || status === null) return { ok: false, detail: `the agent on ${host} does not answer GET /patroni yet` };
   const { state, role, replication_state: replication } = status as { state?: unknown; role?: unknown; replication_state?: unknown };
   if (state !== 'running') return { ok: false, detail: `${host} reports PostgreSQL ${String(state)}` };
@@ -49,7 +57,7 @@ export function agentBack(host: string, status: unknown): { ok: boolean; detail:
 
 async function waitFor(
   what: string,
-  probe: () => Promise<{ ok: boolean; detail: string }>,
+  probe: () => Promise<Probe>,
   timeoutMs: number,
   options: GateOptions,
   emit: EventSink,
@@ -96,6 +104,7 @@ export function clusterGate(spec: ClusterSpec, cluster: ClusterReader, options: 
     waitHealthy,
     waitEtcd,
     waitAgentBack,
+    waitUntil: (what, probe, timeoutMs = options.clusterTimeoutMs) => waitFor(what, probe, timeoutMs, options, emit),
     async after(stage) {
       if (stage === 'etcd') {
         const ok = await waitFor(

@@ -160,6 +160,13 @@ export interface AgentSettleResource extends ResourceBase {
   dropping: string[];
 }
 
+/** A restart of PostgreSQL on every member, once a setting read only at server start changes in the DCS config or waits for a restart (see postgres-rolling-restart). */
+export interface PostgresRollingRestartResource extends ResourceBase {
+  kind: 'postgres_rolling_restart';
+  /** The spec's DCS config: its postgresql.parameters, and loop_wait to bound the wait for the agents to take them. */
+  config: DynamicConfig;
+}
+
 export interface PostgresRoleResource extends ResourceBase {
   kind: 'postgres_role';
   name: string;
@@ -182,7 +189,8 @@ export type DesiredResource =
   | PostgresRoleResource
   | EtcdAuthResource
   | EtcdTlsCutoverResource
-  | AgentSettleResource;
+  | AgentSettleResource
+  | PostgresRollingRestartResource;
 
 export type ResourceKind = DesiredResource['kind'];
 
@@ -231,5 +239,7 @@ export function resourceName(resource: ResourceDraft): string {
       return 'etcd.service';
     case 'agent_settle':
       return 'pgha-agent.service';
+    case 'postgres_rolling_restart':
+      return 'postgresql';
   }
 }

@@ -14,6 +14,7 @@ import { hostCertificateHandler } from './host-certificate.js';
 import { kernelModuleHandler } from './kernel-module.js';
 import { packageHandler } from './package.js';
 import { postgresRoleHandler } from './postgres-role.js';
+import { postgresRollingRestartHandler } from './postgres-rolling-restart.js';
 import { serviceHandler } from './service.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind observes its own type
@@ -34,6 +35,7 @@ const HANDLERS: Handlers = {
   etcd_auth: etcdAuthHandler,
   etcd_tls_cutover: etcdTlsCutoverHandler,
   agent_settle: agentSettleHandler,
+  postgres_rolling_restart: postgresRollingRestartHandler,
 };
 
 /** The handler of a resource's kind; observed values pass through it as opaque JSON. */

@@ -1,5 +1,6 @@
 // The three things every kind of resource knows: how to read it (read-only), how it differs from
 // the spec (pure), and how to make it match.
+import type { Probe } from '../engine/cluster-gate.js';
 import type { ReadTransport, Transport } from '../transport/transport.js';
 import type { ClusterReader, ClusterWriter } from '../transport/cluster-access.js';
 import type { DesiredResource } from './desired-resource.js';
@@ -15,6 +16,8 @@ export interface ResourceChange {
   diff?: string;
   /** PostgreSQL parameters whose new value takes effect only after a restart. */
   restartNeeded?: string[];
+  /** What the change is called when that depends on what was read, e.g. "(max_connections)"; the resource's name otherwise. */
+  name?: string;
 }
 
 export interface ReadContext {
@@ -35,6 +38,8 @@ export interface ApplyContext {
   waitHealthy(purpose: string): Promise<boolean>;
   /** Waits (bounded) until the agent on `host` answers itself with its PostgreSQL running; false when it did not. */
   waitAgentBack(host: string, purpose: string): Promise<boolean>;
+  /** Waits until `probe` holds, at most `timeoutMs` (by default as long as for a healthy cluster); false when it did not. */
+  waitUntil(what: string, probe: () => Promise<Probe>, timeoutMs?: number): Promise<boolean>;
 }
 
 export interface ResourceHandler<R extends DesiredResource, O> {

@@ -90,6 +90,8 @@ export interface ClusterWriter extends ClusterReader {
   reconnectEtcd(): void;
   /** A request (with a JSON body unless undefined) to the leader's agent, or else to the first other agent that answers; which member took it, and its answer. */
   callAgents(method: string, path: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<{ member: string; answer: AgentAnswer }>;
+  /** A request (with a JSON body unless undefined) to one member's agent, at its api_url. */
+  callMember(apiUrl: string, method: string, path: string, body: unknown, timeoutMs: number): Promise<AgentAnswer>;
   /** One `PATCH /config`, to the leader or else any agent that answers; refused when the config moved past `revision`. */
   patchConfig(body: Record<string, unknown>, revision: string | undefined): Promise<void>;
   /** A session on the leader's PostgreSQL that may write; undefined when no leader runs. */
@@ -207,6 +209,8 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
     return undefined;
   };
   const members = async (): Promise<ClusterMember[] | undefined> => (await clusterDocument())?.members;
+  const callMember = (apiUrl: string, method: string, path: string, body: unknown, timeoutMs: number, headers: Record<string, string> = {}): Promise<AgentAnswer> =>
+    agentApi().call(`${new URL(apiUrl).origin}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body !== undefined && { body: JSON.stringify(body) }), timeoutMs });
   // The leader first, as patronictl does; any other member when none leads (a paused cluster, a failover).
   const callAgents: ClusterWriter['callAgents'] = async (method, path, body, headers, timeoutMs) => {
     const known = ((await members()) ?? []).filter((m) => m.api_url !== undefined);
@@ -214,13 +218,10 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
     if (ordered.length === 0) throw new Error(`no agent answers, so ${method} ${path} cannot be sent now`);
     const failures: string[] = [];
     for (const member of ordered) {
-      const call = { method, headers: { 'content-type': 'application/json', ...headers }, ...(body !== undefined && { body: JSON.stringify(body) }), timeoutMs };
-      const answer = await agentApi()
-        .call(`${new URL(member.api_url!).origin}${path}`, call)
-        .catch((error: unknown) => {
-          failures.push(`${member.name}: ${error instanceof Error ? error.message : String(error)}`);
-          return undefined;
-        });
+      const answer = await callMember(member.api_url!, method, path, body, timeoutMs, headers).catch((error: unknown) => {
+        failures.push(`${member.name}: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      });
       if (answer) return { member: member.name, answer };
     }
     throw new Error(`no agent took ${method} ${path} (${failures.join('; ')})`);
@@ -326,6 +327,7 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
       if (answer.status < 200 || answer.status > 299) throw new Error(`PATCH /config on ${member} answered ${answer.status}: ${text}`);
     },
     callAgents,
+    callMember,
     close: () => {
       for (const client of clients) client.close();
       void postgres.close();

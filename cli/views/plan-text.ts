@@ -23,7 +23,7 @@ function changeBlock(change: PlannedChange, paint: Painter): string {
   const lines = [`  ${paint(style, symbol.padStart(3))} ${paint('bold', changeTitle(change))}`];
   for (const detail of change.details) lines.push(`        ${detail}`);
   if (change.diff) for (const line of change.diff.split('\n')) lines.push(`        ${diffLine(line, paint)}`);
-  if (change.restart_needed) lines.push(`        ${paint('yellow', `! PostgreSQL needs a restart for: ${change.restart_needed.join(', ')}`)}`);
+  if (change.restart_needed) lines.push(`        ${paint('yellow', `! PostgreSQL needs a restart for: ${change.restart_needed.join(', ')} (the postgres rolling restart below)`)}`);
   return lines.join('\n');
 }
 
@@ -38,9 +38,7 @@ export function planText(plan: Plan, paint: Painter): string {
   if (plan.changes.length === 0) return `${paint('green', NO_CHANGES)}\n`;
   const spec = plan.spec.commit ? `${plan.spec.file} at ${plan.spec.ref} (commit ${plan.spec.commit.slice(0, 12)})` : plan.spec.file;
   const blocks = plan.changes.map((c) => changeBlock(c, paint));
-  const restarts = plan.changes.flatMap((c) => c.restart_needed ?? []);
-  const footer = restarts.length > 0 ? `\n${paint('yellow', `After apply, PostgreSQL must be restarted on every member for: ${restarts.join(', ')} (pending_restart).`)}` : '';
-  return `pgha will make these changes to cluster ${plan.cluster} (spec ${spec}):\n\n${blocks.join('\n\n')}\n\n${paint('bold', summarySentence(plan))}${footer}\n`;
+  return `pgha will make these changes to cluster ${plan.cluster} (spec ${spec}):\n\n${blocks.join('\n\n')}\n\n${paint('bold', summarySentence(plan))}\n`;
 }
 
 export function planRemarks(plan: Plan, paint: Painter): string {

@@ -251,28 +251,71 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
   }, 60_000);
 
-  it('plans a DCS change in the spec as exactly its keys, marks a restart-only one, and applies it with one PATCH', async () => {
+  it('plans a DCS change as exactly its keys and a restart-only one as a rolling restart, refused while paused, done under a writer with one switchover and nothing lost', async () => {
     const spec = await variant('dcs', (text) =>
       text.replace('  loop_wait: 2', '  loop_wait: 1').replace('      wal_keep_size: 256MB', '      wal_keep_size: 256MB\n      work_mem: 8MB\n      max_connections: 150'),
     );
     const plan = await pgha('plan', '--detailed-exitcode', spec);
     expect(plan.code).toBe(2);
-    expect(changeLines(plan.stdout)).toEqual(['    ~ cluster: dcs config config']);
+    expect(changeLines(plan.stdout)).toEqual(['    ~ cluster: dcs config config', '    ~ cluster: postgres rolling restart (max_connections)']);
     const keys = plan.stdout.split('\n').filter((l) => /^ {8}[~+-] /.test(l)).map((l) => l.trim());
     expect(keys).toEqual([
       '~ loop_wait: 2 → 1',
       '+ postgresql.parameters.max_connections = 150 (needs a PostgreSQL restart)',
       '+ postgresql.parameters.work_mem = "8MB"',
     ]);
+    expect(plan.stdout).toContain('restart PostgreSQL for: max_connections (default) → 150, once every member reports it waiting for a restart');
+    expect(plan.stdout).toContain('expected write interruption: one switchover');
+
+    // Paused: the plan says apply will refuse, and apply refuses before it changes anything.
+    expect((await pgha('pause', '--wait', SPEC)).code).toBe(0);
+    expect((await pgha('plan', spec)).stdout).toContain('apply refuses to restart PostgreSQL unless run with --allow-paused-restart');
+    const refused = await pgha('apply', '--auto-approve', spec);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('cluster lab is paused (maintenance mode) and this apply would restart PostgreSQL (cluster: postgres rolling restart (max_connections)), so nothing was changed');
+    expect(JSON.parse((await labApi(1, '/config')).text)).toMatchObject({ loop_wait: 2 });
+    expect((await pgha('resume', '--wait', SPEC)).code).toBe(0);
+
+    const leader = (await members()).find((m) => m.role === 'leader')!.name;
+    const writer = startHaproxyWriter('rolling-restart');
     const apply = await pgha('apply', '--auto-approve', spec);
-    expect(apply.code).toBe(0);
+    const { writes, longestGapMs, lost } = await writer.stop();
+    expect(apply.code, apply.stderr.slice(-3000)).toBe(0);
     expect(apply.stderr).toContain('PATCH /config: loop_wait, postgresql.parameters.max_connections, postgresql.parameters.work_mem');
     expect(apply.stderr.match(/PATCH \/config/g)).toHaveLength(1);
+    expect(apply.stderr).toContain(`${leader} switched over to `);
+    expect(apply.stderr).toContain(`${leader} restarted as a replica by the switchover`);
+    expect(lost).toEqual([]);
+    figures.push(`max_connections (default) → 150, rolling restart with one switchover: apply ${(apply.ms / 1000).toFixed(1)} s, ${writes.length} writes through HAProxy, 0 lost, longest gap between writes ${longestGapMs} ms`);
     const live = JSON.parse((await labApi(1, '/config')).text) as { loop_wait: number; postgresql: { parameters: Record<string, unknown> } };
     expect(live.loop_wait).toBe(1);
     expect(live.postgresql.parameters.work_mem).toBe('8MB');
+    for (const host of HOSTS) {
+      expect(JSON.parse((await labApi(host, '/patroni')).text).pending_restart, `c${host}`).toBeUndefined();
+      expect(await onLabHost(host, `su postgres -c "psql -Atc 'SHOW max_connections'"`)).toBe('150\n');
+    }
     expect((await pgha('plan', '--detailed-exitcode', spec)).code).toBe(0);
-  }, 60_000);
+
+    // pgha restart: one replica; --pending finds nothing waiting.
+    const replica = (await members()).find((m) => m.role !== 'leader')!.name;
+    expect((await pgha('restart', '--yes', SPEC, 'c9')).stderr).toContain('c9 is not a member of cluster lab');
+    expect((await pgha('restart', SPEC, replica)).stderr).toContain('needs a confirmation, and there is no terminal to ask on: pass --yes');
+    const one = await pgha('restart', '--yes', '--json', spec, replica);
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(one.stdout)).toEqual({ cluster: 'lab', outcomes: [{ member: replica, outcome: 'restarted' }] });
+    const pending = await pgha('restart', '--yes', '--pending', spec);
+    expect(pending.stdout.trim().split('\n')).toEqual(HOSTS.map((h) => `c${h}: not restarted: nothing waits for a restart there`));
+
+    // Back to the spec: max_connections goes down, so the leader restarts first, where it runs.
+    const back = await pgha('plan', SPEC);
+    expect(back.stdout).toContain('max_connections 150 → 100 lowers a setting a hot standby must hold at least as high as its primary: the leader restarts first');
+    const now = (await members()).find((m) => m.role === 'leader')!.name;
+    const restored = await pgha('apply', '--auto-approve', SPEC);
+    expect(restored.code, restored.stderr.slice(-3000)).toBe(0);
+    expect(restored.stderr).toContain(`${now} restarted where it leads`);
+    for (const host of HOSTS) expect(await onLabHost(host, `su postgres -c "psql -Atc 'SHOW max_connections'"`)).toBe('100\n');
+    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+  }, 600_000);
 
   it('refuses a saved plan once the spec changed, and carries out an unchanged one exactly', async () => {
     const planFile = join(LAB_INVENTORY, 'saved.test-plan');

@@ -53,6 +53,8 @@ export interface ClusterOptions {
   agent?: Record<string, unknown>;
   /** Extra agent configuration for one member (e.g. its watchdog device); `dir` is the member's own directory. */
   memberAgent?: (name: string, dir: string) => Record<string, unknown>;
+  /** Extra `postgresql` settings for one member (e.g. its callbacks); `dir` is the member's own directory. */
+  memberPostgresql?: (name: string, dir: string) => Record<string, unknown>;
   /** Node.js options for the agent processes (e.g. V8 memory flags). */
   nodeArgs?: string[];
   /** etcd over HTTPS with client certificates and a password, as in production. */
@@ -171,6 +173,7 @@ export class AgentCluster {
         },
         parameters: { unix_socket_directories: dir, fsync: 'off', max_connections: 40 },
         pg_hba: ['local all all trust', 'host all all 127.0.0.1/32 scram-sha-256', 'host replication all 127.0.0.1/32 scram-sha-256'],
+        ...options.memberPostgresql?.(name, dir),
       },
       bootstrap: { dcs: { ...DEFAULT_DCS, ...options.dcs } },
       watchdog: watchdog?.config ?? { mode: 'off' },
@@ -281,9 +284,9 @@ export class AgentCluster {
     for (const name of names) this.member(name).etcdProxy.heal();
   }
 
-  /** A REST call; a blocking switchover may take up to 2 * max(10, loop_wait) s, so it gets longer. */
+  /** A REST call; a blocking switchover may take up to 2 * max(10, loop_wait) s and a restart as long as PostgreSQL takes to start, so they get longer. */
   async api(name: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: string }> {
-    const blocking = init.method === 'POST' && (path === '/switchover' || path === '/failover');
+    const blocking = init.method === 'POST' && (path === '/switchover' || path === '/failover' || path === '/restart');
     if (this.apiClient) {
       const call = { method: init.method ?? 'GET', headers: (init.headers ?? {}) as Record<string, string>, ...(typeof init.body === 'string' && { body: init.body }), timeoutMs: blocking ? 30_000 : 3000 };
       const answer = await this.apiClient.call(`https://127.0.0.1:${this.member(name).apiPort}${path}`, call);
@@ -371,6 +374,15 @@ export class AgentCluster {
     const caFile = this.apiSecurity ? join(this.root, 'haproxy-api-ca.crt') : undefined;
     if (caFile) writeFileSync(caFile, this.apiSecurity!.ca.cert);
     return startHaproxy(this.members.map((m) => ({ name: m.name, postgresPort: m.pgPort, apiPort: m.apiPort })), caFile);
+  }
+
+  /** Runs `run`; when it fails, the error carries what the agents logged. */
+  async withLogs<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw new Error(`${String(error)}\n${this.logs()}`);
+    }
   }
 
   /** What the agents logged (their earlier processes' too), for a failing test's message. */

@@ -36,29 +36,47 @@ export async function writeThroughHaproxy(host: number, value: string): Promise<
 }
 
 export interface HaproxyWriter {
-  /** Stops the writer; when each acknowledged write came back (epoch ms), and the longest time between two. */
-  stop(): Promise<{ writes: number[]; longestGapMs: number }>;
+  /** Stops the writer; when each acknowledged write came back (epoch ms), the longest time between two, and the acknowledged writes the primary lacks. */
+  stop(): Promise<{ writes: number[]; longestGapMs: number; lost: string[] }>;
+}
+
+/** Of `values` written to e2e_writes, those the primary behind c1's HAProxy does not have. */
+async function missingThroughHaproxy(label: string, values: readonly string[]): Promise<string[]> {
+  const password = (await readFile(join(LAB_INVENTORY, 'secrets/superuser-password'), 'utf8')).trim();
+  const client = new pg.Client({ host: labAddress(1), port: 5000, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    const rows = (await client.query<{ via: string }>("SELECT via FROM e2e_writes WHERE via LIKE $1 || ' %'", [label])).rows;
+    const present = new Set(rows.map((r) => r.via));
+    return values.filter((v) => !present.has(v));
+  } finally {
+    await client.end();
+  }
 }
 
 /** Writes through c1's HAProxy one after the other (at most 5,000, pausing 100 ms after a failure) until stopped. */
 export function startHaproxyWriter(label: string): HaproxyWriter {
   const writes: number[] = [];
+  const acknowledged: string[] = [];
   let writing = true;
   const loop = (async () => {
     for (let i = 0; writing && i < 5000; i++) {
-      const ok = await writeThroughHaproxy(1, `${label} ${i}`).then(
+      const value = `${label} ${i}`;
+      const ok = await writeThroughHaproxy(1, value).then(
         () => true,
         () => false,
       );
-      if (ok) writes.push(Date.now());
-      else await new Promise((resolve) => setTimeout(resolve, 100));
+      if (ok) {
+        writes.push(Date.now());
+        acknowledged.push(value);
+      } else await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
   return {
     async stop() {
       writing = false;
       await loop;
-      return { writes, longestGapMs: Math.max(0, ...writes.slice(1).map((t, i) => t - writes[i]!)) };
+      return { writes, longestGapMs: Math.max(0, ...writes.slice(1).map((t, i) => t - writes[i]!)), lost: await missingThroughHaproxy(label, acknowledged) };
     },
   };
 }

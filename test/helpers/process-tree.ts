@@ -17,3 +17,13 @@ export function childPids(parent: number): number[] {
     .filter((entry) => /^\d+$/.test(entry) && parentOf(entry) === parent)
     .map(Number);
 }
+
+/** Whether the process runs: a zombie (killed, not reaped yet, which PID 1 here does late) does not. */
+export function processRuns(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}

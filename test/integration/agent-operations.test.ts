@@ -23,19 +23,11 @@ afterEach(async () => {
   plain = undefined;
 }, 60_000);
 
-async function withLogs<T>(cluster: AgentCluster, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw new Error(`${String(error)}\n${cluster.logs()}`);
-  }
-}
-
 /** A fresh cluster with a primary and two streaming replicas (stopped after the test). */
 async function steadyCluster(): Promise<AgentCluster> {
   plain = await AgentCluster.start();
   const cluster = plain;
-  await withLogs(cluster, async () => cluster.waitForReplicas(await cluster.waitForPrimary(60_000), 60_000));
+  await cluster.withLogs(async () => cluster.waitForReplicas(await cluster.waitForPrimary(60_000), 60_000));
   return cluster;
 }
 
@@ -54,7 +46,7 @@ describe('operations', () => {
     load = await startClusterUnderLoad();
     const { cluster, primary } = load;
     const candidate = cluster.members.find((m) => m.name !== primary)!.name;
-    await withLogs(cluster, async () => {
+    await cluster.withLogs(async () => {
       const startedAt = Date.now();
       const answer = await cluster.api(primary, '/switchover', { method: 'POST', body: JSON.stringify({ leader: primary, candidate }), headers: { 'content-type': 'application/json' } });
       expect(answer).toEqual({ status: 200, body: `Successfully switched over to "${candidate}"` });
@@ -77,7 +69,7 @@ describe('operations', () => {
 
   it('applies PATCH /config on every member, and shows a restart-only change as pending', async () => {
     const cluster = await steadyCluster();
-    await withLogs(cluster, async () => {
+    await cluster.withLogs(async () => {
       const primary = await cluster.waitForPrimary(1000);
       const refused = await cluster.api(primary, '/config', { method: 'PATCH', body: JSON.stringify({ loop_wait: 3 }) });
       expect(refused.status).toBe(400);
@@ -96,7 +88,7 @@ describe('operations', () => {
 
   it("is driven by Debian's patronictl: list and switchover --force", async () => {
     const cluster = await steadyCluster();
-    await withLogs(cluster, async () => {
+    await cluster.withLogs(async () => {
       const primary = await cluster.waitForPrimary(1000);
       const config = join(cluster.root, 'patronictl.yaml');
       writeFileSync(config, `scope: ${cluster.scope}\nnamespace: /service\netcd3:\n  hosts: ${cluster.etcd.endpoint}\n`);

@@ -41,7 +41,7 @@ describe('etcd authentication as a resource, against a real etcd', () => {
   });
 
   const reading = (): ReadContext => ({ transport: () => { throw new Error('no host here'); }, cluster });
-  const applying = (): ApplyContext => ({ transport: () => { throw new Error('no host here'); }, cluster, agentArchive: () => Promise.reject(new Error('unused')), issueCertificate: () => Promise.reject(new Error('unused')), waitEtcd: () => Promise.resolve(true), waitHealthy: () => Promise.resolve(true), waitAgentBack: () => Promise.resolve(true) });
+  const applying = (): ApplyContext => ({ transport: () => { throw new Error('no host here'); }, cluster, agentArchive: () => Promise.reject(new Error('unused')), issueCertificate: () => Promise.reject(new Error('unused')), waitEtcd: () => Promise.resolve(true), waitHealthy: () => Promise.resolve(true), waitAgentBack: () => Promise.resolve(true), waitUntil: () => Promise.resolve(true) });
   const read = (): Promise<ObservedEtcdAuth> => etcdAuthHandler.read(resource, reading());
   const as = (username: string, password: string): Etcd3 => {
     const client = new Etcd3({ hosts: `https://${etcd.endpoint}`, credentials: { rootCertificate: Buffer.from(tls.ca!), certChain: Buffer.from(tls.cert), privateKey: Buffer.from(tls.key) }, auth: { username, password } });

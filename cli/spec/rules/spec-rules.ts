@@ -1,4 +1,5 @@
 // Every cross-field rule of a cluster spec, in the order they are reported for the same position.
+import { callbackCommands } from './callback-commands.js';
 import { customTags } from './custom-tags.js';
 import { etcdMembers } from './etcd-members.js';
 import { failoverCandidates } from './failover-candidates.js';
@@ -34,4 +35,5 @@ export const SPEC_RULES: readonly SpecRule[] = [
   protectedParameters,
   parameterPrecedence,
   postgresUsers,
+  callbackCommands,
 ];

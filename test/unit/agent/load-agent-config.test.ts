@@ -11,7 +11,7 @@ let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'pgha-agent-config-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function load(text: string): () => unknown {
+function load(text: string): () => ReturnType<typeof loadAgentConfig> {
   const file = join(dir, 'agent.yaml');
   writeFileSync(file, text);
   return () => loadAgentConfig(file);
@@ -19,11 +19,17 @@ function load(text: string): () => unknown {
 
 describe('loading the agent configuration', () => {
   it('refuses a setting not supported yet as FILE:LINE:COL: sentence', () => {
-    const text = VALID.replace('  bin_dir: /usr/lib/postgresql/15/bin\n', '  bin_dir: /usr/lib/postgresql/15/bin\n  callbacks: { on_role_change: /usr/local/bin/move-vip }\n');
+    const text = VALID.replace('  nofailover: false\n', '  nofailover: false\n  replicatefrom: c2\n');
     const file = join(dir, 'agent.yaml');
     expect(load(text)).toThrow(ConfigError);
-    expect(load(text)).toThrow(
-      `${file}:13:3: postgresql.callbacks: callbacks are not supported by this version of pgha yet; remove them [unsupported]`,
+    expect(load(text)).toThrow(`${file}:23:3: tags.replicatefrom: cascading replication is not supported by this version of pgha yet; remove it [unsupported]`);
+  });
+
+  it('takes callbacks, and refuses one it could not split into words where it is written', () => {
+    const callbacks = (command: string): string => VALID.replace('  bin_dir: /usr/lib/postgresql/15/bin\n', `  bin_dir: /usr/lib/postgresql/15/bin\n  callbacks: { on_role_change: ${command} }\n`);
+    expect(load(callbacks('/usr/local/bin/move-vip'))().config.postgresql).toMatchObject({ callbacks: { on_role_change: '/usr/local/bin/move-vip' }, callback_timeout: 60 });
+    expect(load(callbacks(`"/usr/local/bin/move-vip 'eth0"`))).toThrow(
+      `${join(dir, 'agent.yaml')}:13:32: the on_role_change callback cannot be run: its single quote is not closed [callbacks]`,
     );
   });
 

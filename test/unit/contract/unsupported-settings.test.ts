@@ -29,7 +29,6 @@ const CASES: Readonly<Record<string, Case>> = {
   'postgresql.use_slots': { refused: [false], allowed: true },
   'postgresql.pg_ident': { refused: [['map1 alice postgres']], allowed: [] },
   'postgresql.recovery_conf': { refused: [{ recovery_min_apply_delay: '5min' }], allowed: {} },
-  'postgresql.callbacks': { refused: [{ on_role_change: '/usr/local/bin/move-vip' }], allowed: {} },
   'tags.replicatefrom': { refused: ['db1'] },
   'tags.nostream': { refused: [true], allowed: false },
 };

@@ -9,6 +9,7 @@ import type { PlanHeader } from '../../../cli/engine/build-plan.js';
 import { digester } from '../../../cli/engine/digest.js';
 import { Secrets } from '../../../cli/desired/secrets.js';
 import type { DesiredResource } from '../../../cli/resources/desired-resource.js';
+import { restartParameters } from '../../../cli/resources/postgres-rolling-restart.js';
 import { wantedPermissions } from '../../../cli/resources/etcd-auth.js';
 import { checkSpec } from '../../../cli/spec/check-spec.js';
 import { projectPath } from '../../helpers/paths.js';
@@ -107,6 +108,7 @@ export function bareObserved(resource: DesiredResource): unknown {
     case 'host_certificate':
       return { state: 'absent' };
     case 'etcd_auth':
+    case 'postgres_rolling_restart':
       return { state: 'unreachable' };
   }
 }
@@ -128,6 +130,8 @@ export function convergedObserved(resource: DesiredResource): unknown {
       return [{ name: resource.name, peerUrls: [resource.peerUrl] }];
     case 'dcs_config':
       return { state: 'present', value: JSON.parse(JSON.stringify(resource.config)), revision: '5' };
+    case 'postgres_rolling_restart':
+      return { state: 'present', paused: false, parameters: restartParameters(resource.config.postgresql?.parameters), pending: {} };
     case 'postgres_role':
       return { state: 'present', attributes: resource.attributes, password: 'matches' };
     case 'host_certificate':

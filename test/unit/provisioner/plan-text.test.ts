@@ -38,7 +38,7 @@ describe('the plan as text', () => {
     expect(text).toContain('\n    + c1: file /etc/a\n        mode 644, owner root:root\n        @@ -0,0 +1 @@\n        +hello\n');
     expect(text).toContain('\n    ~ c1: file /etc/b\n');
     expect(text).toContain('\n  -/+ c1: file /etc/c\n');
-    expect(text).toContain('\n    - c1: file /etc/d\n        ! PostgreSQL needs a restart for: max_connections\n');
+    expect(text).toContain('\n    - c1: file /etc/d\n        ! PostgreSQL needs a restart for: max_connections (the postgres rolling restart below)\n');
     expect(text).toContain('\nPlan: 2 to add, 1 to change, 2 to destroy.\n');
   });
 

@@ -18,6 +18,9 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
   'broken-yaml': [
     '9:3: invalid YAML: Flow map in block collection must be sufficiently indented and end with a } [yaml]',
   ],
+  'callback-open-quote': [
+    "15:21: the on_role_change callback cannot be run: its single quote is not closed [callbacks]",
+  ],
   'comments-only': [
     '1:1: the file is empty; expected a cluster spec (apiVersion: pgha/v1, kind: Cluster) [document]',
   ],
