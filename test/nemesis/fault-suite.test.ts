@@ -1,7 +1,8 @@
 // The fault suite as `npm test` runs it: 20 faults from a fixed seed whose schedule holds every
-// kind (a switchover followed by a fault too), on a cluster in synchronous mode with a watchdog emulator per member, so it must lose no acknowledged write, see
-// no write acknowledged by a second primary, and end with every member healthy. Longer schedules
-// and other seeds run by hand: npm run test:nemesis (PGHA_NEMESIS_* in nemesis-config.ts).
+// kind (a switchover followed by a fault too), on a cluster in synchronous mode with a watchdog
+// emulator per member, so it must lose no acknowledged write, see no write acknowledged by a
+// second primary, and end with every member healthy. Longer schedules and other seeds run by
+// hand: npm run test:nemesis (PGHA_NEMESIS_* in nemesis-config.ts).
 import { describe, expect, it } from 'vitest';
 import { nemesisConfig } from './nemesis-config.js';
 import { nemesisTimeoutMs, runNemesis } from './nemesis-run.js';
