@@ -3,11 +3,10 @@
 // (POST /switchover, POST /failover). A switchover needs a running leader and hands over cleanly;
 // a failover promotes the named member even without one.
 import type { Argv, CommandModule } from 'yargs';
-import { LEADER_ROLES, type ClusterReader } from '../transport/cluster-access.js';
 import { UserError } from '../user-error.js';
 import type { CommandContext } from './command-context.js';
 import { confirmed } from './confirmation.js';
-import { operatorSession, withOperatorOptions, type OperatorArgs } from './operator-options.js';
+import { liveMembers, memberNamed, operatorSession, withOperatorOptions, type OperatorArgs } from './operator-options.js';
 
 interface HandOverArgs extends OperatorArgs {
   to?: string;
@@ -17,12 +16,6 @@ interface HandOverArgs extends OperatorArgs {
 
 /** A blocking switchover waits up to 2 × max(10 s, loop_wait) for its result. */
 const HAND_OVER_TIMEOUT_MS = 60_000;
-
-async function membersOf(cluster: ClusterReader, scope: string): Promise<{ names: string[]; leader: string | undefined }> {
-  const document = await cluster.clusterDocument();
-  if (!document) throw new UserError(`no agent of cluster ${scope} answers its REST API, so nothing can be moved now`);
-  return { names: document.members.map((m) => m.name), leader: document.members.find((m) => LEADER_ROLES.has(m.role))?.name };
-}
 
 function handOverCommand(context: CommandContext, kind: 'switchover' | 'failover'): CommandModule<object, HandOverArgs> {
   const switchover = kind === 'switchover';
@@ -52,8 +45,9 @@ function handOverCommand(context: CommandContext, kind: 'switchover' | 'failover
       const session = await operatorSession(context, args);
       try {
         const scope = session.spec.metadata.name;
-        const { names, leader } = await membersOf(session.cluster, scope);
-        if (args.to !== undefined && !names.includes(args.to)) throw new UserError(`${args.to} is not a member of cluster ${scope} (members: ${names.join(', ')})`);
+        const live = await liveMembers(session.cluster, scope, 'nothing can be moved now');
+        if (args.to !== undefined) memberNamed(live, args.to, scope);
+        const { leader } = live;
         if (switchover && leader === undefined) throw new UserError(`cluster ${scope} has no leader now, so there is nothing to switch over from; "pgha failover --to MEMBER" promotes one`);
         if (args.to !== undefined && args.to === leader) throw new UserError(`${args.to} is already the leader of cluster ${scope}`);
         const target = args.to ?? 'the healthiest replica';

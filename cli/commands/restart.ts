@@ -2,14 +2,11 @@
 // REST API, one member at a time, with the engine apply's rolling restart uses: the replicas
 // first, then the leader hands over to a restarted replica (one switchover) unless --in-place.
 import type { Argv, CommandModule } from 'yargs';
-import { clusterGate } from '../engine/cluster-gate.js';
 import { restartPostgres } from '../restart/postgres-restart.js';
-import { LEADER_ROLES } from '../transport/cluster-access.js';
 import { UserError } from '../user-error.js';
-import { progressLine } from '../views/progress-lines.js';
 import type { CommandContext } from './command-context.js';
 import { confirmed } from './confirmation.js';
-import { operatorSession, withOperatorOptions, type OperatorArgs } from './operator-options.js';
+import { liveMembers, memberNamed, operatorGate, operatorSession, withOperatorOptions, type OperatorArgs } from './operator-options.js';
 
 interface RestartArgs extends OperatorArgs {
   member?: string;
@@ -17,8 +14,6 @@ interface RestartArgs extends OperatorArgs {
   'in-place': boolean;
   yes: boolean;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function restartCommand(context: CommandContext): CommandModule<object, RestartArgs> {
   return {
@@ -59,33 +54,13 @@ export function restartCommand(context: CommandContext): CommandModule<object, R
       try {
         const { cluster, spec } = session;
         const scope = spec.metadata.name;
-        const document = await cluster.clusterDocument();
-        if (!document) throw new UserError(`no agent of cluster ${scope} answers its REST API, so PostgreSQL cannot be restarted now`);
-        const names = document.members.map((m) => m.name);
-        if (args.member !== undefined && !names.includes(args.member)) throw new UserError(`${args.member} is not a member of cluster ${scope} (members: ${names.join(', ')})`);
-        const leader = document.members.find((m) => LEADER_ROLES.has(m.role))?.name;
+        const live = await liveMembers(cluster, scope, 'PostgreSQL cannot be restarted now');
+        if (args.member !== undefined) memberNamed(live, args.member, scope);
+        const { leader } = live;
         const which = args.member ?? (args.pending ? 'every member with a setting waiting for a restart' : 'every member');
-        const how =
-          leader !== undefined && (args.member === undefined || args.member === leader)
-            ? args['in-place']
-              ? `; the leader ${leader} restarts where it runs`
-              : `; the leader ${leader} hands over first`
-            : '';
+        const how = leader !== undefined && (args.member === undefined || args.member === leader) ? (args['in-place'] ? `; the leader ${leader} restarts where it runs` : `; the leader ${leader} hands over first`) : '';
         await confirmed(context, args.yes, `Restart PostgreSQL on ${which} of cluster ${scope}${how}?`, 'restarts PostgreSQL');
-        const gate = clusterGate(
-          spec,
-          cluster,
-          {
-            etcdTimeoutMs: 90_000,
-            clusterTimeoutMs: 180_000,
-            pollMs: 1000,
-            now: () => Date.now(),
-            sleep,
-          },
-          (event) => {
-            if (!args.json) context.io.err(`${progressLine(event, new Date())}\n`);
-          },
-        );
+        const gate = operatorGate(context, spec, cluster, args.json);
         const outcomes = await restartPostgres(cluster, gate, {
           ...(args.member !== undefined && { members: [args.member] }),
           pendingOnly: args.pending,

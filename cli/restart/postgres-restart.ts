@@ -4,12 +4,10 @@
 // The planned change of apply and `pgha restart` both run it.
 import type { ClusterMemberDocument } from '../../agent/contract/cluster-document.js';
 import { agentBack, type Probe } from '../engine/cluster-gate.js';
-import type { ApplyContext } from '../resources/resource-handler.js';
 import { LEADER_ROLES, type ClusterWriter } from '../transport/cluster-access.js';
+import { renewMember, startTime, type RenewalWaits } from './member-renewal.js';
 import { restartSteps, type RestartCandidate, type RestartStep } from './restart-order.js';
 
-/** POST /restart answers once PostgreSQL is up again, within primary_start_timeout (60 s by default). */
-const RESTART_CALL_MS = 120_000;
 /** A blocking switchover answers within 2 × max(10 s, loop_wait). */
 const SWITCHOVER_CALL_MS = 60_000;
 
@@ -25,7 +23,7 @@ export interface PostgresRestartRequest {
   leaderInPlace: boolean;
 }
 
-export type RestartWaits = Pick<ApplyContext, 'waitHealthy' | 'waitUntil'>;
+export type RestartWaits = RenewalWaits;
 
 /** What happened to one member: "restarted", "restarted as a replica by the switchover", "switched over to c1"… */
 export interface RestartOutcome {
@@ -46,7 +44,6 @@ function pendingOf(status: Record<string, unknown> | undefined): Pending {
   return typeof reasons === 'object' && reasons !== null ? (reasons as Pending) : {};
 }
 
-const startTime = (status: Record<string, unknown> | undefined): unknown => status?.postmaster_start_time;
 const leads = (member: ClusterMemberDocument): boolean => LEADER_ROLES.has(member.role);
 
 async function membersNow(cluster: ClusterWriter, names: readonly string[] | undefined): Promise<MemberNow[]> {
@@ -100,19 +97,7 @@ async function restartMember(cluster: ClusterWriter, waits: RestartWaits, member
   const { name, api_url: apiUrl } = member.document;
   if (!(await waits.waitHealthy(`before restarting PostgreSQL on ${name}`))) throw new Error(`the cluster was not healthy, so PostgreSQL was not restarted on ${name}`);
   if (!leads) await replayedLeaderWal(cluster, waits, name, apiUrl);
-  const before = startTime((await cluster.memberStatus(apiUrl)) as Record<string, unknown> | undefined) ?? startTime(member.status);
-  const answer = await cluster.callMember(apiUrl, 'POST', '/restart', {}, RESTART_CALL_MS);
-  if (answer.status !== 200) throw new Error(`PostgreSQL on ${name} was not restarted: its agent answered ${answer.status} ${answer.text.trim().slice(0, 200)}`);
-  const back = await waits.waitUntil(`PostgreSQL on ${name} running again ${where}`, async () => {
-    const status = (await cluster.memberStatus(apiUrl)) as Record<string, unknown> | undefined;
-    if (status && startTime(status) === before)
-      return {
-        ok: false,
-        detail: `${name} still runs the PostgreSQL started at ${String(before)}`,
-      };
-    return agentBack(name, status);
-  });
-  if (!back) throw new Error(`PostgreSQL on ${name} did not run again after its restart; see journalctl -u pgha-agent.service on ${name}`);
+  await renewMember(cluster, waits, name, apiUrl, { path: '/restart', body: {}, done: 'restarted', where });
 }
 
 /** The streaming replica with the least lag: the member a switchover hands over to. */

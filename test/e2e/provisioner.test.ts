@@ -251,7 +251,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
   }, 60_000);
 
-  it('plans a DCS change as exactly its keys and a restart-only one as a rolling restart, refused while paused, done under a writer with one switchover and nothing lost', async () => {
+  it('plans a DCS change as exactly its keys and a restart-only one as a rolling restart, refused while paused, done under a writer with one switchover and nothing lost; pgha restart and pgha reinit', async () => {
     const spec = await variant('dcs', (text) =>
       text.replace('  loop_wait: 2', '  loop_wait: 1').replace('      wal_keep_size: 256MB', '      wal_keep_size: 256MB\n      work_mem: 8MB\n      max_connections: 150'),
     );
@@ -305,6 +305,14 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect(JSON.parse(one.stdout)).toEqual({ cluster: 'lab', outcomes: [{ member: replica, outcome: 'restarted' }] });
     const pending = await pgha('restart', '--yes', '--pending', spec);
     expect(pending.stdout.trim().split('\n')).toEqual(HOSTS.map((h) => `c${h}: not restarted: nothing waits for a restart there`));
+
+    // pgha reinit: a new copy for that replica, waited for; the leader is refused.
+    const leaderNow = (await members()).find((m) => m.role === 'leader')!.name;
+    expect((await pgha('reinit', '--yes', spec, leaderNow)).stderr).toContain(`${leaderNow} leads cluster lab, and the leader cannot be reinitialized: "pgha switchover" first`);
+    const reinit = await pgha('reinit', '--yes', '--wait', '--json', spec, replica);
+    expect(reinit.code, reinit.stderr).toBe(0);
+    expect(JSON.parse(reinit.stdout)).toEqual({ cluster: 'lab', member: replica, waited: true, outcome: 'reinitialized: it runs and streams again from a new copy' });
+    expect((await members()).find((m) => m.name === replica)?.state).toBe('streaming');
 
     // Back to the spec: max_connections goes down, so the leader restarts first, where it runs.
     const back = await pgha('plan', SPEC);
