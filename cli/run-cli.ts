@@ -10,6 +10,7 @@ import { historyCommand } from './commands/history.js';
 import { pauseCommand, resumeCommand } from './commands/maintenance-mode.js';
 import { statusCommand } from './commands/status.js';
 import { planCommand } from './commands/plan.js';
+import { drillCommand } from './commands/drill.js';
 import { reinitCommand } from './commands/reinit.js';
 import { restartCommand } from './commands/restart.js';
 import { validateCommand } from './commands/validate.js';
@@ -60,6 +61,7 @@ export async function runCli(rawArgs: readonly string[], io: Io, environment: Cl
     .command(failoverCommand(context))
     .command(restartCommand(context))
     .command(reinitCommand(context))
+    .command(drillCommand(context))
     .command(pauseCommand(context))
     .command(resumeCommand(context))
     .command(historyCommand(context))

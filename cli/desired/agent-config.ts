@@ -10,7 +10,8 @@ import { AGENT_ETCD_TLS } from './etcd-tls.js';
 import { secretYaml, type SecretYaml } from './secret-yaml.js';
 import type { Secrets } from './secrets.js';
 
-function withVersion(path: string, spec: ClusterSpec): string {
+/** A spec path with `{version}` replaced by the PostgreSQL major version. */
+export function withVersion(path: string, spec: ClusterSpec): string {
   return path.replaceAll('{version}', String(spec.postgres.version));
 }
 

@@ -21,6 +21,9 @@ export interface OperatorSessionOptions {
 
 export interface OperatorSession {
   spec: ClusterSpec;
+  /** The spec's directory: its relative paths (SSH keys, secrets) start there. */
+  directory: string;
+  secrets: Secrets;
   cluster: ClusterWriter;
   close(): void;
 }
@@ -35,5 +38,5 @@ export async function openOperatorSession(options: OperatorSessionOptions): Prom
     throw new UserError('this command reaches the cluster without SSH, so it cannot open a session on PostgreSQL');
   };
   const cluster = clusterAccess(spec, secrets, () => pki.etcdClient(), () => agentApiClient(pki.access(), secrets), noSsh);
-  return { spec, cluster, close: () => cluster.close() };
+  return { spec, directory: source.directory, secrets, cluster, close: () => cluster.close() };
 }

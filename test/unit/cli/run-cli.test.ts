@@ -109,7 +109,7 @@ describe('pgha usage errors', () => {
   it('lists the operator commands, each with examples', async () => {
     const io = recordingIo();
     expect(await runCli(['--help'], io)).toBe(ExitCode.ok);
-    for (const command of ['status', 'switchover', 'failover', 'pause', 'resume', 'restart', 'reinit', 'history', 'dsn']) {
+    for (const command of ['status', 'switchover', 'failover', 'pause', 'resume', 'restart', 'reinit', 'history', 'dsn', 'drill']) {
       expect(io.stdout).toMatch(new RegExp(`pgha ${command} <spec>`));
       const help = recordingIo();
       expect(await runCli([command, '--help'], help)).toBe(ExitCode.ok);
