@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CallbackExecutor } from './callbacks/callback-executor.js';
 import { CallbackPostgres } from './callbacks/callback-postgres.js';
-import { createPeerClient, peerSourceOf } from './api/peer-client.js';
+import { failsafeConfirmationsOver } from './api/failsafe-confirmations.js';
+import { createPeerClient, createPeerExchange, peerSourceOf } from './api/peer-client.js';
 import { startApiServer } from './api/api-server.js';
 import type { NodeState } from './ha/node-state.js';
 import { systemClock } from './clock/clock.js';
@@ -74,10 +75,11 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     clock,
     settings: { mode: config.watchdog.mode, safetyMargin: config.watchdog.safety_margin },
   });
-  const fetchPeerStatus = createPeerClient({
+  const peerOptions = {
     ...(restapi.authentication ? { auth: restapi.authentication } : {}),
     ...(restapi.cafile ? { ca: readFileSync(restapi.cafile) } : {}),
-  });
+  };
+  const fetchPeerStatus = createPeerClient(peerOptions);
 
   let latest: NodeState = {
     name: config.name,
@@ -94,6 +96,7 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     lastDecision: undefined,
     lastCycleAt: undefined,
     watchdog: watchdog.status(),
+    failsafeUntil: undefined,
   };
   // The loop publishes to the operator requests, which need the loop: bound once both exist.
   const published: { requests?: OperatorRequests } = {};
@@ -104,6 +107,7 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     dcs,
     postgres,
     peers: peerSourceOf(fetchPeerStatus),
+    failsafe: failsafeConfirmationsOver(createPeerExchange(peerOptions)),
     clock,
     log,
     tags: config.tags,
@@ -132,6 +136,7 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
       cancelScheduledRestart: () => operator.cancelScheduledRestart(),
       reinitialize: (request) => operator.reinitialize(request),
       reload: () => loop.reapplySettings(),
+      acceptFailsafe: (call) => loop.acceptFailsafe(call),
       log,
     },
     { host: listen.hosts[0] === '*' ? '' : (listen.hosts[0] ?? ''), port: listen.port, ...(restapi.authentication ? { auth: restapi.authentication } : {}), ...(tls ? { tls, plainHttpFallback: restapi.plain_http_fallback } : {}) },

@@ -4,6 +4,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { Dcs } from '../dcs/dcs.js';
 import type { Logger } from '../logging/logger.js';
+import type { FailsafeCall, FailsafeVerdict } from '../ha/failsafe.js';
 import type { NodeState } from '../ha/node-state.js';
 import type { PeerStatusFetcher } from './peer-client.js';
 import type { RestartRequest } from './restart-request.js';
@@ -52,6 +53,8 @@ export interface ApiContext {
   cancelScheduledRestart(): Promise<boolean>;
   /** Starts wiping and cloning this replica; the API has checked that a leader exists and it is not us. */
   reinitialize(request: ReinitializeRequest): Promise<ReinitializeOutcome>;
+  /** A primary's POST /failsafe: confirmed unless failsafe mode is off or this member runs a primary itself. */
+  acceptFailsafe(call: FailsafeCall): FailsafeVerdict;
   /** Re-reads the configuration file, as SIGHUP does. */
   reload(): void;
   log: Logger;

@@ -3,7 +3,7 @@
 import { parseSize } from '../contract/pg-units.js';
 import { isRunningPrimary } from '../ha/snapshot.js';
 import type { NodeState } from '../ha/node-state.js';
-import { freshCluster, isLeader, isStandbyCluster, reportedRole, synchronousDuty } from './node-view.js';
+import { failsafeActive, freshCluster, isLeader, isStandbyCluster, reportedRole, synchronousDuty } from './node-view.js';
 import { publishedTags } from './published-tags.js';
 import { firstSegment } from './request-target.js';
 
@@ -139,8 +139,8 @@ function readinessStatus(state: NodeState, now: number, query: URLSearchParams):
   const pg = state.postgres;
   if (state.postgresState !== 'running' || pg.replicationState !== 'streaming') return UNAVAILABLE;
   const cluster = freshCluster(state, now);
-  // Without a DCS view Patroni answers 200 only while failsafe mode is active, which pgha lacks.
-  if (!cluster) return UNAVAILABLE;
+  // Without a DCS view, ready only while this member confirmed a primary kept by failsafe mode.
+  if (!cluster) return code(failsafeActive(state, now));
   const position = queryValue(query, 'mode') === 'write' ? (pg.receivedLsn ?? pg.replayedLsn ?? 0) : (pg.replayedLsn ?? 0);
   const limit = lagLimit(query) ?? state.settings.maximumLagOnFailover;
   return code((cluster.status?.optime ?? 0) - position <= limit);

@@ -98,7 +98,7 @@ function patroniMetrics(doc: NodeStatusDocument): Metric[] {
   metrics.push(
     { name: 'patroni_postgres_server_version', type: 'gauge', help: 'PostgreSQL server_version_num while it runs, else 0.', value: serverVersion },
     { name: 'patroni_cluster_unlocked', type: 'gauge', help: '1 when no member holds the leader key (or etcd is out of sight), else 0.', value: flag(doc.cluster_unlocked) },
-    { name: 'patroni_failsafe_mode_is_active', type: 'gauge', help: '1 while failsafe mode keeps the primary up without etcd, else 0; pgha has no failsafe mode yet.', value: 0 },
+    { name: 'patroni_failsafe_mode_is_active', type: 'gauge', help: '1 while failsafe mode keeps a primary up without etcd (on it, and on the members that confirmed it), else 0.', value: flag(doc.failsafe_mode_is_active) },
     { name: 'patroni_postgres_timeline', type: 'gauge', help: 'PostgreSQL timeline while it runs, else 0.', value: doc.timeline ?? 0 },
     { name: 'patroni_dcs_last_seen', type: 'gauge', help: 'Epoch seconds of the last successful etcd read.', value: doc.dcs_last_seen },
     { name: 'patroni_pending_restart', type: 'gauge', help: '1 when a setting waits for a PostgreSQL restart, else 0.', value: flag(doc.pending_restart) },

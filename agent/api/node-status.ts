@@ -7,7 +7,7 @@ import { PATRONI_COMPATIBLE_VERSION } from '../ha/member-record.js';
 import type { ReplicationRow } from '../postgres/postgres-controller.js';
 import type { NodeState } from '../ha/node-state.js';
 import type { WatchdogMode, WatchdogState, WatchdogStatus } from '../watchdog/watchdog.js';
-import { freshCluster, leaseRemainingMs, reportedRole, synchronousDuty } from './node-view.js';
+import { failsafeActive, freshCluster, leaseRemainingMs, reportedRole, synchronousDuty } from './node-view.js';
 import { publishedTags } from './published-tags.js';
 import { patroniTimestamp } from './timestamp-text.js';
 
@@ -56,6 +56,7 @@ export interface NodeStatusDocument {
   sync_standby?: true;
   quorum_standby?: true;
   cluster_unlocked?: true;
+  failsafe_mode_is_active?: true;
   pause?: true;
   dcs_last_seen: number;
   tags?: Record<string, TagValue>;
@@ -120,6 +121,7 @@ function clusterFlags(state: NodeState, now: number): Partial<NodeStatusDocument
   if (duty.sync) flags.sync_standby = true;
   if (duty.quorum) flags.quorum_standby = true;
   if (!freshCluster(state, now)?.leader) flags.cluster_unlocked = true;
+  if (failsafeActive(state, now)) flags.failsafe_mode_is_active = true;
   if (state.settings.pause) flags.pause = true;
   return flags;
 }

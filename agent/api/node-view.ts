@@ -11,6 +11,11 @@ export function isLeader(state: NodeState, now: number): boolean {
   return leaseRemainingMs(state, now) !== undefined;
 }
 
+/** Failsafe mode keeps this member primary without etcd, or this member confirmed such a primary, within ttl. */
+export function failsafeActive(state: NodeState, now: number): boolean {
+  return state.failsafeUntil !== undefined && state.failsafeUntil > now;
+}
+
 /** Milliseconds this member may still act as the leader without another renewal; undefined when it does not lead. */
 export function leaseRemainingMs(state: NodeState, now: number): number | undefined {
   return state.leaderUntil !== undefined && state.leaderUntil > now ? state.leaderUntil - now : undefined;

@@ -57,12 +57,25 @@ function parseDocument(text: string | undefined): PeerDocument | undefined {
   }
 }
 
-export function createPeerClient(options: PeerClientOptions = {}): PeerStatusFetcher {
+/** A peer's answer: its status, body (undefined past the size limit) and headers. */
+export interface PeerReply {
+  status: number;
+  text: string | undefined;
+  headers: IncomingMessage['headers'];
+}
+
+/** One request to a peer's REST API with a deadline; undefined when it did not answer in time. */
+export type PeerExchange = (apiUrl: string, request: { method: 'GET' | 'POST'; path?: string; body?: unknown; timeoutMs?: number }) => Promise<PeerReply | undefined>;
+
+/**
+ * Requests to peers: `path` replaces the api_url's own (`/patroni`); credentials go with every
+ * request over HTTPS, never over plain HTTP, where a peer would get them in clear.
+ */
+export function createPeerExchange(options: PeerClientOptions = {}): PeerExchange {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const plain: Record<string, string> = { accept: 'application/json' };
-  // Credentials go only over HTTPS: a peer reached over plain HTTP would get them in clear (and a GET needs none).
   const secured = options.auth ? { ...plain, authorization: `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}` } : plain;
-  return (apiUrl, timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS) =>
+  return (apiUrl, { method, path, body, timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS }) =>
     new Promise((resolve) => {
       let url: URL;
       try {
@@ -71,15 +84,26 @@ export function createPeerClient(options: PeerClientOptions = {}): PeerStatusFet
         return resolve(undefined);
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') return resolve(undefined);
+      if (path !== undefined) url.pathname = path;
       const https = url.protocol === 'https:';
       const send = https ? httpsRequest : httpRequest;
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const headers = { ...(https ? secured : plain), ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }) };
       const signal = AbortSignal.timeout(timeoutMs);
-      const request = send(url, { method: 'GET', headers: https ? secured : plain, signal, agent: false, ...(options.ca ? { ca: options.ca } : {}) }, (response) => {
-        readBody(response, maxBytes).then((text) => resolve(parseDocument(text)), () => resolve(undefined));
+      const request = send(url, { method, headers, signal, agent: false, ...(options.ca ? { ca: options.ca } : {}) }, (response) => {
+        readBody(response, maxBytes).then(
+          (text) => resolve({ status: response.statusCode ?? 0, text, headers: response.headers }),
+          () => resolve(undefined),
+        );
       });
       request.on('error', () => resolve(undefined));
-      request.end();
+      request.end(payload);
     });
+}
+
+export function createPeerClient(options: PeerClientOptions = {}): PeerStatusFetcher {
+  const exchange = createPeerExchange(options);
+  return async (apiUrl, timeoutMs) => parseDocument((await exchange(apiUrl, { method: 'GET', ...(timeoutMs === undefined ? {} : { timeoutMs }) }))?.text);
 }
 
 function numberIn(value: unknown): number {

@@ -3,6 +3,7 @@
 import type { ApiContext } from './api-context.js';
 import { textResponse, type ApiResponse, type WriteRequest } from './api-exchange.js';
 import { patchConfigEndpoint, putConfig } from './config-endpoint.js';
+import { failsafeEndpoint } from './failsafe-endpoint.js';
 import { reinitializeEndpoint } from './reinitialize-endpoint.js';
 import { cancelRestartEndpoint, restartEndpoint } from './restart-endpoint.js';
 import { cancelSwitchover, switchoverEndpoint } from './switchover-endpoint.js';
@@ -24,4 +25,5 @@ export const WRITE_ENDPOINTS: ReadonlyMap<string, WriteHandler> = new Map<string
   ['DELETE restart', cancelRestartEndpoint],
   ['POST reinitialize', reinitializeEndpoint],
   ['POST reload', reloadEndpoint],
+  ['POST failsafe', failsafeEndpoint],
 ]);

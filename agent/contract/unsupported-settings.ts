@@ -33,7 +33,6 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
     refuses: differsFrom(0),
     reason: 'a time limit on stopping a primary in synchronous mode is not supported by this version of pgha yet; remove it or set it to 0',
   },
-  { dcs: ['failsafe_mode'], refuses: isTrue, reason: 'failsafe mode is not supported by this version of pgha yet; remove it or set it to false' },
   { dcs: ['max_timelines_history'], refuses: differsFrom(0), reason: 'trimming the history key is not supported by this version of pgha yet; remove it or set it to 0' },
   { dcs: ['slots'], refuses: isNotEmpty, reason: 'permanent replication slots are not supported by this version of pgha yet; remove them' },
   {

@@ -20,6 +20,8 @@ export class ClusterView {
   cluster: ClusterState | undefined;
   /** The last `config` key read. */
   liveConfig: Record<string, unknown> | undefined;
+  /** The `failsafe` key as last read: what a primary cut off from etcd asks to confirm it. */
+  lastFailsafe: Record<string, string> | undefined;
   /** Monotonic ms of the last successful read. */
   readAt: number | undefined;
   /** Epoch seconds of the last successful read, for `dcs_last_seen`. */
@@ -34,6 +36,7 @@ export class ClusterView {
     try {
       this.cluster = await dcs.readCluster();
       this.liveConfig = this.cluster.config?.value ?? this.liveConfig;
+      this.lastFailsafe = this.cluster.failsafe;
       this.reportRefusedSettings();
       this.readAt = clock.now();
       this.lastSeen = Math.floor(clock.wallTime().getTime() / 1000);
@@ -59,8 +62,15 @@ export class ClusterView {
     return haSettings(this.liveConfig, this.deps.bootstrapConfig);
   }
 
+  /** etcd stopped answering in the middle of a cycle. */
+  lose(): void {
+    this.cluster = undefined;
+  }
+
   /** What one of our own writes changed, until the next read shows it. */
   amend(change: Partial<ClusterState>): void {
-    if (this.cluster) this.cluster = { ...this.cluster, ...change };
+    if (!this.cluster) return;
+    this.cluster = { ...this.cluster, ...change };
+    if (change.failsafe) this.lastFailsafe = change.failsafe;
   }
 }

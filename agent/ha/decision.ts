@@ -11,6 +11,8 @@ export type StepAction =
   | { kind: 'release-leader' }
   | { kind: 'gather-peers' }
   | { kind: 'clear-failover' }
+  /** POST /failsafe to every member the failsafe key lists: a primary cut off from etcd stays primary only if all confirm it. */
+  | { kind: 'confirm-failsafe' }
   /** Ask the leader's PostgreSQL for its timeline and history, to settle a suspected divergence. */
   | { kind: 'inspect-leader' }
   /** Open the watchdog before leading without it. */
@@ -44,7 +46,7 @@ export interface Decision {
 }
 
 export function isStepAction(action: Action): action is StepAction {
-  return ['renew-leader', 'acquire-leader', 'release-leader', 'gather-peers', 'clear-failover', 'inspect-leader', 'arm-watchdog', 'write-sync', 'clear-sync', 'set-commit-rule'].includes(action.kind);
+  return ['renew-leader', 'acquire-leader', 'release-leader', 'gather-peers', 'clear-failover', 'confirm-failsafe', 'inspect-leader', 'arm-watchdog', 'write-sync', 'clear-sync', 'set-commit-rule'].includes(action.kind);
 }
 
 export const NONE: Action = { kind: 'none' };

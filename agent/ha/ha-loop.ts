@@ -15,15 +15,16 @@ import { NO_COMMIT_RULE, parseCommitRule, renderCommitRule } from '../postgres/s
 import { noStepsYet, StepExecutor, type CycleSteps } from './cycle-steps.js';
 import { decide } from './decide.js';
 import { isStepAction, type Decision } from './decision.js';
+import { withConfirmedLeader, type FailsafeCall, type FailsafeConfirmations, type FailsafeVerdict } from './failsafe.js';
 import type { TaskContext } from './ha-tasks.js';
 import { LoopTasks } from './loop-tasks.js';
 import { freshMemory, type LoopMemory } from './loop-memory.js';
 import { MemberPublisher } from './member-publisher.js';
-import type { MemberAddresses } from './member-record.js';
+import { memberUrls, type MemberAddresses } from './member-record.js';
 import type { NodeState } from './node-state.js';
 import type { PeerSource } from './peer-source.js';
 import { watchPostmaster } from './postmaster-watch.js';
-import { isRunningPrimary, type Snapshot } from './snapshot.js';
+import { isRunningPrimary, walPosition, type Snapshot } from './snapshot.js';
 import { TaskRunner } from './task-runner.js';
 import { watchdogTiming } from './watchdog-timing.js';
 
@@ -34,6 +35,8 @@ export interface HaLoopOptions {
   dcs: Dcs;
   postgres: PostgresController;
   peers: PeerSource;
+  /** POST /failsafe to the members, for a primary cut off from etcd in failsafe mode. */
+  failsafe: FailsafeConfirmations;
   clock: Clock;
   log: Logger;
   tags: Tags;
@@ -73,6 +76,8 @@ export class HaLoop {
   /** The last decision line logged, so that an unchanged one is not logged every cycle. */
   private lastLine: string | undefined;
   private lastCycleAt: number | undefined;
+  /** PostgreSQL as the last cycle saw it, for POST /failsafe between cycles. */
+  private lastObservation: PostgresObservation | undefined;
   private appliedSettings = '';
   private wakeUp = new AbortController();
   private stopped = false;
@@ -83,7 +88,8 @@ export class HaLoop {
     this.publisher = new MemberPublisher({ ...options, view: this.view, memory: this.memory });
     const withdrawLeadership = (): void => this.publisher.withdrawLeadership();
     const applySettings = (): Promise<void> => this.applyPostgresSettings(true);
-    this.steps = new StepExecutor({ name, dcs, postgres, peers: options.peers, view: this.view, memory: this.memory, withdrawLeadership, watchdog, log, applySettings });
+    const failsafeCall = (): FailsafeCall => ({ name, ...memberUrls(options.addresses) });
+    this.steps = new StepExecutor({ name, dcs, postgres, peers: options.peers, failsafe: options.failsafe, failsafeCall, clock, view: this.view, memory: this.memory, withdrawLeadership, watchdog, log, applySettings });
     this.tasks = new LoopTasks(
       new TaskRunner(clock, log, () => this.wake()),
       () => this.taskContext(withdrawLeadership),
@@ -114,6 +120,19 @@ export class HaLoop {
   reapplySettings(): void {
     this.appliedSettings = '';
     this.wake();
+  }
+
+  /**
+   * A primary cut off from etcd asks us to confirm it (POST /failsafe): unless failsafe mode is off
+   * or we run a primary ourselves, it leads in our eyes for ttl while no one holds the leader key.
+   */
+  acceptFailsafe(call: FailsafeCall): FailsafeVerdict {
+    const settings = this.view.settings();
+    if (!settings.failsafeMode) return { kind: 'off' };
+    const postgres = this.lastObservation;
+    if (postgres !== undefined && isRunningPrimary(postgres)) return { kind: 'running-as-leader' };
+    this.memory.failsafe = { until: this.options.clock.now() + settings.ttlMs, leader: call };
+    return { kind: 'accepted', lsn: postgres === undefined ? 0 : walPosition(postgres) };
   }
 
   /** Until when (monotonic ms) this member believes it holds the leader key. */
@@ -186,9 +205,10 @@ export class HaLoop {
       name,
       tags,
       settings: this.view.settings(),
-      cluster: this.view.cluster,
+      cluster: withConfirmedLeader(this.view.cluster, memory.failsafe, clock.now()),
       leadership: memory.leaderUntil === undefined ? undefined : { validUntil: memory.leaderUntil, renewedThisCycle: steps.renewed },
       renewalFailed: steps.renewalFailed,
+      failsafe: steps.failsafe,
       postgres,
       task: this.tasks.running,
       peers: steps.peers,
@@ -232,6 +252,7 @@ export class HaLoop {
   async runCycle(): Promise<Decision> {
     const { log, clock } = this.options;
     this.wakeUp = new AbortController();
+    await this.steps.feedBeforeRead();
     await this.view.read();
     const steps = noStepsYet();
     // A leader renews, and feeds its watchdog, before it observes PostgreSQL: SQL that takes its
@@ -239,6 +260,7 @@ export class HaLoop {
     const leading = (this.memory.leaderUntil ?? 0) > clock.now() && this.view.cluster?.leader?.name === this.options.name;
     if (leading) await this.steps.run({ kind: 'renew-leader' }, steps);
     let postgres = await this.options.postgres.observe();
+    this.lastObservation = postgres;
     this.trackPrimary(postgres);
     this.trackCommitRule(postgres);
     if (postgres.dataDirectory === 'initialized') await this.applyPostgresSettings(false).catch((error: unknown) => log.log('warn', `applying PostgreSQL settings failed: ${String(error)}`));
@@ -254,7 +276,7 @@ export class HaLoop {
     const line = this.view.settings().pause ? `PAUSE: ${decision.reason}` : decision.reason;
     if (line !== this.lastLine || decision.action.kind !== 'none') log.log('info', line);
     this.lastLine = line;
-    if (this.tasks.running) postgres = await this.options.postgres.observe();
+    if (this.tasks.running) postgres = this.lastObservation = await this.options.postgres.observe();
     this.lastCycleAt = clock.now();
     await this.publisher.publish(postgres, { task: this.tasks.running?.kind, lastDecision: decision, lastCycleAt: this.lastCycleAt });
     return decision;

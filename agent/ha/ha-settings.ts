@@ -21,6 +21,8 @@ export interface HaSettings {
   synchronousNodeCount: number;
   /** A standby further behind than this many bytes is not chosen; negative: no limit. */
   maximumLagOnSyncnode: number;
+  /** A primary cut off from etcd stays primary while every member confirms it over POST /failsafe. */
+  failsafeMode: boolean;
 }
 
 function number(value: unknown, fallback: number): number {
@@ -62,5 +64,6 @@ export function haSettings(live: Record<string, unknown> | undefined, defaults: 
     synchronousModeStrict: flag(config.synchronous_mode_strict, false),
     synchronousNodeCount: Math.max(1, Math.floor(number(config.synchronous_node_count, defaults.synchronous_node_count))),
     maximumLagOnSyncnode: size(config.maximum_lag_on_syncnode, -1),
+    failsafeMode: flag(config.failsafe_mode, defaults.failsafe_mode),
   };
 }

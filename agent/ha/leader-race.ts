@@ -1,6 +1,7 @@
 // Whether this member should try to take a free leader key: Patroni's "healthiest node" test.
 // Several members may pass at once; etcd's create-if-absent picks one of them.
 import { promotionRuleOf } from './commit-rules.js';
+import { failsafeRaceObjection } from './failsafe.js';
 import { mayPromote, walPosition, isRunningPrimary, type PeerStatus, type Snapshot } from './snapshot.js';
 
 export interface RaceVerdict {
@@ -78,6 +79,8 @@ export function raceVerdict(snapshot: Snapshot): RaceVerdict {
   const candidate = failover?.member;
   // An operator's failover may name any member; an automatic one only those the sync key allows.
   if (candidate === snapshot.name) return yes('I am the requested failover candidate');
+  const unlisted = failsafeRaceObjection(snapshot.settings.failsafeMode, snapshot.cluster?.failsafe, snapshot.name);
+  if (unlisted) return no(unlisted);
   const objection = synchronousObjection(snapshot);
   if (objection) return objection;
   if (candidate !== undefined) {

@@ -1,4 +1,5 @@
 // What the HA loop remembers between cycles, beyond what it can observe again.
+import type { FailsafeActivity } from './failsafe.js';
 import type { CommitRule } from '../postgres/synchronous-standby-names.js';
 
 export interface LoopMemory {
@@ -18,6 +19,8 @@ export interface LoopMemory {
   commitRule: CommitRule | undefined;
   /** The primary's flush position when the commit rule last changed: its standbys have caught up once past it. */
   commitRuleSince: number | undefined;
+  /** Failsafe mode in force: kept by confirmations while leading, or a primary confirmed. */
+  failsafe: FailsafeActivity | undefined;
 }
 
 export function freshMemory(): LoopMemory {
@@ -30,5 +33,6 @@ export function freshMemory(): LoopMemory {
     switchoverPendingSince: undefined,
     commitRule: undefined,
     commitRuleSince: undefined,
+    failsafe: undefined,
   };
 }

@@ -1,6 +1,6 @@
 // What this member tells others after each cycle: its member key, the leader's WAL position in
-// `status` and the replication slots its replicas need (while it leads), and the NodeState the
-// REST API answers from.
+// `status`, the members in `failsafe` (in failsafe mode) and the replication slots its replicas
+// need (while it leads), and the NodeState the REST API answers from.
 import type { Clock } from '../clock/clock.js';
 import type { MemberRecord } from '../contract/dcs-records.js';
 import type { Tags } from '../contract/schema-types.js';
@@ -10,8 +10,9 @@ import type { PostgresController, PostgresObservation } from '../postgres/postgr
 import type { Watchdog } from '../watchdog/watchdog.js';
 import type { ClusterView } from './cluster-view.js';
 import type { Decision } from './decision.js';
+import { failsafeTopology, sameTopology } from './failsafe.js';
 import type { LoopMemory } from './loop-memory.js';
-import { memberRecord, postgresStateName, type MemberAddresses } from './member-record.js';
+import { memberRecord, memberUrls, postgresStateName, type MemberAddresses } from './member-record.js';
 import type { NodeState } from './node-state.js';
 import { isRunningPrimary, type TaskKind } from './snapshot.js';
 
@@ -78,6 +79,15 @@ export class MemberPublisher {
       if (leads && postgres.flushLsn !== undefined && cluster.status?.optime !== postgres.flushLsn) {
         await deps.dcs.writeStatus({ optime: postgres.flushLsn }).catch(() => undefined);
       }
+      if (leads && view.settings().failsafeMode) {
+        const topology = failsafeTopology(cluster, deps.name, memberUrls(deps.addresses).api_url);
+        if (!sameTopology(cluster.failsafe, topology)) {
+          await deps.dcs.writeFailsafe(topology).then(
+            () => view.amend({ failsafe: topology }),
+            () => undefined,
+          );
+        }
+      }
       if (leads) await this.syncSlots();
     }
     this.published = {
@@ -96,6 +106,7 @@ export class MemberPublisher {
       lastDecision: outcome.lastDecision,
       lastCycleAt: outcome.lastCycleAt,
       watchdog: deps.watchdog.status(),
+      failsafeUntil: memory.failsafe?.until,
     };
     deps.publish(this.published);
   }

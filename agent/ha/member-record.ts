@@ -35,11 +35,15 @@ export interface MemberAddresses {
   api: string;
 }
 
+/** Where this member's PostgreSQL and REST API are reached, as Patroni's member key says it. */
+export function memberUrls(addresses: MemberAddresses): { conn_url: string; api_url: string } {
+  return { conn_url: `postgres://${addresses.postgres}/postgres`, api_url: `${addresses.api}/patroni` };
+}
+
 /** `paused`: the cluster is paused (patronictl's `pause --wait` waits for every member to say so). */
 export function memberRecord(postgres: PostgresObservation, task: TaskKind | undefined, tags: Tags, addresses: MemberAddresses, paused = false): MemberRecord {
   const record: MemberRecord = {
-    conn_url: `postgres://${addresses.postgres}/postgres`,
-    api_url: `${addresses.api}/patroni`,
+    ...memberUrls(addresses),
     state: postgresStateName(postgres, task),
     role: roleName(postgres),
     version: PATRONI_COMPATIBLE_VERSION,

@@ -42,4 +42,6 @@ export interface NodeState {
   lastDecision: Decision | undefined;
   lastCycleAt: number | undefined;
   watchdog: WatchdogStatus;
+  /** Monotonic ms until which failsafe mode is in force here (a primary kept by confirmations, or one confirmed). */
+  failsafeUntil: number | undefined;
 }

@@ -5,6 +5,7 @@ import type { ClusterState } from '../dcs/dcs.js';
 import type { PostgresObservation } from '../postgres/postgres-controller.js';
 import type { TimelineSwitch } from '../postgres/timeline-history.js';
 import type { CommitRule } from '../postgres/synchronous-standby-names.js';
+import type { FailsafeRound } from './failsafe.js';
 import type { HaSettings } from './ha-settings.js';
 
 /** A peer's answer to `GET /patroni`, as far as the leader race needs it. */
@@ -49,7 +50,10 @@ export interface Snapshot {
   name: string;
   tags: Tags;
   settings: HaSettings;
-  /** The cluster as read from etcd this cycle, or undefined when etcd did not answer. */
+  /**
+   * The cluster as read from etcd this cycle, or undefined when etcd did not answer (in failsafe
+   * mode, its read or our renewal); with no leader key, a primary we confirmed within ttl leads.
+   */
   cluster: ClusterState | undefined;
   /**
    * Our belief that we hold the leader key: it lasts until `validUntil` (the last successful
@@ -58,6 +62,8 @@ export interface Snapshot {
   leadership: { validUntil: number; renewedThisCycle: boolean } | undefined;
   /** Set when this cycle's renewal attempt found the key lost. */
   renewalFailed: boolean;
+  /** This cycle's round of POST /failsafe, once taken. */
+  failsafe: FailsafeRound | undefined;
   postgres: PostgresObservation;
   /** The long action in progress, if any. */
   task: { kind: TaskKind; since: number } | undefined;

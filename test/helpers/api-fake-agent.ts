@@ -1,6 +1,7 @@
 // The rest of the agent as the REST API sees it, for tests: a three-member cluster in an
 // in-memory etcd (every member with its own DCS client and lease), NodeStates that keep their
 // age as real time passes, and intent callbacks that record what they were asked.
+import type { FailsafeCall, FailsafeVerdict } from '../../agent/ha/failsafe.js';
 import type { ApiContext, ReinitializeOutcome, ReinitializeRequest, RestartOutcome } from '../../agent/api/api-context.js';
 import type { NodeState } from '../../agent/ha/node-state.js';
 import { createPeerClient } from '../../agent/api/peer-client.js';
@@ -78,6 +79,8 @@ export class FakeAgent {
   restartOutcome: RestartOutcome = { kind: 'restarted' };
   reinitializeOutcome: ReinitializeOutcome = { kind: 'started' };
   scheduledRestart = false;
+  readonly failsafeCalls: FailsafeCall[] = [];
+  failsafeVerdict: FailsafeVerdict = { kind: 'accepted', lsn: 0 };
   readonly context: ApiContext;
 
   constructor(
@@ -106,6 +109,10 @@ export class FakeAgent {
         return this.reinitializeOutcome;
       },
       reload: () => void this.reloads++,
+      acceptFailsafe: (call) => {
+        this.failsafeCalls.push(call);
+        return this.failsafeVerdict;
+      },
       log: silentLogger,
       ...(switchoverWait ? { switchoverWait } : {}),
     };

@@ -33,6 +33,7 @@ export function primaryState(overrides: Partial<NodeState> = {}): NodeState {
     lastDecision: { rule: 'healthy-leader', action: { kind: 'renew-leader' }, reason: 'no action: I hold the leader lock' },
     lastCycleAt: NOW - 500,
     watchdog: { mode: 'off', state: 'off', device: '/dev/watchdog', keepalives: 0, failed: false },
+    failsafeUntil: undefined,
     ...overrides,
   };
 }

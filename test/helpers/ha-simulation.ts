@@ -7,6 +7,7 @@ import type { DynamicConfig } from '../../agent/contract/schema-types.js';
 import { InMemoryKvStore, type InMemoryKvClient } from '../../agent/dcs/in-memory-kv.js';
 import { KvDcs } from '../../agent/dcs/kv-dcs.js';
 import { HaLoop, wakesTheLoop } from '../../agent/ha/ha-loop.js';
+import type { FailsafeAnswer, FailsafeConfirmations } from '../../agent/ha/failsafe.js';
 import type { PeerSource } from '../../agent/ha/peer-source.js';
 import { walPosition, type PeerStatus } from '../../agent/ha/snapshot.js';
 import { silentLogger } from '../../agent/logging/logger.js';
@@ -127,6 +128,20 @@ export class Simulation {
     };
   }
 
+  /** POST /failsafe reaches a member whose agent runs (and is not frozen), which answers as its API would. */
+  private failsafe(): FailsafeConfirmations {
+    return {
+      ask: async (members, call) =>
+        members.map((member): FailsafeAnswer => {
+          const node = this.nodes.get(member.name);
+          if (node === undefined || !node.alive || node.frozen) return { name: member.name, accepted: false, refusal: 'no answer' };
+          const verdict = node.loop.acceptFailsafe(call);
+          if (verdict.kind === 'accepted') return { name: member.name, accepted: true };
+          return { name: member.name, accepted: false, refusal: verdict.kind === 'off' ? '502 failsafe mode is not enabled' : '500 Running as a leader' };
+        }),
+    };
+  }
+
   /** (Re)starts a member's agent with fresh memory, as systemd would after a crash; nothing if it runs. */
   start(name: string): void {
     const node = this.node(name);
@@ -145,6 +160,7 @@ export class Simulation {
       dcs: new KvDcs({ kv: node.kv, layout: this.layout, name, clock: this.clock, timing }),
       postgres: node.postgres,
       peers: this.peers(name),
+      failsafe: this.failsafe(),
       clock: this.clock,
       log: silentLogger,
       tags: {},

@@ -20,6 +20,7 @@ export const SETTINGS: HaSettings = {
   synchronousModeStrict: false,
   synchronousNodeCount: 1,
   maximumLagOnSyncnode: -1,
+  failsafeMode: false,
 };
 
 export function memberRecord(name: string, port: number, role = 'replica'): MemberRecord {
@@ -79,6 +80,7 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     cluster: cluster(),
     leadership: undefined,
     renewalFailed: false,
+    failsafe: undefined,
     postgres: REPLICA,
     task: undefined,
     peers: undefined,

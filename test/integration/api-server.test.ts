@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiContext } from '../../agent/api/api-context.js';
 import { startApiServer, type ApiServer } from '../../agent/api/api-server.js';
-import { createPeerClient } from '../../agent/api/peer-client.js';
+import { failsafeConfirmationsOver } from '../../agent/api/failsafe-confirmations.js';
+import { createPeerClient, createPeerExchange } from '../../agent/api/peer-client.js';
 import { FakeAgent, FakeCluster, INITIAL_CONFIG, testClock } from '../helpers/api-fake-agent.js';
 import { basicAuth, http, rawExchange } from '../helpers/api-http.js';
 import { primaryState, replicaState } from '../helpers/api-node-state.js';
@@ -117,8 +118,33 @@ describe('REST API server: reads', () => {
     expect(metrics.body).toContain('patroni_primary{scope="lab",name="pg1"} 1\n');
   });
 
-  it('answers 502 for /failsafe, which pgha does not run', async () => {
+  it('answers 502 for GET /failsafe while failsafe mode is off', async () => {
     expect((await http(`${env.pg1.url}/failsafe`)).status).toBe(502);
+  });
+
+  it("confirms a primary over POST /failsafe with its WAL position, unless failsafe mode is off or it runs a primary itself; the primary's client reads that", async () => {
+    const call = { name: 'pg1', conn_url: 'postgres://127.0.0.1:5432/postgres', api_url: `${env.pg1.url}/patroni` };
+    const json = { 'content-type': 'application/json' };
+    const answer = await http(`${env.pg2.url}/failsafe`, { method: 'POST', headers: json, body: call });
+    expect(answer).toMatchObject({ status: 200, body: 'Accepted', headers: { lsn: '0' } });
+    expect(env.replica.failsafeCalls).toEqual([call]);
+    expect(await http(`${env.pg2.url}/failsafe`, { method: 'POST', headers: json, body: { ...call, api_url: 7 } })).toMatchObject({ status: 400, body: 'api_url must be a non-empty string' });
+    expect(await http(`${env.pg2.url}/failsafe`, { method: 'POST', headers: json, body: { ...call, slots: { pg2: 'x' } } })).toMatchObject({ status: 400, body: 'slots must map slot names to WAL positions' });
+    expect((await http(`${env.pg1.url}/failsafe`, { method: 'POST', headers: json, body: call })).status).toBe(401);
+
+    const confirmations = failsafeConfirmationsOver(createPeerExchange({ timeoutMs: 500 }));
+    const members = [
+      { name: 'pg2', apiUrl: `${env.pg2.url}/patroni` },
+      { name: 'pg9', apiUrl: 'http://127.0.0.1:9/patroni' },
+    ];
+    expect(await confirmations.ask(members, call, 500)).toEqual([
+      { name: 'pg2', accepted: true },
+      { name: 'pg9', accepted: false, refusal: 'no answer' },
+    ]);
+    env.replica.failsafeVerdict = { kind: 'off' };
+    expect(await confirmations.ask(members.slice(0, 1), call, 500)).toEqual([{ name: 'pg2', accepted: false, refusal: '502 failsafe mode is not enabled' }]);
+    env.replica.failsafeVerdict = { kind: 'running-as-leader' };
+    expect(await confirmations.ask(members.slice(0, 1), call, 500)).toEqual([{ name: 'pg2', accepted: false, refusal: '500 Running as a leader' }]);
   });
 
   it('falls back to the loop view for /cluster, and answers 503 to writes, while etcd is unreachable', async () => {

@@ -15,6 +15,20 @@ export const stalePrimary: HaRule = {
       : undefined,
 };
 
+/**
+ * Failsafe mode: a primary cut off from etcd asks every member to confirm it, and stays primary
+ * while all do (each then counts it as the leader for ttl); one that does not confirm it demotes it.
+ */
+export const failsafePrimary: HaRule = {
+  name: 'failsafe-primary',
+  decide(s) {
+    if (s.cluster !== undefined || !s.settings.failsafeMode || s.settings.pause || !isRunningPrimary(s.postgres) || s.leadership === undefined || s.task?.kind === 'demote') return undefined;
+    if (s.failsafe === undefined) return verdict({ kind: 'confirm-failsafe' }, 'etcd is unreachable: asking every member to confirm me as the primary (failsafe mode)');
+    if (s.failsafe.confirmed) return verdict(NONE, `etcd is unreachable; I stay the primary in failsafe mode: ${s.failsafe.reason}`);
+    return verdict({ kind: 'demote', mode: 'offline' }, `demoting: etcd is unreachable and failsafe mode cannot keep me primary: ${s.failsafe.reason}`);
+  },
+};
+
 export const etcdUnreachable: HaRule = {
   name: 'etcd-unreachable',
   decide(s) {

@@ -1,6 +1,6 @@
 // The HA loop's rules, in the order they are tried: the first that decides wins.
 import { bootstrapInProgress, emptyDataDirectory, uninitializedCluster } from './bootstrap.js';
-import { etcdUnreachable, stalePrimary, taskInProgress } from './guards.js';
+import { etcdUnreachable, failsafePrimary, stalePrimary, taskInProgress } from './guards.js';
 import type { HaRule } from './ha-rule.js';
 import { handOver, leaderPostgresDown, leaderPostgresStarting, leaderSteady, leaderWatchdog, lockTakenByOther, promote, renewalFailed, renewLock } from './leader.js';
 import { pausedLeaderNotPrimary, pausedPostgresDown, pausedRace } from './paused.js';
@@ -9,6 +9,7 @@ import { divergedReplica, followLeader, leaderRace, postgresDown, postgresStarti
 
 export const HA_RULES: readonly HaRule[] = [
   stalePrimary,
+  failsafePrimary,
   etcdUnreachable,
   taskInProgress,
   uninitializedCluster,

@@ -2,6 +2,7 @@
 import { callbackCommands } from './callback-commands.js';
 import { customTags } from './custom-tags.js';
 import { etcdMembers } from './etcd-members.js';
+import { failsafeMode } from './failsafe-mode.js';
 import { failoverCandidates } from './failover-candidates.js';
 import { insecureOptOuts } from './insecure-opt-outs.js';
 import { literalSecrets } from './literal-secrets.js';
@@ -30,6 +31,7 @@ export const SPEC_RULES: readonly SpecRule[] = [
   timing,
   watchdogTiming,
   synchronousMode,
+  failsafeMode,
   unsupportedSettings,
   insecureOptOuts,
   protectedParameters,

@@ -35,8 +35,8 @@ describe('loading the agent configuration', () => {
 
   it('refuses them in bootstrap.dcs too', () => {
     const file = join(dir, 'agent.yaml');
-    expect(load(VALID.replace('    retry_timeout: 4\n', '    retry_timeout: 4\n    failsafe_mode: true\n'))).toThrow(
-      `${file}:21:5: bootstrap.dcs.failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false [unsupported]`,
+    expect(load(VALID.replace('    retry_timeout: 4\n', '    retry_timeout: 4\n    max_timelines_history: 10\n'))).toThrow(
+      `${file}:21:5: bootstrap.dcs.max_timelines_history: trimming the history key is not supported by this version of pgha yet; remove it or set it to 0 [unsupported]`,
     );
   });
 

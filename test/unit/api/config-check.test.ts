@@ -10,9 +10,9 @@ describe('checking a new dynamic configuration', () => {
 
   it('accepts a pause, and refuses every setting not supported yet, after the schema problems', () => {
     expect(dynamicConfigProblems({ pause: true })).toEqual([]);
-    expect(dynamicConfigProblems({ pause: true, failsafe_mode: true, tll: 30 })).toEqual([
+    expect(dynamicConfigProblems({ pause: true, max_timelines_history: 10, tll: 30 })).toEqual([
       'unknown key "tll" at the top level; did you mean "ttl"?',
-      'failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false',
+      'max_timelines_history: trimming the history key is not supported by this version of pgha yet; remove it or set it to 0',
     ]);
   });
 

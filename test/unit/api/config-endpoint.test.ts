@@ -10,7 +10,7 @@ function request(body: JsonObject): WriteRequest {
   return { target: parseRequestTarget('/config'), body: async () => accepted(body), header: () => undefined, signal: new AbortController().signal };
 }
 
-const FAILSAFE_REFUSED = 'failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false';
+const HISTORY_REFUSED = 'max_timelines_history: trimming the history key is not supported by this version of pgha yet; remove it or set it to 0';
 
 let cluster: FakeCluster;
 let agent: FakeAgent;
@@ -26,32 +26,32 @@ afterEach(() => cluster.close());
 
 describe('PATCH /config and PUT /config refuse settings not supported yet', () => {
   it('answers PATCH with 400 and the sentences, writes nothing and does not wake the loop', async () => {
-    expect(await patchConfigEndpoint(request({ failsafe_mode: true, pause: true }), agent.context)).toMatchObject({
+    expect(await patchConfigEndpoint(request({ max_timelines_history: 10, pause: true }), agent.context)).toMatchObject({
       status: 400,
-      body: `invalid configuration: ${FAILSAFE_REFUSED}`,
+      body: `invalid configuration: ${HISTORY_REFUSED}`,
     });
     expect(await storedConfig()).toEqual(INITIAL_CONFIG);
     expect(agent.wakes).toBe(0);
   });
 
   it('checks the merged result: a setting another tool wrote must go before anything else changes', async () => {
-    await cluster.member('pg2').writeConfig({ ...INITIAL_CONFIG, failsafe_mode: true });
-    expect(await patchConfigEndpoint(request({ ttl: 20 }), agent.context)).toMatchObject({ status: 400, body: `invalid configuration: ${FAILSAFE_REFUSED}` });
+    await cluster.member('pg2').writeConfig({ ...INITIAL_CONFIG, max_timelines_history: 10 });
+    expect(await patchConfigEndpoint(request({ ttl: 20 }), agent.context)).toMatchObject({ status: 400, body: `invalid configuration: ${HISTORY_REFUSED}` });
     expect((await storedConfig())?.ttl).toBe(10);
-    expect(await patchConfigEndpoint(request({ ttl: 20, failsafe_mode: null }), agent.context)).toMatchObject({ status: 200 });
+    expect(await patchConfigEndpoint(request({ ttl: 20, max_timelines_history: null }), agent.context)).toMatchObject({ status: 200 });
     expect(await storedConfig()).toEqual({ ...INITIAL_CONFIG, ttl: 20 });
   });
 
   it('accepts the supported values', async () => {
-    expect(await patchConfigEndpoint(request({ synchronous_mode: true, failsafe_mode: false, pause: true }), agent.context)).toMatchObject({ status: 200 });
-    expect(await storedConfig()).toEqual({ ...INITIAL_CONFIG, synchronous_mode: true, failsafe_mode: false, pause: true });
+    expect(await patchConfigEndpoint(request({ synchronous_mode: true, failsafe_mode: true, pause: true }), agent.context)).toMatchObject({ status: 200 });
+    expect(await storedConfig()).toEqual({ ...INITIAL_CONFIG, synchronous_mode: true, failsafe_mode: true, pause: true });
   });
 
   it('answers PUT with 400 and the sentence, and writes nothing', async () => {
-    const body = { ttl: 30, loop_wait: 10, retry_timeout: 10, failsafe_mode: true };
+    const body = { ttl: 30, loop_wait: 10, retry_timeout: 10, max_timelines_history: 10 };
     expect(await putConfig(request(body), agent.context)).toMatchObject({
       status: 400,
-      body: `invalid configuration: ${FAILSAFE_REFUSED}`,
+      body: `invalid configuration: ${HISTORY_REFUSED}`,
     });
     expect(await storedConfig()).toEqual(INITIAL_CONFIG);
     expect(agent.wakes).toBe(0);

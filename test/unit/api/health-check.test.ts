@@ -226,4 +226,10 @@ describe('/readiness', () => {
     expect(check(replicaState({ clusterReadAt: NOW - SETTINGS.ttlMs }), '/readiness')).toBe(503);
     expect(check(primaryState({ leaderUntil: undefined }), '/readiness')).toBe(503);
   });
+
+  it('is ready without a DCS view only while it confirmed a primary kept by failsafe mode', () => {
+    const stale = { clusterReadAt: NOW - SETTINGS.ttlMs };
+    expect(check(replicaState({ ...stale, failsafeUntil: NOW + 1 }), '/readiness')).toBe(200);
+    expect(check(replicaState({ ...stale, failsafeUntil: NOW }), '/readiness')).toBe(503);
+  });
 });

@@ -26,6 +26,11 @@ describe('the node-status document', () => {
     });
   });
 
+  it('says failsafe mode is active while it is, as Patroni does', () => {
+    expect(nodeStatus(replicaState({ failsafeUntil: NOW + 1 }), NOW).failsafe_mode_is_active).toBe(true);
+    expect(nodeStatus(replicaState({ failsafeUntil: NOW }), NOW)).not.toHaveProperty('failsafe_mode_is_active');
+  });
+
   it('describes a streaming replica', () => {
     const status = nodeStatus(replicaState(), NOW);
     expect(status).toMatchObject({

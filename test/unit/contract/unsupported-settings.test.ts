@@ -21,7 +21,6 @@ interface Case {
 
 const CASES: Readonly<Record<string, Case>> = {
   primary_stop_timeout: { refused: [30], allowed: 0 },
-  failsafe_mode: { refused: [true], allowed: false },
   max_timelines_history: { refused: [10], allowed: 0 },
   slots: { refused: [{ reporting: { type: 'logical', database: 'shop', plugin: 'pgoutput' } }], allowed: {} },
   ignore_slots: { refused: [[{ name: 'keep_me' }]], allowed: [] },
@@ -135,9 +134,9 @@ describe('settings not supported yet', () => {
     });
 
     it('reads values written by other tools as leniently as the agent does', () => {
-      expect(unsupportedDynamicSettings({ primary_stop_timeout: '30', failsafe_mode: 'yes', postgresql: { use_slots: 'off' } })).toEqual([
+      expect(unsupportedDynamicSettings({ primary_stop_timeout: '30', max_timelines_history: '10', postgresql: { use_slots: 'off' } })).toEqual([
         'primary_stop_timeout: a time limit on stopping a primary in synchronous mode is not supported by this version of pgha yet; remove it or set it to 0',
-        'failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false',
+        'max_timelines_history: trimming the history key is not supported by this version of pgha yet; remove it or set it to 0',
         'postgresql.use_slots: replication without a slot per member is not supported by this version of pgha yet; remove it or set it to true',
       ]);
       expect(unsupportedDynamicSettings({ ttl: 30, standby_cluster: null, slots: {}, postgresql: { parameters: { work_mem: '8MB' } } })).toEqual([]);

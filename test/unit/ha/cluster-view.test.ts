@@ -15,11 +15,11 @@ describe('the cluster view', () => {
     const lines: string[] = [];
     const log: Logger = { log: (level, message) => lines.push(`${level}: ${message}`) };
     const view = new ClusterView({ dcs, clock, log, bootstrapConfig: SIM_DCS });
-    expect(await dcs.writeConfig({ ttl: 10, failsafe_mode: true })).toBe(true);
+    expect(await dcs.writeConfig({ ttl: 10, max_timelines_history: 10 })).toBe(true);
     await view.read();
     await view.read();
     expect(lines).toEqual([
-      'error: the cluster configuration asks for what this agent does not do, and it runs without it: failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false',
+      'error: the cluster configuration asks for what this agent does not do, and it runs without it: max_timelines_history: trimming the history key is not supported by this version of pgha yet; remove it or set it to 0',
     ]);
     await dcs.writeConfig({ ttl: 10, synchronous_mode: true });
     await view.read();

@@ -9,7 +9,7 @@ describe("a host's recorded bootstrap section", () => {
       '  initdb: [data-checksums]',
       '  dcs:',
       '    ttl: 10',
-      '    failsafe_mode: true',
+      '    max_timelines_history: 10',
       '    synchronous_mode: true',
       '    postgresql: { use_pg_rewind: true, use_slots: false }',
       '',

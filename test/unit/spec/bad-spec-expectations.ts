@@ -45,6 +45,10 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
   'every-host-nofailover': [
     '9:77: every postgres host is tagged nofailover (or failover_priority: 0), so no member could ever be promoted [failover-candidates]',
   ],
+  'failsafe-insecure-api': [
+    "15:18: failsafe mode needs the agents' REST API over HTTPS: over plain HTTP (agent.insecure) the agents send no credentials, so no member could confirm the primary; remove agent.insecure or failsafe_mode [failsafe-mode]",
+    "17:13: warning: the agents' REST API serves plain HTTP: anyone on the network can read its answers, pose as an agent to HAProxy and the other agents, and read the Basic credentials pgha sends to it; remove it to serve HTTPS with certificates from the cluster CA [insecure]",
+  ],
   'literal-secret-in-parameters': [
     '20:25: dcs.postgresql.parameters.primary_conninfo holds what looks like a literal secret; secrets never go in the spec: pass credentials through the {env: NAME} or {file: PATH} references of postgres.authentication, postgres.users, etcd.auth and agent.auth [literal-secret]',
   ],
@@ -137,7 +141,7 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
   ],
   'unsupported-dcs-settings': [
     '18:3: dcs.primary_stop_timeout: a time limit on stopping a primary in synchronous mode is not supported by this version of pgha yet; remove it or set it to 0 [unsupported]',
-    '19:3: dcs.failsafe_mode: failsafe mode is not supported by this version of pgha yet; remove it or set it to false [unsupported]',
+    '19:3: dcs.max_timelines_history: trimming the history key is not supported by this version of pgha yet; remove it or set it to 0 [unsupported]',
     '20:3: dcs.slots: permanent replication slots are not supported by this version of pgha yet; remove them [unsupported]',
     '22:3: dcs.standby_cluster: standby clusters are not supported by this version of pgha yet; remove it [unsupported]',
     '24:5: dcs.postgresql.use_slots: replication without a slot per member is not supported by this version of pgha yet; remove it or set it to true [unsupported]',

@@ -61,6 +61,20 @@ describe('valid specs', () => {
     expect(checkSpec(`${MINIMAL}agent:\n  insecure: false\n`).diagnostics).toEqual([]);
   });
 
+  it('accepts failsafe mode, and warns when a watchdog could reset the primary before the members confirm it', () => {
+    const failsafe = (timing: string): string => `${MINIMAL.replace(/\ndcs:\n[\s\S]*$/, '')}\ndcs:\n  failsafe_mode: true\n${timing}watchdog:\n  mode: required\n`;
+    expect(checkSpec(failsafe('  ttl: 10\n  loop_wait: 2\n  retry_timeout: 4\n')).diagnostics).toEqual([]);
+    expect(checkSpec(failsafe('  ttl: 30\n  loop_wait: 10\n  retry_timeout: 10\n')).diagnostics).toEqual([]);
+    expect(checkSpec(failsafe('  ttl: 12\n  loop_wait: 4\n  retry_timeout: 4\n')).diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        rule: 'failsafe-mode',
+        message:
+          'with a watchdog timeout of 7s, dcs.loop_wait (4) and dcs.retry_timeout (4) let the watchdog reset the primary during an etcd outage before the members can confirm it; lower retry_timeout or loop_wait, or raise ttl',
+      }),
+    ]);
+  });
+
   it('warns when a node-local setting overrides a cluster-wide one', () => {
     const text = MINIMAL.replace('postgres:\n', 'postgres:\n  parameters:\n    work_mem: 4MB\n') + '  postgresql:\n    parameters:\n      work_mem: 8MB\n';
     const result = checkSpec(text);
