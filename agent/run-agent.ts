@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { CallbackExecutor } from './callbacks/callback-executor.js';
 import { CallbackPostgres } from './callbacks/callback-postgres.js';
 import { failsafeConfirmationsOver } from './api/failsafe-confirmations.js';
+import { IpVirtualAddress } from './vip/ip-virtual-address.js';
+import { VipHolder } from './vip/vip-holder.js';
 import { createPeerClient, createPeerExchange, peerSourceOf } from './api/peer-client.js';
 import { startApiServer } from './api/api-server.js';
 import type { NodeState } from './ha/node-state.js';
@@ -75,6 +77,8 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     clock,
     settings: { mode: config.watchdog.mode, safetyMargin: config.watchdog.safety_margin },
   });
+  const vip = config.vip ? new VipHolder(new IpVirtualAddress({ vip: config.vip }), clock, log) : undefined;
+  await vip?.clearStale().catch((error: unknown) => log.log('error', `could not remove a virtual address left behind: ${String(error)}`));
   const peerOptions = {
     ...(restapi.authentication ? { auth: restapi.authentication } : {}),
     ...(restapi.cafile ? { ca: readFileSync(restapi.cafile) } : {}),
@@ -114,6 +118,7 @@ export async function runAgent(config: AgentConfig, version: string, log: Logger
     // While it serves plain HTTP too, the plain URL: members and tools not moved to HTTPS yet reach it there.
     addresses: { postgres: config.postgresql.connect_address, api: `${tls && !restapi.plain_http_fallback ? 'https' : 'http'}://${restapi.connect_address}` },
     watchdog,
+    ...(vip ? { vip } : {}),
     bootstrap: { dcs: config.bootstrap.dcs, initdb: config.bootstrap.initdb },
     postgresSettings: (live, synchronousStandbyNames) => postgresSettings(config, live, synchronousStandbyNames),
     publish: (state) => {

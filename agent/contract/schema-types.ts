@@ -208,6 +208,12 @@ export interface ClusterSpec {
     log_level: 'debug' | 'info' | 'warn' | 'error';
   };
   /**
+   * How applications reach the primary besides HAProxy's ports.
+   */
+  routing: {
+    vip?: Vip;
+  };
+  /**
    * Hardware or softdog watchdog that resets a primary host whose agent stops renewing the leader key, so it cannot keep accepting writes after a failover.
    */
   watchdog: {
@@ -565,6 +571,19 @@ export interface BasicAuth {
   password: SecretRef;
 }
 /**
+ * A virtual IP address that the leader's host holds: added (and announced with gratuitous ARP) after promotion while the leader's lease belief is valid, removed before anything else when it demotes, loses the lease, the cluster pauses, or the agent stops.
+ */
+export interface Vip {
+  /**
+   * The IPv4 address with its prefix length, as `ip addr add` takes it: `10.0.1.100/24`.
+   */
+  address: string;
+  /**
+   * The network interface that carries it on every PostgreSQL host, e.g. `eth0`.
+   */
+  interface: string;
+}
+/**
  * Configuration of one pgha-agent (`/etc/pgha/agent.yaml`, mode 0600, owned by postgres). `pgha apply` renders it from the cluster spec; its sections follow Patroni's local configuration so Patroni users find their way. Unlike the cluster spec it holds the secrets themselves.
  */
 export interface AgentConfig {
@@ -712,6 +731,7 @@ export interface AgentConfig {
     initdb: InitdbOption[];
   };
   tags: Tags;
+  vip?: Vip;
   /**
    * The watchdog that resets this host if the agent stops renewing its leader key.
    */

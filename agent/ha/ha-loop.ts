@@ -8,6 +8,7 @@ import type { DynamicConfig, InitdbOption, Tags } from '../contract/schema-types
 import type { Dcs } from '../dcs/dcs.js';
 import type { Logger } from '../logging/logger.js';
 import type { PostgresController, PostgresObservation, PostgresSettings } from '../postgres/postgres-controller.js';
+import type { VipHolder } from '../vip/vip-holder.js';
 import type { Watchdog } from '../watchdog/watchdog.js';
 import { ClusterView } from './cluster-view.js';
 import { promotionRuleOf } from './commit-rules.js';
@@ -26,6 +27,7 @@ import type { PeerSource } from './peer-source.js';
 import { watchPostmaster } from './postmaster-watch.js';
 import { isRunningPrimary, walPosition, type Snapshot } from './snapshot.js';
 import { TaskRunner } from './task-runner.js';
+import { vipLease } from './vip-lease.js';
 import { watchdogTiming } from './watchdog-timing.js';
 
 export interface HaLoopOptions {
@@ -43,6 +45,8 @@ export interface HaLoopOptions {
   addresses: MemberAddresses;
   /** Armed while this member leads, fed after each renewal, disarmed when PostgreSQL has stopped. */
   watchdog: Watchdog;
+  /** The virtual address, when the cluster has one: held while this member leads, fenced by the same belief. */
+  vip?: VipHolder;
   bootstrap: { dcs: DynamicConfig; initdb: InitdbOption[] };
   /** PostgreSQL settings for the current dynamic configuration, and the synchronous_standby_names the leader sets. */
   postgresSettings(live: Record<string, unknown> | undefined, synchronousStandbyNames: string | undefined): PostgresSettings;
@@ -86,7 +90,10 @@ export class HaLoop {
     const { name, dcs, postgres, clock, log, watchdog } = options;
     this.view = new ClusterView({ dcs, clock, log, bootstrapConfig: options.bootstrap.dcs });
     this.publisher = new MemberPublisher({ ...options, view: this.view, memory: this.memory });
-    const withdrawLeadership = (): void => this.publisher.withdrawLeadership();
+    const withdrawLeadership = (): void => {
+      this.publisher.withdrawLeadership();
+      void options.vip?.release('I no longer lead');
+    };
     const applySettings = (): Promise<void> => this.applyPostgresSettings(true);
     const failsafeCall = (): FailsafeCall => ({ name, ...memberUrls(options.addresses) });
     this.steps = new StepExecutor({ name, dcs, postgres, peers: options.peers, failsafe: options.failsafe, failsafeCall, clock, view: this.view, memory: this.memory, withdrawLeadership, watchdog, log, applySettings });
@@ -271,6 +278,8 @@ export class HaLoop {
       await this.steps.run(decision.action, steps);
       decision = decide(this.snapshot(postgres, steps));
     }
+    // The address goes before anything else a demotion does.
+    if (decision.action.kind === 'demote') await this.options.vip?.release('demoting');
     if (decision.action.kind !== 'none' && !isStepAction(decision.action)) await this.tasks.startFor(decision.action);
     // Prefixed while paused, as Patroni's log lines are.
     const line = this.view.settings().pause ? `PAUSE: ${decision.reason}` : decision.reason;
@@ -279,6 +288,7 @@ export class HaLoop {
     if (this.tasks.running) postgres = this.lastObservation = await this.options.postgres.observe();
     this.lastCycleAt = clock.now();
     await this.publisher.publish(postgres, { task: this.tasks.running?.kind, lastDecision: decision, lastCycleAt: this.lastCycleAt });
+    await this.options.vip?.follow(vipLease(this.memory.leaderUntil, clock.now(), postgres, this.view.settings().pause, this.tasks.running?.kind));
     return decision;
   }
 
@@ -338,6 +348,7 @@ export class HaLoop {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake();
+    await this.options.vip?.release('the agent stops');
     await this.tasks.cancel();
     if (this.view.settings().pause) {
       await this.options.watchdog.disable();

@@ -78,6 +78,7 @@ function agentConfig(spec: ClusterSpec, host: Host, secrets: Secrets, access: Ag
     },
     bootstrap: bootstrap ?? { dcs: spec.dcs, initdb: spec.postgres.initdb },
     tags: host.tags ?? {},
+    ...(spec.routing.vip && { vip: spec.routing.vip }),
     watchdog: { mode: spec.watchdog.mode, device: spec.watchdog.device, sysfs: '/sys', safety_margin: spec.watchdog.safety_margin },
   };
 }

@@ -93,6 +93,8 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
   const noMainCluster = r.add({ kind: 'file', path: CREATECLUSTER_CONF, content: '# Written by pgha apply: only the pgha agent creates and starts PostgreSQL.\ncreate_main_cluster = false\n', mode: '644', owner: 'root', group: 'root' });
   const postgres = r.add({ kind: 'package', name: `postgresql-${spec.postgres.version}`, after: [noMainCluster] });
   const node = r.add({ kind: 'package', name: 'nodejs' });
+  // The agent announces the virtual address it takes with arping.
+  const arping = spec.routing.vip ? [r.add({ kind: 'package', name: 'iputils-arping' })] : [];
   const distroService = r.add({ kind: 'service', unit: 'postgresql.service', enabled: false, active: false, after: [postgres] });
   const distroClusters = r.add({ kind: 'distro_clusters', after: [postgres] });
   const configDir = r.add({ kind: 'directory', path: '/etc/pgha', mode: '750', owner: 'root', group: 'postgres', after: [postgres] });
@@ -115,7 +117,7 @@ function postgresResources(r: HostResources, spec: ClusterSpec, host: Host, secr
     enabled: true,
     active: true,
     stage: 'agent',
-    after: [postgres, node, distroService, distroClusters, release, config, unit, ...etcdClientFiles, ...apiFiles, ...watchdog],
+    after: [postgres, node, ...arping, distroService, distroClusters, release, config, unit, ...etcdClientFiles, ...apiFiles, ...watchdog],
     readsAtStart: r.list.filter(readByAgentAtStart).map((x) => (x.kind === 'file' ? x.path : x.kind === 'host_certificate' ? x.cert : RELEASE_LINK)),
   });
 }

@@ -15,6 +15,7 @@ import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import statusSchema from '../../schemas/status.schema.json' with { type: 'json' };
 import { canRunLab, LAB_INVENTORY, labAddress, labScript, onLabHost } from '../helpers/lab.js';
 import { labApi, labMembers, runPgha, type CliRun, type Member } from '../helpers/lab-cli.js';
+import { watchLabAddress } from '../helpers/lab-address-watch.js';
 import { changeLines, etcdctl, etcdctlTls, localSecret, startHaproxyWriter, writeThroughHaproxy } from '../helpers/lab-cluster.js';
 import { loginAs } from '../helpers/postgres-login.js';
 
@@ -110,7 +111,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
 
   afterAll(async () => {
     process.stderr.write(`\nprovisioner figures:\n${figures.map((f) => `  ${f}\n`).join('')}`);
-    await Promise.all(['dcs', 'stale', 'changed-key', 'unreachable', 'jump', 'agent-log', 'grow'].map((n) => rm(join(LAB_INVENTORY, `${n}.test.yaml`), { force: true })));
+    await Promise.all(['dcs', 'stale', 'changed-key', 'unreachable', 'jump', 'agent-log', 'failsafe', 'vip', 'grow'].map((n) => rm(join(LAB_INVENTORY, `${n}.test.yaml`), { force: true })));
     await rm(join(LAB_INVENTORY, 'changed-key.test-known_hosts'), { force: true });
     await labScript('down.sh', '--purge');
   }, 300_000);
@@ -549,6 +550,106 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     }, 120_000);
     expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
   }, 300_000);
+
+  it('keeps the primary taking writes in failsafe mode through an etcd freeze of 3 × ttl, and demotes it in time once a replica is stopped', async () => {
+    const failsafe = await variant('failsafe', (text) => text.replace(/^dcs:\n/m, 'dcs:\n  failsafe_mode: true\n'));
+    const enabled = await pgha('apply', '--auto-approve', failsafe);
+    expect(enabled.code, enabled.stderr.slice(-3000)).toBe(0);
+    const leader = Number((await members()).find((m) => m.role === 'leader')!.name.slice(1));
+    await waitFor('the leader to list every member in the failsafe key', async () => (Object.keys(JSON.parse((await labApi(leader, '/failsafe')).text)).length === 3 ? true : undefined), 30_000);
+    const etcd = (signal: 'STOP' | 'CONT'): Promise<string[]> => Promise.all(HOSTS.map((h) => onLabHost(h, `systemctl kill -s ${signal} etcd`)));
+
+    const writer = startHaproxyWriter('failsafe');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const frozenAt = Date.now();
+    await etcd('STOP');
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 30_000));
+      expect((await labApi(leader, '/primary')).status).toBe(200);
+      const statuses = await Promise.all(HOSTS.map(async (h) => JSON.parse((await labApi(h, '/patroni')).text) as { failsafe_mode_is_active?: boolean }));
+      expect(statuses.map((s) => s.failsafe_mode_is_active)).toEqual([true, true, true]);
+    } finally {
+      await etcd('CONT');
+    }
+    const run = await writer.stop();
+    const during = run.writes.filter((t) => t >= frozenAt && t < frozenAt + 30_000).length;
+    const gap = Math.max(0, ...run.writes.filter((t) => t >= frozenAt).map((t, i, all) => (i === 0 ? 0 : t - all[i - 1]!)));
+    figures.push(`failsafe mode, etcd frozen 30 s on every host: ${during} writes through HAProxy during it, longest gap ${gap} ms, ${run.lost.length} of ${run.writes.length} lost`);
+    expect(run.lost).toEqual([]);
+    expect(during).toBeGreaterThan(30);
+    await waitFor(`c${leader} to hold the leader key again`, async () => ((await members()).find((m) => m.role === 'leader')?.name === `c${leader}` ? true : undefined), 60_000);
+
+    const replica = HOSTS.find((h) => h !== leader)!;
+    await onLabHost(replica, 'systemctl stop pgha-agent');
+    const second = startHaproxyWriter('failsafe-without-replica');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const before = Date.now();
+    await etcd('STOP');
+    try {
+      await waitFor(`c${leader} to stop PostgreSQL`, async () => ((JSON.parse((await labApi(leader, '/patroni')).text) as { state: string }).state !== 'running' ? true : undefined), 20_000);
+    } finally {
+      await etcd('CONT');
+    }
+    const cut = await second.stop();
+    const last = Math.max(before, ...cut.writes);
+    figures.push(`failsafe mode without c${replica}: the last write acknowledged ${last - before} ms into the etcd freeze (ttl 10 s)`);
+    expect(last - before).toBeLessThan(10_000);
+    expect(cut.lost).toEqual([]);
+    await onLabHost(replica, 'systemctl start pgha-agent');
+    const restored = await pgha('apply', '--auto-approve', SPEC);
+    expect(restored.code, restored.stderr.slice(-3000)).toBe(0);
+    await waitFor('a healthy cluster', async () => {
+      const state = await members();
+      return state.filter((m) => m.role === 'leader' && m.state === 'running').length === 1 && state.filter((m) => m.state === 'streaming').length === 2 ? true : undefined;
+    }, 120_000);
+    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+  }, 600_000);
+
+  it("holds a virtual address on the leader's host only: it follows a switchover and a failover, and is never on two hosts at once", async () => {
+    const VIP = '10.213.7.100/24';
+    const withVip = await variant('vip', (text) => `${text}\nrouting:\n  vip: { address: ${VIP}, interface: host0 }\n`);
+    const plan = await pgha('plan', withVip);
+    expect(plan.stdout).toContain(': package iputils-arping');
+    const leaderHost = async (): Promise<number> => Number((await members()).find((m) => m.role === 'leader' && m.state === 'running')?.name.slice(1));
+    const answering = async (): Promise<string> => (JSON.parse(await curl('-k', 'https://10.213.7.100:8008/patroni')) as { patroni: { name: string } }).patroni.name;
+    const watch = await watchLabAddress(HOSTS, VIP);
+    try {
+      const apply = await pgha('apply', '--auto-approve', withVip);
+      expect(apply.code, apply.stderr.slice(-3000)).toBe(0);
+      const first = await leaderHost();
+      await waitFor("the virtual address on the leader's host", async () => (watch.holders().join() === String(first) ? true : undefined), 30_000);
+      expect(await answering()).toBe(`c${first}`);
+
+      const target = HOSTS.find((h) => h !== first)!;
+      const switched = await pgha('switchover', '--to', `c${target}`, '--yes', withVip);
+      expect(switched.code, switched.stderr).toBe(0);
+      await waitFor(`the virtual address on c${target}`, async () => (watch.holders().join() === String(target) ? true : undefined), 10_000);
+      const switchoverGap = watch.gainedAt.get(target)! - watch.lostAt.get(first)!;
+      expect(await answering()).toBe(`c${target}`);
+
+      const killedAt = Date.now();
+      await onLabHost(target, 'systemctl kill -s KILL pgha-agent');
+      await waitFor('the virtual address on a new leader', async () => (watch.holders().length === 1 && watch.holders()[0] !== target ? true : undefined), 30_000);
+      const next = watch.holders()[0]!;
+      const failoverAfter = watch.gainedAt.get(next)! - killedAt;
+      expect(await leaderHost()).toBe(next);
+      expect(await answering()).toBe(`c${next}`);
+      figures.push(`virtual address: switchover moved it in ${switchoverGap} ms (off c${first} until on c${target}), failover (agent and PostgreSQL killed) in ${failoverAfter} ms from the kill (ttl 10 s); never on two hosts`);
+      expect(switchoverGap).toBeLessThan(2000);
+      expect(failoverAfter).toBeLessThan(12_000);
+      expect(watch.overlaps).toEqual([]);
+
+      // systemd brings the killed agent back after ttl; the spec without the address takes it away.
+      await waitFor('a healthy cluster', async () => ((await members()).filter((m) => m.state === 'streaming').length === 2 ? true : undefined), 120_000);
+      const restored = await pgha('apply', '--auto-approve', SPEC);
+      expect(restored.code, restored.stderr.slice(-3000)).toBe(0);
+      await waitFor('the virtual address gone', async () => (watch.holders().length === 0 ? true : undefined), 30_000);
+      expect(watch.overlaps).toEqual([]);
+    } finally {
+      watch.stop();
+    }
+    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+  }, 600_000);
 
   it('grows by a PostgreSQL host and two etcd hosts, which join one at a time, leaving the running etcd members alone', async () => {
     await labScript('up.sh', '5');

@@ -4,7 +4,7 @@
 # processes on loopback. Needs root (or passwordless sudo) on a fresh machine.
 set -euo pipefail
 
-PACKAGES=(etcd-server etcd-client postgresql-15 haproxy patroni git openssh-client openssl ruby)
+PACKAGES=(etcd-server etcd-client postgresql-15 haproxy patroni git openssh-client openssl ruby iputils-arping)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

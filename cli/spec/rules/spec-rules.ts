@@ -17,6 +17,7 @@ import { synchronousMode } from './synchronous-mode.js';
 import { timing } from './timing.js';
 import { uniqueHosts } from './unique-hosts.js';
 import { unsupportedSettings } from './unsupported-settings.js';
+import { virtualAddress } from './virtual-address.js';
 import { watchdogTiming } from './watchdog-timing.js';
 
 export const SPEC_RULES: readonly SpecRule[] = [
@@ -38,4 +39,5 @@ export const SPEC_RULES: readonly SpecRule[] = [
   parameterPrecedence,
   postgresUsers,
   callbackCommands,
+  virtualAddress,
 ];

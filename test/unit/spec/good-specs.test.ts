@@ -75,6 +75,16 @@ describe('valid specs', () => {
     ]);
   });
 
+  it('accepts a virtual address that no host has, and refuses one a host has', () => {
+    const { spec, diagnostics } = checkSpec(`${MINIMAL}routing:\n  vip: { address: 10.1.0.100/24, interface: eth0 }\n`);
+    expect(diagnostics).toEqual([]);
+    expect(spec?.routing.vip).toEqual({ address: '10.1.0.100/24', interface: 'eth0' });
+    expect(checkSpec(`${MINIMAL}routing:\n  vip: { address: 10.1.0.2/24, interface: eth0 }\n`).diagnostics).toEqual([
+      expect.objectContaining({ severity: 'error', rule: 'vip', message: 'routing.vip.address 10.1.0.2 is the address of db2: the virtual address must be one no host has' }),
+    ]);
+    expect(checkSpec(`${MINIMAL}routing:\n  vip: { address: 10.1.0.300, interface: eth0 }\n`).spec).toBeUndefined();
+  });
+
   it('warns when a node-local setting overrides a cluster-wide one', () => {
     const text = MINIMAL.replace('postgres:\n', 'postgres:\n  parameters:\n    work_mem: 4MB\n') + '  postgresql:\n    parameters:\n      work_mem: 8MB\n';
     const result = checkSpec(text);
