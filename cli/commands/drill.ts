@@ -134,7 +134,7 @@ export function drillCommand(context: CommandContext): CommandModule<object, Dri
         });
         const w = writer;
         const members = (): ReturnType<ClusterReader['members']> => cluster.members();
-        const disturbed = await firstTime(DISTURBANCE_MS, async () => {
+        const disturbed = await firstTime(args.fault === 'etcd-cut' ? 3 * spec.dcs.ttl * 1000 : DISTURBANCE_MS, async () => {
           if (w.failures > failuresBefore) return true;
           const now = await members();
           const old = now?.find((m) => m.name === primary);
@@ -142,7 +142,9 @@ export function drillCommand(context: CommandContext): CommandModule<object, Dri
         });
         progress(disturbed === undefined ? `no effect seen within ${DISTURBANCE_MS / 1000} s` : 'the fault shows: writes fail or the leader moved');
         if (undo) {
-          const elsewhere = await firstTime(HEAL_MS, async () => leaderOf(await members())?.name !== primary && w.acks.some((a) => a.at > faultAt));
+          // A cluster in failsafe mode keeps its primary through an etcd cut: it is undone after 3 × ttl then.
+          const undoWithin = args.fault === 'etcd-cut' ? 3 * spec.dcs.ttl * 1000 : HEAL_MS;
+          const elsewhere = await firstTime(undoWithin, async () => leaderOf(await members())?.name !== primary && w.acks.some((a) => a.at > faultAt));
           progress(elsewhere === undefined ? 'writes did not resume elsewhere' : 'writes resume elsewhere: undoing the fault');
           const release = undo;
           undo = undefined;

@@ -9,6 +9,8 @@ import type { DrillFault } from './drill-report.js';
 
 const SWITCHOVER_ATTEMPTS = 3;
 const SWITCHOVER_RETRY_MS = 3000;
+/** The nftables table an etcd cut lives in, on the primary's host only. */
+const CUT_TABLE = ['inet', 'pgha_drill'];
 
 export interface FaultTarget {
   spec: ClusterSpec;
@@ -23,6 +25,7 @@ export const FAULT_MEANING: Readonly<Record<DrillFault, string>> = {
   'postgres-crash': 'SIGKILL of its postmaster alone; its agent stays',
   switchover: 'a switchover to the healthiest replica (POST /switchover)',
   'agent-freeze': 'SIGSTOP of its agent alone until writes resume elsewhere, then SIGCONT (the watchdog must fence it)',
+  'etcd-cut': "its agent cut off from etcd (an nftables rule drops the postgres user's packets to etcd's client port) until writes resume elsewhere or 3 × ttl passed",
 };
 
 async function run(target: FaultTarget, argv: string[]): Promise<string> {
@@ -54,6 +57,8 @@ export async function injectFault(fault: DrillFault, target: FaultTarget): Promi
         await new Promise((resolve) => setTimeout(resolve, SWITCHOVER_RETRY_MS));
       }
     }
+    case 'etcd-cut':
+      return cutFromEtcd(target);
     case 'agent-freeze': {
       const pid = await run(target, ['systemctl', 'show', '-p', 'MainPID', '--value', AGENT_UNIT]);
       if (!/^[1-9]\d*$/.test(pid)) throw new Error(`${target.primary}: ${AGENT_UNIT} has no main process to freeze`);
@@ -63,4 +68,24 @@ export async function injectFault(fault: DrillFault, target: FaultTarget): Promi
       };
     }
   }
+}
+
+/**
+ * Drops what the agent (user postgres) sends to etcd's client port; etcd's own peer traffic and
+ * everyone else's go on. A timer on the host deletes the rule by itself should pgha never come
+ * back to do it.
+ */
+async function cutFromEtcd(target: FaultTarget): Promise<() => Promise<void>> {
+  const { spec } = target;
+  if ((await target.transport.run(['nft', '--version'])).exitCode !== 0) throw new Error(`${target.primary} has no nft (Debian package nftables), which --fault etcd-cut needs`);
+  const failsafeSeconds = 3 * spec.dcs.ttl + 300;
+  const timer = `pgha-drill-heal-${Date.now()}`;
+  await run(target, ['systemd-run', `--unit=${timer}`, `--on-active=${failsafeSeconds}`, 'nft', 'delete', 'table', ...CUT_TABLE]);
+  await run(target, ['nft', 'add', 'table', ...CUT_TABLE]);
+  await run(target, ['nft', 'add', 'chain', ...CUT_TABLE, 'output', '{', 'type', 'filter', 'hook', 'output', 'priority', '0', ';', '}']);
+  await run(target, ['nft', 'add', 'rule', ...CUT_TABLE, 'output', 'meta', 'skuid', 'postgres', 'tcp', 'dport', String(spec.etcd.client_port), 'drop']);
+  return async () => {
+    await run(target, ['nft', 'delete', 'table', ...CUT_TABLE]);
+    await target.transport.run(['systemctl', 'stop', `${timer}.timer`]);
+  };
 }

@@ -3,7 +3,7 @@
 // long the old primary took to stream again. Pure.
 import type { Ack } from './drill-writer.js';
 
-export const DRILL_FAULTS = ['kill', 'postgres-crash', 'switchover', 'agent-freeze'] as const;
+export const DRILL_FAULTS = ['kill', 'postgres-crash', 'switchover', 'agent-freeze', 'etcd-cut'] as const;
 export type DrillFault = (typeof DRILL_FAULTS)[number];
 
 export interface DrillTimes {

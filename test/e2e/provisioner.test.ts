@@ -481,8 +481,10 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect(await psql(true)).toMatch(/^t\|/);
   }, 240_000);
 
-  it('drills the cluster: kill, switchover and postgres-crash each report the write gap and no write lost, and heal by themselves; a paused cluster is refused', async () => {
-    for (const fault of ['kill', 'switchover']) {
+  it('drills the cluster: kill, switchover, etcd-cut and postgres-crash each report the write gap and no write lost, and heal by themselves; a paused cluster is refused', async () => {
+    // etcd-cut drops the agent's packets to etcd with an nftables rule: a host needs nft for it.
+    await Promise.all(HOSTS.map((h) => onLabHost(h, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables >/dev/null', 300_000)));
+    for (const fault of ['kill', 'switchover', 'etcd-cut']) {
       const run = await pgha('drill', '--fault', fault, '--yes', '--json', SPEC);
       expect(run.code, run.stderr.slice(-3000)).toBe(0);
       const report = JSON.parse(run.stdout) as { old_primary: string; leader_after: string; write_gap_ms: number; lost_writes: number; acknowledged_writes: number; healed_after_ms: number };
