@@ -607,9 +607,13 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
   }, 600_000);
 
-  it("holds a virtual address on the leader's host only: it follows a switchover and a failover, and is never on two hosts at once", async () => {
+  it("holds a virtual address on the leader's host only: it follows a switchover and a failover, and is never on two hosts at once; callbacks record start, role change and stop", async () => {
     const VIP = '10.213.7.100/24';
-    const withVip = await variant('vip', (text) => `${text}\nrouting:\n  vip: { address: ${VIP}, interface: host0 }\n`);
+    const recorder = '/usr/local/bin/pgha-record-callback';
+    const log = '/var/lib/postgresql/callbacks.log';
+    await Promise.all(HOSTS.map((h) => onLabHost(h, `printf '#!/bin/sh\\necho "$*" >> ${log}\\n' > ${recorder} && chmod 755 ${recorder} && rm -f ${log}`)));
+    const callbacks = ['on_start', 'on_stop', 'on_role_change'].map((action) => `    ${action}: ${recorder}\n`).join('');
+    const withVip = await variant('vip', (text) => `${text.replace(/^postgres:\n/m, `postgres:\n  callbacks:\n${callbacks}`)}\nrouting:\n  vip: { address: ${VIP}, interface: host0 }\n`);
     const plan = await pgha('plan', withVip);
     expect(plan.stdout).toContain(': package iputils-arping');
     const leaderHost = async (): Promise<number> => Number((await members()).find((m) => m.role === 'leader' && m.state === 'running')?.name.slice(1));
@@ -628,6 +632,11 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
       await waitFor(`the virtual address on c${target}`, async () => (watch.holders().join() === String(target) ? true : undefined), 10_000);
       const switchoverGap = watch.gainedAt.get(target)! - watch.lostAt.get(first)!;
       expect(await answering()).toBe(`c${target}`);
+      const recorded = async (h: number): Promise<string[]> => (await onLabHost(h, `cat ${log}`)).trim().split('\n');
+      await waitFor('the callbacks of the switchover', async () => ((await recorded(target)).includes('on_role_change primary lab') && (await recorded(first)).includes('on_role_change replica lab') ? true : undefined), 30_000);
+      // Each agent restarted onto the callbacks, and its PostgreSQL with it: an on_start in whichever role it had then.
+      for (const h of HOSTS) expect((await recorded(h)).some((line) => /^on_start (primary|replica) lab$/.test(line)), `c${h}: ${(await recorded(h)).join(' | ')}`).toBe(true);
+      expect(await recorded(first)).toEqual(expect.arrayContaining(['on_stop primary lab', 'on_role_change replica lab']));
 
       const killedAt = Date.now();
       await onLabHost(target, 'systemctl kill -s KILL pgha-agent');
