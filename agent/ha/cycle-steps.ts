@@ -1,5 +1,6 @@
 // The steps a cycle takes before it decides on PostgreSQL: renewing, taking or releasing the
-// leader key (the watchdog is fed right after each successful renewal, and never otherwise),
+// leader key (the watchdog is fed right after each successful renewal, and in failsafe mode after
+// the members confirmed a primary cut off from etcd, and before each etcd read),
 // clearing a switchover request, asking the peers how far they are, asking the leader's
 // PostgreSQL for its timeline, arming the watchdog, asking the members to confirm a primary cut
 // off from etcd (failsafe mode). Each is carried out at once, and the rules
