@@ -62,7 +62,7 @@ export function departedResources(spec: ClusterSpec, departures: Departures, spe
   for (const host of departures.hosts) {
     const member = host.etcdMember;
     const removal: DesiredResource[] = member
-      ? [{ id: `${CLUSTER}/etcd_member/${host.name}`, host: CLUSTER, kind: 'departed_etcd_member', name: member.name, peerUrl: member.peerUrls[0] ?? '', staying, stage: 'etcd', after: [...joins, ETCD_RESTART_ID, ...agents, ...keys] }]
+      ? [{ id: `${CLUSTER}/etcd_member/${host.name}`, host: CLUSTER, kind: 'departed_etcd_member', name: host.name, peerUrl: member.peerUrls[0] ?? '', staying, stage: 'etcd', after: [...joins, ETCD_RESTART_ID, ...agents, ...keys] }]
       : [];
     resources.push(...removal);
     resources.push(departedService(host, departures, { unit: ETCD_UNIT, dataDirs: [spec.etcd.data_dir], stage: 'etcd', after: removal.map((r) => r.id) }));

@@ -67,7 +67,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   let connections: HostConnections;
   let departed: DepartedHost[];
   try {
-    departed = departedHosts(spec, await cluster.memberRecords(), await cluster.etcdMembers());
+    // Without etcd (bare hosts) nothing is remembered, and the second question would only wait as long again.
+    const records = await cluster.memberRecords();
+    departed = departedHosts(spec, records, records === 'unreachable' ? 'unreachable' : await cluster.etcdMembers());
     connections = await connectHosts(spec, { specDirectory: source.directory, acceptNewHostKeys: options.acceptNewHostKeys, parallelism: options.parallelism, env: options.env }, departed);
   } catch (error) {
     cluster.close();

@@ -1,4 +1,6 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import planSchema from '../../../schemas/plan.schema.json' with { type: 'json' };
 import type { MemberRecord } from '../../../agent/contract/dcs-records.js';
 import { departedResources, type Departures } from '../../../cli/desired/departed-resources.js';
 import { buildPlan } from '../../../cli/engine/build-plan.js';
@@ -68,7 +70,8 @@ function removalPlan(departures: Departures, observe = departedObserved) {
   const spec = labSpec();
   const desired = labDesired(spec);
   const resources = [...desired.resources, ...departedResources(spec, departures, desired.resources)];
-  return buildPlan(LAB_PLAN_HEADER, resources, new Map(resources.map((r) => [r.id, observe(r)])), TEST_DIGEST.of);
+  const header = { ...LAB_PLAN_HEADER, ...(departures.purge && { purge_data: true }) };
+  return buildPlan(header, resources, new Map(resources.map((r) => [r.id, observe(r)])), TEST_DIGEST.of);
 }
 
 describe('removing a host', () => {
@@ -105,6 +108,9 @@ describe('removing a host', () => {
 
   it('says which data directories --purge-data deletes', () => {
     const plan = removalPlan({ hosts: [c4], unreachable: new Map(), purge: true });
+    const validate = new Ajv2020({ strict: false }).compile(planSchema);
+    expect(validate(JSON.parse(JSON.stringify(plan))), JSON.stringify(validate.errors)).toBe(true);
+    expect(plan.purge_data).toBe(true);
     expect(plan.changes[0]!.details).toContain('data directory /var/lib/postgresql/15/main deleted (--purge-data)');
     expect(plan.changes[3]!.details).toContain(`data directory ${labSpec().etcd.data_dir} deleted (--purge-data)`);
   });
