@@ -3,7 +3,7 @@
 // and an inactive one goes: see agent/postgres/replication-slots.ts); apply waits until it has.
 import type { MemberKeyResource } from './desired-resource.js';
 import type { ResourceHandler } from './resource-handler.js';
-import type { ClusterReader } from '../transport/cluster-access.js';
+import { LEADER_ROLES, type ClusterReader } from '../transport/cluster-access.js';
 import type { SqlSession } from '../transport/leader-postgres.js';
 
 export interface ObservedMemberKey {
@@ -46,6 +46,9 @@ export const memberKeyHandler: ResourceHandler<MemberKeyResource, ObservedMember
 
   async apply(resource, _observed, context) {
     const { cluster } = context;
+    // Its agent stopped first, unless its host could not be reached: a member that still leads keeps its key.
+    const leader = (await cluster.members())?.find((m) => m.name === resource.name && LEADER_ROLES.has(m.role));
+    if (leader) throw new Error(`${resource.name} still leads the cluster, so its member key was kept: move the leader with "pgha switchover", then apply again`);
     await cluster.deleteMemberKey(resource.name);
     const holds = slotProbe(cluster, resource.slot);
     const gone = await context.waitUntil(`the leader dropping replication slot ${resource.slot}`, async () => {
