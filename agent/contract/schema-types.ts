@@ -804,6 +804,10 @@ export interface Plan {
   };
   digest_key: string;
   /**
+   * Made with --purge-data: the data directories of hosts dropped from the spec are deleted, not left in place.
+   */
+  purge_data?: boolean;
+  /**
    * The changes, in the order they are listed; `after` and `stage` order them when applied.
    */
   changes: Change[];
@@ -848,7 +852,7 @@ export interface Change {
    */
   id: string;
   /**
-   * The host's name, or `cluster` for a change that spans hosts (the DCS config, the rolling restarts of the agents, of etcd and of PostgreSQL, a PostgreSQL role).
+   * The host's name, or `cluster` for a change that spans hosts (the DCS config, the rolling restarts of the agents, of etcd and of PostgreSQL, a PostgreSQL role, the etcd member or member key of a host dropped from the spec).
    */
   host: string;
   /**
@@ -871,7 +875,8 @@ export interface Change {
     | 'etcd_auth'
     | 'etcd_tls_cutover'
     | 'agent_settle'
-    | 'postgres_rolling_restart';
+    | 'postgres_rolling_restart'
+    | 'member_key';
   /**
    * What the change is to: a path, a package, a unit.
    */

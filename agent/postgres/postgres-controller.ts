@@ -147,10 +147,4 @@ export interface PostgresController {
   close(): Promise<void>;
 }
 
-/** Patroni's slot name for a member: lower case, `-` and `.` become `_`, other characters `u<code>`, at most 63. */
-export function slotNameFor(member: string): string {
-  return [...member.toLowerCase()]
-    .map((c) => (/[a-z0-9_]/.test(c) ? c : c === '-' || c === '.' ? '_' : `u${String(c.codePointAt(0)).padStart(4, '0')}`))
-    .join('')
-    .slice(0, 63);
-}
+export { slotNameFor } from '../contract/slot-name.js';

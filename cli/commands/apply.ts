@@ -58,7 +58,7 @@ function progress(context: CommandContext, session: Session, plan: Plan): { sink
   if (!context.io.terminal) return { sink: (event) => context.io.err(`${progressLine(event, new Date())}\n`), finish: () => Promise.resolve() };
   const totals = new Map<string, number>();
   for (const change of plan.changes) totals.set(change.host, (totals.get(change.host) ?? 0) + 1);
-  return listrProgress(session.spec.hosts.map((h) => h.name).filter((host) => totals.has(host)), totals);
+  return listrProgress([...session.spec.hosts, ...session.departed].map((h) => h.name).filter((host) => totals.has(host)), totals);
 }
 
 /** A paused cluster's PostgreSQL restarts only when the operator says so (the agents would not restart it on their own). */
@@ -86,12 +86,16 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
         .example('$0 apply inventories/lab/cluster.yaml', 'Plan, show the plan, ask, apply')
         .example('$0 apply --auto-approve --ref origin/main cluster.yaml', 'From CI: apply main without asking')
         .example('$0 apply lab.plan', 'Carry out exactly a saved plan; refused when it is stale')
+        .example('$0 apply --purge-data cluster.yaml', 'Also delete the data directories of hosts dropped from the spec')
         .epilog(
           'Apply holds a lock in etcd (/pgha/<cluster>/lock) while it runs.\n' +
             'Order: packages, files and units on every host, then etcd, the agents (restarted one host at a time, the leader last, ' +
             'when their config changed; then waiting for a leader and streaming replicas), HAProxy, the DCS config ' +
             '(one PATCH /config; a setting PostgreSQL reads only at start is followed by a rolling restart of PostgreSQL with one switchover), and the roles of postgres.users. ' +
             'A paused cluster is not restarted unless --allow-paused-restart says so.\n' +
+            'A host dropped from the spec (found by its member key or etcd member) leaves first: a leader there hands over, its agent stops, ' +
+            'its member key goes, then its etcd member is removed (after any member added, one at a time, the quorum held) and its etcd stops; ' +
+            'its data directories stay unless --purge-data (a saved plan keeps the choice it was made with).\n' +
             'Exit status: 0 done (or nothing to do), 1 a change failed or the apply was refused.',
         ) as unknown as Argv<ApplyArgs>,
     handler: async (args) => {
@@ -99,7 +103,7 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
       const paint = painter(io.colour);
       const timeoutMs = lockTimeoutMs(args['lock-timeout']);
       const saved = await savedPlan(args.target);
-      const session = await openSession(sessionOptions(context, saved?.spec.file ?? args.target, { ...args, ...(saved?.spec.ref !== undefined && { ref: saved.spec.ref }) }));
+      const session = await openSession(sessionOptions(context, saved?.spec.file ?? args.target, { ...args, ...(saved && { 'purge-data': saved.purge_data === true }), ...(saved?.spec.ref !== undefined && { ref: saved.spec.ref }) }));
       let lock: ApplyLock | undefined;
       try {
         if (saved) {

@@ -12,6 +12,7 @@ export interface ProvisioningArgs {
   ref?: string;
   parallelism: number;
   'accept-new-host-keys': boolean;
+  'purge-data': boolean;
 }
 
 export function withProvisioningOptions<T>(yargs: Argv<T>): Argv<T & ProvisioningArgs> {
@@ -20,6 +21,11 @@ export function withProvisioningOptions<T>(yargs: Argv<T>): Argv<T & Provisionin
     .option('parallelism', { describe: 'Hosts worked on at once', type: 'number', default: 10, requiresArg: true })
     .option('accept-new-host-keys', {
       describe: "Trust a host whose key is not in the spec's known_hosts yet, and record it there (a changed key is always refused)",
+      type: 'boolean',
+      default: false,
+    })
+    .option('purge-data', {
+      describe: 'Delete the data directories (PostgreSQL, etcd) of hosts dropped from the spec; without it they stay in place',
       type: 'boolean',
       default: false,
     }) as Argv<T & ProvisioningArgs>;
@@ -40,6 +46,7 @@ export function sessionOptions(context: CommandContext, file: string, args: Prov
     ...(args.ref !== undefined && { ref: args.ref }),
     acceptNewHostKeys: args['accept-new-host-keys'],
     parallelism: args.parallelism,
+    purgeData: args['purge-data'],
     bundleDir: context.agentBundleDir,
     pghaVersion: packageJson.version,
     env: context.env,

@@ -2,7 +2,7 @@
 // etcd and of the agents its changes call for). Pure: no I/O, no clock.
 import type { Plan, PlannedChange, PlanSummary } from '../plan/plan.js';
 import { handlerOf } from '../resources/handlers.js';
-import { resourceName, type DesiredResource } from '../resources/desired-resource.js';
+import { planKind, resourceName, type DesiredResource } from '../resources/desired-resource.js';
 import { AGENT_RESTART } from './agent-restart.js';
 import type { Digester } from './digest.js';
 import { ETCD_RESTART } from './etcd-restart.js';
@@ -23,13 +23,14 @@ export function buildPlan(header: PlanHeader, desired: readonly DesiredResource[
     const handler = handlerOf(resource);
     const seen = observed.get(resource.id);
     const notice = handler.notice?.(resource, seen);
-    if (notice) notices.push(notice);
+    // Several resources of one departed host may say the same thing about it.
+    if (notice && !notices.includes(notice)) notices.push(notice);
     const change = handler.diff(resource, seen);
     if (!change) continue;
     changes.push({
       id: resource.id,
       host: resource.host,
-      kind: resource.kind,
+      kind: planKind(resource),
       name: change.name ?? resourceName(resource),
       stage: resource.stage,
       action: change.action,

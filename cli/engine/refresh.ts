@@ -1,5 +1,6 @@
 // Refresh: read every host and the cluster, read-only, then render what the spec wants of them.
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
+import { departedResources, type Departures } from '../desired/departed-resources.js';
 import { desiredState, type DesiredState } from '../desired/desired-state.js';
 import { ETCD_ENVIRONMENT_PATH, etcdListening, recordedFirstStart, type EtcdListening, type FirstStart } from '../desired/etcd-environment.js';
 import type { Secrets } from '../desired/secrets.js';
@@ -57,6 +58,7 @@ export async function refresh(
   release: { version: string; digest: string },
   context: ReadContext,
   parallelism: number,
+  departures: Departures,
 ): Promise<Refreshed> {
   const reading: ReadContext = { transport: memoizedFiles(context.transport), cluster: memoized(context.cluster) };
   const [etcdMembers, liveConfig, recorded, agentConfigs] = await Promise.all([
@@ -80,6 +82,7 @@ export async function refresh(
     recordedBootstrap: new Map(clusterExists ? agentConfigs.map(([name, bootstrap]) => [name, bootstrap]) : []),
     apiServing: new Map(agentConfigs.map(([name, , serving]) => [name, serving])),
   }, access.api, access.etcd);
+  desired.resources.push(...departedResources(spec, departures, desired.resources));
   const byHost = new Map<string, DesiredResource[]>();
   for (const r of desired.resources) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
   const observed = new Map<string, unknown>();

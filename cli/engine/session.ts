@@ -19,6 +19,7 @@ import { readOnlyView } from '../transport/ssh-transport.js';
 import type { ReadTransport } from '../transport/transport.js';
 import { buildPlan } from './build-plan.js';
 import { digester } from './digest.js';
+import { departedHosts, type DepartedHost } from './departed-hosts.js';
 import { refresh, type Refreshed } from './refresh.js';
 
 export interface SessionOptions {
@@ -33,6 +34,8 @@ export interface SessionOptions {
   now: () => Date;
   /** Makes the cluster CA and the hosts' certificates. */
   issuer: CertificateIssuer;
+  /** --purge-data: the data directories of hosts dropped from the spec are deleted, not left in place. */
+  purgeData: boolean;
   /** Where spec diagnostics go before the run stops on them. */
   reportDiagnostics(file: string, diagnostics: readonly Diagnostic[]): void;
 }
@@ -42,6 +45,8 @@ export interface Session {
   source: SpecSource;
   secrets: Secrets;
   connections: HostConnections;
+  /** Hosts dropped from the spec that the cluster still knows (see departed-hosts). */
+  departed: DepartedHost[];
   cluster: ClusterWriter;
   release: LocalRelease;
   pki: ClusterPki;
@@ -60,8 +65,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const pki = clusterPki(spec, source.directory, options.issuer, secrets);
   const cluster = clusterAccess(spec, secrets, () => pki.etcdClient(), () => agentApiClient(pki.access(), secrets), (host, address, port) => connections.forward(host, address, port));
   let connections: HostConnections;
+  let departed: DepartedHost[];
   try {
-    connections = await connectHosts(spec, { specDirectory: source.directory, acceptNewHostKeys: options.acceptNewHostKeys, parallelism: options.parallelism, env: options.env });
+    // Without etcd (bare hosts) nothing is remembered, and the second question would only wait as long again.
+    const records = await cluster.memberRecords();
+    departed = departedHosts(spec, records, records === 'unreachable' ? 'unreachable' : await cluster.etcdMembers());
+    connections = await connectHosts(spec, { specDirectory: source.directory, acceptNewHostKeys: options.acceptNewHostKeys, parallelism: options.parallelism, env: options.env }, departed);
   } catch (error) {
     cluster.close();
     throw error;
@@ -82,9 +91,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       digest: createHash('sha256').update(source.text).digest('hex'),
     },
     digest_key: digest.keyId,
+    ...(options.purgeData && { purge_data: true }),
   };
+  const departures = { hosts: departed, unreachable: connections.unreachable, purge: options.purgeData };
   const plan = async (): Promise<{ refreshed: Refreshed; plan: Plan }> => {
-    const refreshed = await refresh(spec, secrets, { api: pki.access(), etcd: pki.etcdSecurity() }, release, { transport: reader, cluster }, options.parallelism);
+    const refreshed = await refresh(spec, secrets, { api: pki.access(), etcd: pki.etcdSecurity() }, release, { transport: reader, cluster }, options.parallelism, departures);
     pki.refuseForeignHeld(refreshed.desired.resources, refreshed.observed);
     const built = buildPlan({ ...header, created_at: options.now().toISOString(), warnings: [] }, refreshed.desired.resources, refreshed.observed, digest.of);
     return { refreshed, plan: built };
@@ -96,7 +107,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   try {
     const first = await plan();
     const session: Session = {
-      spec, source, secrets, connections, cluster, release, pki, ...first, close,
+      spec, source, secrets, connections, departed, cluster, release, pki, ...first, close,
       async replan() {
         const next = await plan();
         session.refreshed = next.refreshed;

@@ -3,6 +3,7 @@
 import type { DynamicConfig } from '../../agent/contract/schema-types.js';
 import type { RoleAttributes } from '../desired/role-attributes.js';
 import type { SecretPath } from '../desired/secret-yaml.js';
+import type { PlannedChange } from '../plan/plan.js';
 
 /** Apply order across hosts: etcd runs before the agents, the agents before HAProxy, then the DCS config and the roles. */
 export const STAGES = ['host', 'etcd', 'agent', 'haproxy', 'dcs', 'roles'] as const;
@@ -175,6 +176,37 @@ export interface PostgresRoleResource extends ResourceBase {
   password: string;
 }
 
+/** A service on a host dropped from the spec: stopped and disabled (see departed-service). */
+export interface DepartedServiceResource extends ResourceBase {
+  kind: 'departed_service';
+  unit: string;
+  /** Its data directories: deleted once it has stopped with --purge-data, else left in place. */
+  dataDirs: string[];
+  purge: boolean;
+  /** The agent: a leader hands over first, to one of these members (the spec's PostgreSQL hosts). */
+  handOverTo?: string[];
+  /** Why the host could not be reached over SSH, when it could not. */
+  unreachable?: string;
+}
+
+/** The member key of a host dropped from the spec, and its replication slot on the leader (see member-key). */
+export interface MemberKeyResource extends ResourceBase {
+  kind: 'member_key';
+  name: string;
+  /** The key's full path in etcd. */
+  key: string;
+  slot: string;
+}
+
+/** An etcd member on a host dropped from the spec: removed once the others hold a quorum without it (see departed-etcd-member). */
+export interface DepartedEtcdMemberResource extends ResourceBase {
+  kind: 'departed_etcd_member';
+  name: string;
+  peerUrl: string;
+  /** The spec's etcd members that stay: their names and client addresses (`address:port`). */
+  staying: { name: string; client: string }[];
+}
+
 export type DesiredResource =
   | PackageResource
   | DirectoryResource
@@ -190,11 +222,13 @@ export type DesiredResource =
   | EtcdAuthResource
   | EtcdTlsCutoverResource
   | AgentSettleResource
-  | PostgresRollingRestartResource;
+  | PostgresRollingRestartResource
+  | DepartedServiceResource
+  | MemberKeyResource
+  | DepartedEtcdMemberResource;
 
 export type ResourceKind = DesiredResource['kind'];
 
-/** What a resource is called in its id and in the plan: a package, a path, a unit. */
 /** A resource as the spec renderer writes it: its id, host and defaults are added on the way in. */
 export type ResourceDraft = DesiredResource extends infer R
   ? R extends DesiredResource
@@ -212,6 +246,14 @@ export function readByAgentAtStart(resource: DesiredResource): resource is FileR
   return (resource.kind === 'file' || resource.kind === 'agent_release' || resource.kind === 'host_certificate') && resource.restartsAgent === true;
 }
 
+/** The kind a plan shows: what leaves with a departed host is shown as the service or etcd member it is. */
+export function planKind(resource: Pick<DesiredResource, 'kind'>): PlannedChange['kind'] {
+  if (resource.kind === 'departed_service') return 'service';
+  if (resource.kind === 'departed_etcd_member') return 'etcd_member';
+  return resource.kind;
+}
+
+/** What a resource is called in its id and in the plan: a package, a path, a unit. */
 export function resourceName(resource: ResourceDraft): string {
   switch (resource.kind) {
     case 'package':
@@ -222,9 +264,12 @@ export function resourceName(resource: ResourceDraft): string {
     case 'host_certificate':
       return resource.cert;
     case 'service':
+    case 'departed_service':
       return resource.unit;
     case 'kernel_module':
     case 'etcd_member':
+    case 'departed_etcd_member':
+    case 'member_key':
     case 'postgres_role':
       return resource.name;
     case 'agent_release':

@@ -16,6 +16,9 @@ import { packageHandler } from './package.js';
 import { postgresRoleHandler } from './postgres-role.js';
 import { postgresRollingRestartHandler } from './postgres-rolling-restart.js';
 import { serviceHandler } from './service.js';
+import { departedServiceHandler } from './departed-service.js';
+import { memberKeyHandler } from './member-key.js';
+import { departedEtcdMemberHandler } from './departed-etcd-member.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind observes its own type
 type Handlers = { [K in ResourceKind]: ResourceHandler<Extract<DesiredResource, { kind: K }>, any> };
@@ -36,6 +39,9 @@ const HANDLERS: Handlers = {
   etcd_tls_cutover: etcdTlsCutoverHandler,
   agent_settle: agentSettleHandler,
   postgres_rolling_restart: postgresRollingRestartHandler,
+  departed_service: departedServiceHandler,
+  member_key: memberKeyHandler,
+  departed_etcd_member: departedEtcdMemberHandler,
 };
 
 /** The handler of a resource's kind; observed values pass through it as opaque JSON. */

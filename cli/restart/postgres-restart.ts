@@ -7,9 +7,7 @@ import { agentBack, type Probe } from '../engine/cluster-gate.js';
 import { LEADER_ROLES, type ClusterWriter } from '../transport/cluster-access.js';
 import { renewMember, startTime, type RenewalWaits } from './member-renewal.js';
 import { restartSteps, type RestartCandidate, type RestartStep } from './restart-order.js';
-
-/** A blocking switchover answers within 2 × max(10 s, loop_wait). */
-const SWITCHOVER_CALL_MS = 60_000;
+import { switchOver } from './switchover.js';
 
 export interface PostgresRestartRequest {
   /** The members to restart, by name; every member when absent. */
@@ -100,31 +98,6 @@ async function restartMember(cluster: ClusterWriter, waits: RestartWaits, member
   await renewMember(cluster, waits, name, apiUrl, { path: '/restart', body: {}, done: 'restarted', where });
 }
 
-/** The streaming replica with the least lag: the member a switchover hands over to. */
-async function handOverCandidate(cluster: ClusterWriter, from: string): Promise<string> {
-  const members = (await cluster.members()) ?? [];
-  const lag = (m: { lag?: number | string }): number => (typeof m.lag === 'number' ? m.lag : Number.MAX_SAFE_INTEGER);
-  const candidate = members.filter((m) => m.name !== from && m.state === 'streaming').sort((a, b) => lag(a) - lag(b) || a.name.localeCompare(b.name))[0];
-  if (!candidate) throw new Error(`no replica streams, so the leader ${from} cannot hand over; run "pgha restart" with --in-place to restart it where it runs`);
-  return candidate.name;
-}
-
-async function switchOver(cluster: ClusterWriter, waits: RestartWaits, from: string): Promise<string> {
-  if (!(await waits.waitHealthy(`before the switchover from ${from}`))) throw new Error(`the cluster was not healthy, so the leader ${from} did not hand over`);
-  const candidate = await handOverCandidate(cluster, from);
-  const { answer } = await cluster.callAgents('POST', '/switchover', { leader: from, candidate }, {}, SWITCHOVER_CALL_MS);
-  if (answer.status !== 200) throw new Error(`the switchover from ${from} to ${candidate} was refused (${answer.status}): ${answer.text.trim().slice(0, 300)}`);
-  const led = await waits.waitUntil(`${candidate} leading`, async () => {
-    const leader = (await cluster.members())?.find((m) => LEADER_ROLES.has(m.role));
-    return {
-      ok: leader?.name === candidate && leader.state === 'running',
-      detail: leader ? `${leader.name} is ${leader.state}` : 'no leader',
-    };
-  });
-  if (!led) throw new Error(`${candidate} did not lead after the switchover from ${from}`);
-  return candidate;
-}
-
 /** Runs the rolling restart; says in order what happened to each member. */
 export async function restartPostgres(cluster: ClusterWriter, waits: RestartWaits, request: PostgresRestartRequest): Promise<RestartOutcome[]> {
   const unreported = await awaitPending(cluster, request, waits);
@@ -164,7 +137,7 @@ export async function restartPostgres(cluster: ClusterWriter, waits: RestartWait
         outcome: step.leader ? 'restarted where it leads (writes stopped until it was back)' : 'restarted',
       });
     } else if (step.kind === 'switchover') {
-      const to = await switchOver(cluster, waits, step.from);
+      const to = await switchOver(cluster, waits, step.from, { otherwise: 'run "pgha restart" with --in-place to restart it where it runs' });
       lines.push({ member: step.from, outcome: `switched over to ${to}` });
     } else {
       const member = memberOf(step);

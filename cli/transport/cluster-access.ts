@@ -84,6 +84,10 @@ export interface ClusterReader {
 
 export interface ClusterWriter extends ClusterReader {
   addEtcdMember(peerUrl: string): Promise<void>;
+  /** `etcd member remove` of the member with this name or peer URL; false when etcd has no such member. */
+  removeEtcdMember(name: string, peerUrl: string): Promise<boolean>;
+  /** Deletes a member key (of a host dropped from the spec). */
+  deleteMemberKey(name: string): Promise<void>;
   /** Points etcd's membership at a member's new peer URL (plain HTTP to TLS). */
   updateEtcdPeerUrl(name: string, peerUrl: string): Promise<void>;
   /** Connects afresh on the next call: a member may serve TLS now where it served plain HTTP only. */
@@ -292,6 +296,16 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
     },
     async addEtcdMember(peerUrl) {
       await (await etcd()).cluster.memberAdd({ peerURLs: [peerUrl] });
+    },
+    async removeEtcdMember(name, peerUrl) {
+      const client = await etcd();
+      const member = (await client.cluster.memberList({})).members.find((m) => (name !== '' && m.name === name) || m.peerURLs.includes(peerUrl));
+      if (!member) return false;
+      await client.cluster.memberRemove({ ID: member.ID });
+      return true;
+    },
+    async deleteMemberKey(name) {
+      await (await etcd()).delete().key(layout.member(name)).exec();
     },
     async updateEtcdPeerUrl(name, peerUrl) {
       const client = await etcd();

@@ -20,10 +20,15 @@ export interface ConnectOptions {
 
 export interface HostConnections {
   transports: Map<string, SshTransport>;
+  /** Why each host dropped from the spec that could not be reached was not, by name. */
+  unreachable: Map<string, string>;
   /** A TCP connection to `address`:`port` as `host` sees it, through its SSH connection. */
   forward(host: string, address: string, port: number): Promise<Duplex>;
   close(): void;
 }
+
+/** What reaching a host takes: a host dropped from the spec has only its name and an address the cluster knew it by. */
+type ReachableHost = Pick<Host, 'name' | 'address' | 'ssh'>;
 
 function specPath(path: string, directory: string): string {
   return path.startsWith('~/') ? resolve(homedir(), path.slice(2)) : resolve(directory, path);
@@ -37,7 +42,7 @@ function privateKey(file: string | undefined, directory: string): Buffer | undef
   return read.bytes;
 }
 
-function targetOf(spec: ClusterSpec, host: Host, options: ConnectOptions): SshTarget {
+function targetOf(spec: ClusterSpec, host: ReachableHost, options: ConnectOptions): SshTarget {
   const agentSocket = spec.ssh.use_agent ? (options.env ?? process.env).SSH_AUTH_SOCK : undefined;
   const key = privateKey(host.ssh?.identity_file ?? spec.ssh.identity_file, options.specDirectory);
   if (!key && !agentSocket) {
@@ -56,7 +61,8 @@ function targetOf(spec: ClusterSpec, host: Host, options: ConnectOptions): SshTa
   };
 }
 
-export async function connectHosts(spec: ClusterSpec, options: ConnectOptions): Promise<HostConnections> {
+/** Connects to every host of the spec, and to `departed` hosts (dropped from it) where they answer: one that does not fails nothing. */
+export async function connectHosts(spec: ClusterSpec, options: ConnectOptions, departed: readonly ReachableHost[] = []): Promise<HostConnections> {
   const opened: SshConnection[] = [];
   const jumps = new Map<string, Promise<SshConnection>>();
   const close = (): void => opened.forEach((connection) => connection.close());
@@ -71,7 +77,7 @@ export async function connectHosts(spec: ClusterSpec, options: ConnectOptions): 
     }
     return connection;
   };
-  const attempts = await mapWithLimit(spec.hosts, options.parallelism, async (host) => {
+  const attempts = await mapWithLimit([...spec.hosts, ...departed], options.parallelism, async (host) => {
     try {
       const target = targetOf(spec, host, options);
       const jump = host.ssh?.jump_host ?? spec.ssh.jump_host;
@@ -82,16 +88,18 @@ export async function connectHosts(spec: ClusterSpec, options: ConnectOptions): 
       return error instanceof Error ? error : new Error(String(error));
     }
   });
-  const failures = attempts.filter((attempt) => attempt instanceof Error);
+  const departedFailures = attempts.slice(spec.hosts.length).flatMap((attempt, index) => (attempt instanceof Error ? [[departed[index]!.name, attempt.message] as const] : []));
+  const failures = attempts.slice(0, spec.hosts.length).filter((attempt) => attempt instanceof Error);
   if (failures.length > 0) {
     close();
     const internal = failures.find((failure) => !(failure instanceof UserError));
     throw internal ?? new UserError([...new Set(failures.map((failure) => failure.message))].join('\n'));
   }
-  const hosts = attempts as { connection: SshConnection; transport: SshTransport }[];
+  const hosts = attempts.filter((attempt): attempt is { connection: SshConnection; transport: SshTransport } => !(attempt instanceof Error));
   const connections = new Map(hosts.map(({ connection }) => [connection.target.name, connection]));
   return {
     transports: new Map(hosts.map(({ transport }) => [transport.host, transport])),
+    unreachable: new Map(departedFailures),
     forward: (host, address, port) => {
       const connection = connections.get(host);
       return connection ? connection.forward(address, port) : Promise.reject(new Error(`no connection to host ${host}`));

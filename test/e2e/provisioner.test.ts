@@ -111,7 +111,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
 
   afterAll(async () => {
     process.stderr.write(`\nprovisioner figures:\n${figures.map((f) => `  ${f}\n`).join('')}`);
-    await Promise.all(['dcs', 'stale', 'changed-key', 'unreachable', 'jump', 'agent-log', 'failsafe', 'vip', 'grow'].map((n) => rm(join(LAB_INVENTORY, `${n}.test.yaml`), { force: true })));
+    await Promise.all(['dcs', 'stale', 'changed-key', 'unreachable', 'jump', 'agent-log', 'failsafe', 'vip', 'grow', 'shrink'].map((n) => rm(join(LAB_INVENTORY, `${n}.test.yaml`), { force: true })));
     await rm(join(LAB_INVENTORY, 'changed-key.test-known_hosts'), { force: true });
     await labScript('down.sh', '--purge');
   }, 300_000);
@@ -684,6 +684,59 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect(await writeThroughHaproxy(4, 'through c4')).toBe(labAddress(Number(leader.name.slice(1))));
     expect((await pgha('plan', '--detailed-exitcode', grown)).code).toBe(0);
   }, 600_000);
+
+  it('removes a PostgreSQL and etcd host of five: its leader hands over first, its - lines alone, 0 writes lost, 4 etcd members, writable, no changes after', async () => {
+    const grown = join(LAB_INVENTORY, 'grow.test.yaml');
+    // The leader on c4 (the agents' rolling restart of the growth may have put it there already).
+    if ((await labMembers([4])).find((m) => m.role === 'leader')?.name !== 'c4') {
+      const switched = await pgha('switchover', '--to', 'c4', '--yes', grown);
+      expect(switched.code, switched.stderr).toBe(0);
+    }
+    await waitFor('c4 leading', async () => ((await labMembers([4])).find((m) => m.name === 'c4' && m.role === 'leader' && m.state === 'running') ? true : undefined), 60_000);
+    const shrunk = await variant('shrink', (text) => text.replace(/^( {2}- \{ name: c3, .*)$/m, `$1\n  - { name: c5, address: ${labAddress(5)}, roles: [etcd] }`));
+    const plan = await pgha('plan', '--detailed-exitcode', shrunk);
+    expect(plan.code, plan.stderr).toBe(2);
+    const lines = changeLines(plan.stdout).map((line) => line.trim());
+    expect(lines.filter((line) => line.startsWith('- '))).toEqual(['- c4: service pgha-agent.service', '- cluster: member key c4', '- cluster: etcd member c4', '- c4: service etcd.service']);
+    expect(lines.filter((line) => !line.startsWith('- ')).sort()).toEqual([...HOSTS.flatMap((h) => [`~ c${h}: file /etc/haproxy/haproxy.cfg`, `~ c${h}: file /etc/pgha/agent.yaml`]), '~ cluster: agent restart pgha-agent.service'].sort());
+    expect(plan.stdout).toContain('the leader runs here: first a switchover to the streaming replica with the least lag');
+    expect(plan.stdout).toContain('data directory /var/lib/postgresql/15/main left in place (plan and apply with --purge-data delete it)');
+    const writer = startHaproxyWriter('shrink');
+    const apply = await pgha('apply', '--auto-approve', shrunk);
+    const { writes, longestGapMs, lost } = await writer.stop();
+    expect(apply.code, apply.stderr.slice(-3000)).toBe(0);
+    expect(lost).toEqual([]);
+    expect(apply.stderr).toMatch(/c4: service pgha-agent\.service: done in .* \(switched over to c[123]; stopped and disabled\)$/m);
+    expect(apply.stderr).toMatch(/cluster: member key c4: done in .* \(member key deleted, replication slot c4 dropped\)$/m);
+    expect(apply.stderr).toMatch(/cluster: etcd member c4: done in .* \(removed; 4 etcd members left\)$/m);
+    figures.push(`removing a PostgreSQL and etcd host (the leader) of five: apply ${(apply.ms / 1000).toFixed(1)} s, ${writes.length} writes through HAProxy, ${lost.length} lost, longest gap between writes ${longestGapMs} ms`);
+    const etcd = (await etcdctl(1, 'member list')).trim().split('\n');
+    expect(etcd.map((line) => line.split(', ').slice(1, 3).join(' ')).sort()).toEqual(['started c1', 'started c2', 'started c3', 'started c5']);
+    const state = await members();
+    const leader = state.find((m) => m.role === 'leader' && m.state === 'running')!;
+    expect(state.map((m) => m.name).sort()).toEqual(['c1', 'c2', 'c3']);
+    expect(state.filter((m) => m.state === 'streaming').map((m) => m.name).sort()).toEqual(['c1', 'c2', 'c3'].filter((n) => n !== leader.name));
+    expect(await writeThroughHaproxy(1, 'after removing c4')).toBe(labAddress(Number(leader.name.slice(1))));
+    expect(await onLabHost(4, 'systemctl is-enabled pgha-agent etcd; systemctl is-active pgha-agent etcd; pgrep -x postgres >/dev/null && echo postgres-runs || echo postgres-stopped; test -d /var/lib/postgresql/15/main && echo kept || true')).toBe('disabled\ndisabled\ninactive\ninactive\npostgres-stopped\nkept\n');
+    expect((await pgha('plan', '--detailed-exitcode', shrunk)).code).toBe(0);
+  }, 600_000);
+
+  it('removes an etcd host it cannot reach: its etcd member alone, the host itself named in one sentence, then No changes', async () => {
+    // c5 stops answering SSH and loses its etcd, as a dead host would; the session that says so ends first.
+    await onLabHost(5, "nohup sh -c 'sleep 1; systemctl stop etcd ssh.socket ssh' >/dev/null 2>&1 &");
+    await waitFor('c5 refusing SSH', async () => (await onLabHost(5, 'true').then(() => undefined, () => true)), 30_000);
+    const plan = await pgha('plan', '--detailed-exitcode', SPEC);
+    expect(plan.code, plan.stderr).toBe(2);
+    const lines = changeLines(plan.stdout).map((line) => line.trim());
+    expect(lines.filter((line) => line.startsWith('- '))).toEqual(['- cluster: etcd member c5']);
+    expect(plan.stderr).toMatch(/^Note: c5 is no longer in the spec but could not be reached over SSH \(.+\): its member key and etcd member are removed all the same, while whatever still runs there \(pgha-agent, PostgreSQL, etcd\) stays as it is until you stop it$/m);
+    const apply = await pgha('apply', '--auto-approve', SPEC);
+    expect(apply.code, apply.stderr.slice(-3000)).toBe(0);
+    figures.push(`removing an unreachable etcd host (4 members to 3): apply ${(apply.ms / 1000).toFixed(1)} s`);
+    const etcd = (await etcdctl(1, 'member list')).trim().split('\n');
+    expect(etcd.map((line) => line.split(', ').slice(1, 3).join(' ')).sort()).toEqual(['started c1', 'started c2', 'started c3']);
+    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+  }, 300_000);
 
   it('never shows a secret in plan output, JSON plans, saved plans or logs', async () => {
     const journals = await Promise.all(HOSTS.map((h) => onLabHost(h, 'journalctl --no-pager -u pgha-agent -u etcd -u haproxy')));

@@ -19,11 +19,12 @@ export const etcdMembers: SpecRule = {
           ];
     }
     if (members.length % 2 === 1) return [];
+    // An even count is legal, and what removing one member of five leaves: it is only no sturdier than one fewer.
     return [
-      error(
+      warning(
         at,
-        `${members.length} hosts have the etcd role, but etcd needs an odd number of members ` +
-          `(${members.length} members survive no more failures than ${members.length - 1})`,
+        `${members.length} hosts have the etcd role: an even number of members survives no more failures than ${members.length - 1} would, ` +
+          `so use ${members.length - 1} or ${members.length + 1}`,
       ),
     ];
   },

@@ -39,9 +39,6 @@ export const BAD_SPEC_EXPECTATIONS: Readonly<Record<string, readonly string[]>> 
   'empty': [
     '1:1: the file is empty; expected a cluster spec (apiVersion: pgha/v1, kind: Cluster) [document]',
   ],
-  'even-etcd-count': [
-    '10:44: 4 hosts have the etcd role, but etcd needs an odd number of members (4 members survive no more failures than 3) [etcd-members]',
-  ],
   'every-host-nofailover': [
     '9:77: every postgres host is tagged nofailover (or failover_priority: 0), so no member could ever be promoted [failover-candidates]',
   ],

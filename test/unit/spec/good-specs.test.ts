@@ -52,6 +52,13 @@ describe('valid specs', () => {
     ]);
   });
 
+  it('accepts an even number of etcd members (what removing one of five leaves), with a warning', () => {
+    const result = checkSpec(read('test/fixtures/specs/good/even-etcd-count.yaml'));
+    expect(result.spec).toBeDefined();
+    const message = '4 hosts have the etcd role: an even number of members survives no more failures than 3 would, so use 3 or 5';
+    expect(result.diagnostics).toEqual([{ severity: 'warning', line: 10, column: 44, message, rule: 'etcd-members' }]);
+  });
+
   it("accepts plain HTTP for the agents' REST API only with a warning", () => {
     const result = checkSpec(`${MINIMAL}agent:\n  insecure: true\n`);
     expect(result.spec?.agent.insecure).toBe(true);
