@@ -150,10 +150,13 @@ export function drillCommand(context: CommandContext): CommandModule<object, Dri
           undo = undefined;
           await release();
         }
+        // Writes must resume after the fault showed: a write acknowledged just after the fault, and a
+        // member view that still shows the old primary running, would otherwise read as healed at once.
+        const showed = disturbed ?? faultAt;
         const healedAt = await firstTime(HEAL_MS, async () => {
           const now = await members();
           const old = now?.find((m) => m.name === primary);
-          return clusterHealth(spec, now).ok && (old?.state === 'running' || old?.state === 'streaming') && w.acks.some((a) => a.at > faultAt);
+          return clusterHealth(spec, now).ok && (old?.state === 'running' || old?.state === 'streaming') && w.acks.some((a) => a.at > showed);
         });
         progress(healedAt === undefined ? `not healthy again within ${HEAL_MS / 1000} s` : 'healthy again');
         await sleep(AFTERWARDS_MS);
