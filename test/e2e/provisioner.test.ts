@@ -16,7 +16,7 @@ import statusSchema from '../../schemas/status.schema.json' with { type: 'json' 
 import { canRunLab, LAB_INVENTORY, labAddress, labScript, onLabHost } from '../helpers/lab.js';
 import { labApi, labMembers, runPgha, type CliRun, type Member } from '../helpers/lab-cli.js';
 import { watchLabAddress } from '../helpers/lab-address-watch.js';
-import { changeLines, etcdctl, etcdctlTls, localSecret, startHaproxyWriter, writeThroughHaproxy } from '../helpers/lab-cluster.js';
+import { changeLines, etcdctl, etcdctlTls, localSecret, retried, startHaproxyWriter, writeThroughHaproxy } from '../helpers/lab-cluster.js';
 import { loginAs } from '../helpers/postgres-login.js';
 
 const SPEC = join(LAB_INVENTORY, 'cluster.yaml');
@@ -724,7 +724,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     const leader = state.find((m) => m.role === 'leader' && m.state === 'running')!;
     expect(state.map((m) => m.name).sort()).toEqual(['c1', 'c2', 'c3']);
     expect(state.filter((m) => m.state === 'streaming').map((m) => m.name).sort()).toEqual(['c1', 'c2', 'c3'].filter((n) => n !== leader.name));
-    expect(await writeThroughHaproxy(1, 'after removing c4')).toBe(labAddress(Number(leader.name.slice(1))));
+    expect(await retried(() => writeThroughHaproxy(1, 'after removing c4'))).toBe(labAddress(Number(leader.name.slice(1))));
     expect(await onLabHost(4, 'systemctl is-enabled pgha-agent etcd; systemctl is-active pgha-agent etcd; pgrep -x postgres >/dev/null && echo postgres-runs || echo postgres-stopped; test -d /var/lib/postgresql/15/main && echo kept || true')).toBe('disabled\ndisabled\ninactive\ninactive\npostgres-stopped\nkept\n');
     expect((await pgha('plan', '--detailed-exitcode', shrunk)).code).toBe(0);
   }, 600_000);

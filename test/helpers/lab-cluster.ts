@@ -40,10 +40,30 @@ export interface HaproxyWriter {
   stop(): Promise<{ writes: number[]; longestGapMs: number; lost: string[] }>;
 }
 
+/**
+ * `attempt`, tried again a second later while it fails, at most `tries` times: right after a leader
+ * change HAProxy may still send a connection to the old primary for a few checks.
+ */
+export async function retried<T>(attempt: () => Promise<T>, tries = 10): Promise<T> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tried >= tries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 /** Of `values` written to e2e_writes, those the primary behind c1's HAProxy does not have. */
-async function missingThroughHaproxy(label: string, values: readonly string[]): Promise<string[]> {
+function missingThroughHaproxy(label: string, values: readonly string[]): Promise<string[]> {
+  return retried(() => missingOnce(label, values));
+}
+
+async function missingOnce(label: string, values: readonly string[]): Promise<string[]> {
   const password = (await readFile(join(LAB_INVENTORY, 'secrets/superuser-password'), 'utf8')).trim();
   const client = new pg.Client({ host: labAddress(1), port: 5000, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 3000 });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const rows = (await client.query<{ via: string }>("SELECT via FROM e2e_writes WHERE via LIKE $1 || ' %'", [label])).rows;

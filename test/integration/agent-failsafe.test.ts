@@ -1,18 +1,19 @@
 // Failsafe mode on a real cluster (PostgreSQL 15, etcd, three agents and HAProxy on loopback, a
-// writer through HAProxy, a watchdog emulator per member): etcd frozen (SIGSTOP) for 3 × ttl with every member up, the primary
-// keeps taking writes because every member confirms it over POST /failsafe, its watchdog fed, and
-// nothing is lost;
-// with one replica stopped, the primary stops taking writes before its lease could have expired.
+// writer through HAProxy, a watchdog emulator per member): etcd frozen (SIGSTOP) for 2 × ttl with
+// every member up, the primary keeps taking writes because every member confirms it over POST
+// /failsafe, its watchdog fed (no reset), and nothing is lost. The lab test "keeps the primary
+// taking writes in failsafe mode …" does the same for 3 × ttl on the units pgha deploys, and shows
+// the primary stepping down in time once a replica is stopped.
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/child-process.js';
 import { onClusterUnderLoad } from '../helpers/cluster-under-load.js';
 import { longestGap } from '../helpers/writer.js';
 
 const TTL_S = 10;
-const FREEZE_MS = 3 * TTL_S * 1000;
+const FREEZE_MS = 2 * TTL_S * 1000;
 
 describe('failsafe mode', () => {
-  it('keeps the primary taking writes through an etcd freeze of 3 × ttl, and demotes it in time once a replica is missing', async () => {
+  it('keeps the primary taking writes through an etcd freeze of 2 × ttl, its watchdog fed', async () => {
     await onClusterUnderLoad({ dcs: { ttl: TTL_S, loop_wait: 2, retry_timeout: 4, failsafe_mode: true }, watchdog: { mode: 'required' } }, async (load) => {
       const { cluster, primary } = load;
       const etcd = cluster.etcd.process.child;
@@ -36,23 +37,6 @@ describe('failsafe mode', () => {
       expect(await cluster.primaries()).toEqual([primary]);
       expect(cluster.resetMembers()).toEqual([]);
 
-      const stopped = cluster.members.find((m) => m.name !== primary)!;
-      await stopped.agent!.stop(30_000);
-      await waitFor(`${stopped.name}'s PostgreSQL to stop`, async () => (await cluster.postmasterPid(stopped.name)) === undefined, 30_000, 250);
-      const before = Date.now();
-      etcd.kill('SIGSTOP');
-      try {
-        await waitFor(`${primary} to stop its PostgreSQL`, async () => (await cluster.status(primary))?.state !== 'running', 2 * TTL_S * 1000, 100);
-        // Its last renewal was sent before the freeze: the leader key could not have expired before `before + ttl`.
-        const last = load.acksSince(before).at(-1)?.at ?? before;
-        process.stderr.write(`failsafe without ${stopped.name}: last write acknowledged ${last - before} ms into the etcd freeze (the lease lasts at least ${TTL_S * 1000} ms)\n`);
-        expect(last - before).toBeLessThan(TTL_S * 1000);
-        expect(cluster.logs()).toContain(`demoting: etcd is unreachable and failsafe mode cannot keep me primary: ${stopped.name} did not confirm me`);
-      } finally {
-        etcd.kill('SIGCONT');
-      }
-      // Its watchdog may have reset the primary's host before the demotion finished: it boots again.
-      for (const name of [stopped.name, ...cluster.resetMembers()]) await cluster.startAgent(name);
       const leader = await cluster.waitForSettled(90_000);
       expect(await load.finish(leader)).toEqual([]);
     });

@@ -1,7 +1,7 @@
 // Maintenance mode on a real cluster (PostgreSQL 15, etcd, three agents on loopback): with
-// `pause: true` nothing is promoted, restarted or demoted on the agents' own account, a
-// switchover needs a named candidate, a stopped agent leaves PostgreSQL running; on resume the
-// cluster heals by itself.
+// `pause: true` a switchover needs a named candidate and a stopped agent leaves PostgreSQL
+// running. That a killed primary PostgreSQL is neither restarted nor replaced for 3 × ttl, and
+// that the cluster heals on resume, the lab test "pauses: …" shows on the units pgha deploys.
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentCluster } from '../helpers/agent-cluster.js';
 import { waitFor } from '../helpers/child-process.js';
@@ -39,35 +39,6 @@ async function pausedCluster(): Promise<{ cluster: AgentCluster; primary: string
 }
 
 describe('pause (maintenance mode)', () => {
-  it("promotes nobody and restarts nothing for 3 × ttl after the primary's PostgreSQL is killed, and heals on resume", async () => {
-    const { cluster, primary } = await pausedCluster();
-    await withLogs(async () => {
-      const killed = await cluster.postmasterPid(primary);
-      await cluster.crashPostgres(primary);
-      await waitFor(`${primary} to give up the leader lock`, async () => (await cluster.primaries()).length === 0 && (await cluster.status(primary))?.state !== 'running', 10_000, 100);
-      const until = Date.now() + 3 * TTL_S * 1000;
-      let samples = 0;
-      while (Date.now() < until) {
-        expect(await cluster.primaries()).toEqual([]);
-        const pid = await cluster.postmasterPid(primary);
-        expect(pid === undefined || pid === killed, `PostgreSQL of ${primary} was started again (pid ${pid})`).toBe(true);
-        for (const member of cluster.members.filter((m) => m.name !== primary)) {
-          const status = await cluster.status(member.name);
-          expect([status?.role, status?.state]).toEqual(['replica', 'running']);
-        }
-        for (const member of cluster.members) expect((await cluster.api(member.name, '/liveness')).status).toBe(200);
-        samples++;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-      expect(samples).toBeGreaterThan(10);
-      const replica = cluster.members.find((m) => m.name !== primary)!.name;
-      const resumed = await cluster.api(replica, '/config', { method: 'PATCH', body: JSON.stringify({ pause: null }) });
-      expect(resumed.status, resumed.body).toBe(200);
-      const leader = await cluster.waitForSettled(90_000);
-      expect(cluster.members.map((m) => m.name)).toContain(leader);
-    });
-  }, SCENARIO_MS);
-
   it('switches over only to a named candidate, and a stopped agent leaves its PostgreSQL running', async () => {
     const { cluster, primary } = await pausedCluster();
     await withLogs(async () => {
