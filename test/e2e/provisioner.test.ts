@@ -613,7 +613,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     const log = '/var/lib/postgresql/callbacks.log';
     await Promise.all(HOSTS.map((h) => onLabHost(h, `printf '#!/bin/sh\\necho "$*" >> ${log}\\n' > ${recorder} && chmod 755 ${recorder} && rm -f ${log}`)));
     // A restart's callback never ends: it is cut at callback_timeout.
-    const callbacks = `${['on_start', 'on_stop', 'on_role_change'].map((action) => `    ${action}: ${recorder}\n`).join('')}    on_restart: /usr/bin/sleep 3600\n`;
+    const callbacks = `${['on_start', 'on_stop', 'on_role_change'].map((action) => `    ${action}: ${recorder}\n`).join('')}    on_restart: /bin/sh -c 'sleep 3600'\n`;
     const withVip = await variant('vip', (text) => `${text.replace(/^postgres:\n/m, `postgres:\n  callback_timeout: 5\n  callbacks:\n${callbacks}`)}\nrouting:\n  vip: { address: ${VIP}, interface: host0 }\n`);
     const plan = await pgha('plan', withVip);
     expect(plan.stdout).toContain(': package iputils-arping');
@@ -638,11 +638,14 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
       // Each agent restarted onto the callbacks, and its PostgreSQL with it: an on_start in whichever role it had then.
       for (const h of HOSTS) expect((await recorded(h)).some((line) => /^on_start (primary|replica) lab$/.test(line)), `c${h}: ${(await recorded(h)).join(' | ')}`).toBe(true);
       expect(await recorded(first)).toEqual(expect.arrayContaining(['on_stop primary lab', 'on_role_change replica lab']));
-      const restarted = await pgha('restart', `c${first}`, '--yes', withVip);
+      const restarted = await pgha('restart', '--yes', withVip, `c${first}`);
       expect(restarted.code, restarted.stderr).toBe(0);
       // While it runs, the member's loop goes on (GET /liveness answers 200 only while it cycles).
       expect((await labApi(first, '/liveness')).status).toBe(200);
-      await waitFor('the endless on_restart cut at its bound', async () => ((await onLabHost(first, 'journalctl -u pgha-agent --no-pager -o cat')).includes('callback on_restart replica was cut at its bound of 5 s') ? true : undefined), 30_000);
+      const journal = (): Promise<string> => onLabHost(first, 'journalctl -u pgha-agent --no-pager -o cat');
+      await waitFor('the endless on_restart cut at its bound', async () => ((await journal()).includes('callback on_restart replica was cut at its bound of 5 s') ? true : undefined), 30_000).catch(async (error: unknown) => {
+        throw new Error(`${String(error)}; c${first}'s agent logged:\n${(await journal()).split('\n').filter((line) => line.includes('callback') || line.includes('restart')).slice(-20).join('\n')}`);
+      });
       expect((await labApi(first, '/liveness')).status).toBe(200);
       expect((await labApi(target, '/primary')).status).toBe(200);
 
