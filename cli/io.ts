@@ -31,3 +31,8 @@ export function processIo(env: NodeJS.ProcessEnv = process.env): Io {
     },
   };
 }
+
+/** The terminal as the flags narrow it: `--no-color` turns colour off, `-input=false` never asks. */
+export function narrowedIo(io: Io, choices: { colour: boolean; input: boolean }): Io {
+  return { ...io, colour: io.colour && choices.colour, ask: choices.input ? io.ask : () => Promise.resolve(undefined) };
+}

@@ -1,7 +1,6 @@
 // Parses the command line, runs one command, and maps whatever escapes it to an exit code:
 // a user's mistake is one sentence and exit 1, anything else is reported as a bug.
 import yargs from 'yargs';
-import packageJson from '../package.json' with { type: 'json' };
 import type { CommandContext } from './commands/command-context.js';
 import { applyCommand } from './commands/apply.js';
 import { dsnCommand } from './commands/dsn.js';
@@ -13,10 +12,13 @@ import { planCommand } from './commands/plan.js';
 import { drillCommand } from './commands/drill.js';
 import { reinitCommand } from './commands/reinit.js';
 import { restartCommand } from './commands/restart.js';
+import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
+import { versionCommand } from './commands/version.js';
 import { ExitCode } from './exit-codes.js';
-import type { Io } from './io.js';
+import { narrowedIo, type Io } from './io.js';
 import { opensslIssuer, type CertificateIssuer } from './pki/openssl-issuer.js';
+import { terraformStyleFlags } from './options/terraform-flags.js';
 import { UserError } from './user-error.js';
 
 class UsageError extends Error {}
@@ -30,12 +32,8 @@ Usage: $0 <command> [options]`;
 
 const EPILOG = `Exit status: 0 success, 1 a problem you can fix (bad spec, bad flag, unreachable host),
 2 changes present (plan --detailed-exitcode), 3 an internal error (a bug).
-Colour is used only on a terminal; set NO_COLOR to turn it off.`;
-
-/** Terraform spells it `-out FILE` / `-out=FILE`; yargs would read that as three flags. */
-function terraformFlags(args: readonly string[]): string[] {
-  return args.map((arg) => (arg === '-out' ? '--out' : arg.startsWith('-out=') ? `--out=${arg.slice(5)}` : arg));
-}
+Colour is used only on a terminal; --no-color or NO_COLOR turns it off.
+Terraform's spelling works too: -auto-approve, -detailed-exitcode, -lock-timeout=5m, -out=FILE, -no-color, -input=false.`;
 
 export interface CliEnvironment {
   /** The agent release folder apply installs (dist/agent/bin beside the CLI bundle). */
@@ -46,7 +44,9 @@ export interface CliEnvironment {
 }
 
 export async function runCli(rawArgs: readonly string[], io: Io, environment: CliEnvironment = { agentBundleDir: 'dist/agent/bin', env: process.env, issuer: opensslIssuer }): Promise<ExitCode> {
-  const args = terraformFlags(rawArgs);
+  const flags = terraformStyleFlags(rawArgs);
+  // `--version` is the version command, as in Terraform.
+  const args = flags[0] === '--version' ? ['version', ...flags.slice(1)] : flags;
   let exitCode: ExitCode = ExitCode.ok;
   const context: CommandContext = { io, exit: (code) => (exitCode = code), ...environment };
   const parser = yargs([...args])
@@ -56,6 +56,7 @@ export async function runCli(rawArgs: readonly string[], io: Io, environment: Cl
     .command(validateCommand(context))
     .command(planCommand(context))
     .command(applyCommand(context))
+    .command(showCommand(context))
     .command(statusCommand(context))
     .command(switchoverCommand(context))
     .command(failoverCommand(context))
@@ -66,10 +67,17 @@ export async function runCli(rawArgs: readonly string[], io: Io, environment: Cl
     .command(resumeCommand(context))
     .command(historyCommand(context))
     .command(dsnCommand(context))
+    .command(versionCommand(context))
+    .completion('completion', 'Print a bash completion script (zsh: after bashcompinit): pgha completion >> ~/.bashrc')
     .demandCommand(1, 'Name a command.')
     .recommendCommands()
     .strict()
     .option('debug', { describe: 'Print stack traces of internal errors', type: 'boolean', default: false, global: true })
+    .option('color', { describe: 'Colour on a terminal; --no-color (or NO_COLOR) turns it off', type: 'boolean', default: true, global: true })
+    .option('input', { describe: 'Ask for confirmations on a terminal; --input=false never asks (then pass --auto-approve or --yes)', type: 'boolean', default: true, global: true })
+    .middleware((argv) => {
+      context.io = narrowedIo(io, { colour: argv.color !== false, input: argv.input !== false });
+    })
     .example('$0 validate inventories/example/cluster.yaml', 'Check a cluster spec')
     .example('$0 plan inventories/lab/cluster.yaml', 'Show what apply would change on the hosts')
     .example('$0 apply inventories/lab/cluster.yaml', 'Make the hosts match the spec')
@@ -78,7 +86,7 @@ export async function runCli(rawArgs: readonly string[], io: Io, environment: Cl
     .epilog(EPILOG)
     .help()
     .alias('h', 'help')
-    .version(packageJson.version)
+    .version(false)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false)
     .fail((message, error) => {

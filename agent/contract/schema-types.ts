@@ -902,6 +902,23 @@ export interface Change {
    */
   restart_needed?: string[];
   /**
+   * The resource's state before and after the change as data, secrets masked as "(sensitive)"; null where there is none (before a create, after a delete). Given for the DCS config (the whole configuration the spec owns, as etcd holds it and as the spec wants it).
+   */
+  values?: {
+    /**
+     * As it is now (null: absent).
+     */
+    before: {
+      [k: string]: unknown;
+    } | null;
+    /**
+     * As apply leaves it (null: removed).
+     */
+    after: {
+      [k: string]: unknown;
+    } | null;
+  };
+  /**
    * For an agent_restart or an etcd_restart: the hosts whose running agent (replicas before the leader) or etcd member restarts, one at a time.
    */
   hosts?: string[];

@@ -2,8 +2,6 @@
 // carries the plan out with progress; ends with a summary and the cluster's members.
 import type { Argv, CommandModule } from 'yargs';
 import { readBoundedFile } from '../../agent/contract/document/bounded-file.js';
-import { parseDuration } from '../../agent/contract/pg-units.js';
-import { quoted } from '../../agent/contract/quoted.js';
 import { acquireApplyLock, type ApplyLock } from '../engine/apply-lock.js';
 import { applyPlan } from '../engine/apply-plan.js';
 import { clusterGate } from '../engine/cluster-gate.js';
@@ -14,10 +12,12 @@ import { changeTitle, type Plan } from '../plan/plan.js';
 import { readPlanFile } from '../plan/plan-file.js';
 import type { ObservedPostgresRestart } from '../resources/postgres-rolling-restart.js';
 import { staleReasons } from '../plan/staleness.js';
+import { cliDuration } from '../options/cli-duration.js';
 import { UserError } from '../user-error.js';
 import { membersTable } from '../views/members-table.js';
 import { painter } from '../views/paint.js';
 import { listrProgress } from '../views/progress-listr.js';
+import { eventLine, planLine, summaryLine } from '../views/progress-json.js';
 import { progressLine } from '../views/progress-lines.js';
 import { NO_CHANGES, planRemarks, planText } from '../views/plan-text.js';
 import type { CommandContext } from './command-context.js';
@@ -28,6 +28,7 @@ interface ApplyArgs extends ProvisioningArgs {
   'auto-approve': boolean;
   'lock-timeout': string;
   'allow-paused-restart': boolean;
+  json: boolean;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,20 +42,15 @@ async function savedPlan(target: string): Promise<Plan | undefined> {
   return read.ok && read.bytes.toString('utf8').trimStart().startsWith('{') ? readPlanFile(target) : undefined;
 }
 
-function lockTimeoutMs(text: string): number {
-  const ms = parseDuration(/^\d+$/.test(text) ? Number(text) : text);
-  if (ms === undefined || ms < 0) throw new UserError(`--lock-timeout: ${quoted(text)} is not a duration (e.g. 0, 30s, 5min)`);
-  return ms;
-}
-
 async function confirm(context: CommandContext, autoApprove: boolean, saved: boolean): Promise<boolean> {
   if (autoApprove || saved) return true;
   const answer = await context.io.ask("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
-  if (answer === undefined) throw new UserError('apply needs a confirmation and there is no terminal to ask on: pass --auto-approve, or apply a plan saved with "pgha plan -out FILE"');
+  if (answer === undefined) throw new UserError('apply needs a confirmation and there is no terminal to ask on (or --input=false was given): pass --auto-approve, or apply a plan saved with "pgha plan -out FILE"');
   return answer.trim() === 'yes';
 }
 
-function progress(context: CommandContext, session: Session, plan: Plan): { sink: EventSink; finish(): Promise<void> } {
+function progress(context: CommandContext, session: Session, plan: Plan, json: boolean): { sink: EventSink; finish(): Promise<void> } {
+  if (json) return { sink: (event) => context.io.out(`${eventLine(event, new Date())}\n`), finish: () => Promise.resolve() };
   if (!context.io.terminal) return { sink: (event) => context.io.err(`${progressLine(event, new Date())}\n`), finish: () => Promise.resolve() };
   const totals = new Map<string, number>();
   for (const change of plan.changes) totals.set(change.host, (totals.get(change.host) ?? 0) + 1);
@@ -80,12 +76,14 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
         yargs
           .positional('target', { describe: 'Cluster spec file (YAML), or a plan saved by "pgha plan -out"', type: 'string', demandOption: true })
           .option('auto-approve', { describe: 'Apply without asking for "yes"', type: 'boolean', default: false })
-          .option('lock-timeout', { describe: 'How long to wait for another apply to release the lock', type: 'string', default: '0s', requiresArg: true })
-          .option('allow-paused-restart', { describe: 'Restart PostgreSQL (a planned rolling restart) although the cluster is paused', type: 'boolean', default: false }),
+          .option('lock-timeout', { describe: 'How long to wait for another apply to release the lock (30s, 5m, 5min)', type: 'string', default: '0s', requiresArg: true })
+          .option('allow-paused-restart', { describe: 'Restart PostgreSQL (a planned rolling restart) although the cluster is paused', type: 'boolean', default: false })
+          .option('json', { describe: 'Stream one JSON object per line on stdout: the plan, each change as it starts and ends, each wait, the summary (needs --auto-approve or a saved plan)', type: 'boolean', default: false }),
       )
         .example('$0 apply inventories/lab/cluster.yaml', 'Plan, show the plan, ask, apply')
         .example('$0 apply --auto-approve --ref origin/main cluster.yaml', 'From CI: apply main without asking')
         .example('$0 apply lab.plan', 'Carry out exactly a saved plan; refused when it is stale')
+        .example('$0 apply -auto-approve -json cluster.yaml > apply.jsonl', 'From CI, for machines: one event per line')
         .example('$0 apply --purge-data cluster.yaml', 'Also delete the data directories of hosts dropped from the spec')
         .epilog(
           'Apply holds a lock in etcd (/pgha/<cluster>/lock) while it runs.\n' +
@@ -101,8 +99,9 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
     handler: async (args) => {
       const { io } = context;
       const paint = painter(io.colour);
-      const timeoutMs = lockTimeoutMs(args['lock-timeout']);
+      const timeoutMs = cliDuration('lock-timeout', args['lock-timeout']);
       const saved = await savedPlan(args.target);
+      if (args.json && !args['auto-approve'] && !saved) throw new UserError('apply --json cannot ask for "yes" while it prints JSON: pass --auto-approve, or apply a plan saved with "pgha plan -out FILE"');
       const session = await openSession(sessionOptions(context, saved?.spec.file ?? args.target, { ...args, ...(saved && { 'purge-data': saved.purge_data === true }), ...(saved?.spec.ref !== undefined && { ref: saved.spec.ref }) }));
       let lock: ApplyLock | undefined;
       try {
@@ -119,18 +118,25 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
         }
         const plan = saved ?? session.plan;
         io.err(planRemarks(plan, paint));
+        if (args.json) io.out(`${planLine(plan, new Date())}\n`);
         if (plan.changes.length === 0) {
-          io.out(`${paint('green', NO_CHANGES)}\n`);
+          io.out(args.json ? `${summaryLine({ done: 0, failed: 0, skipped: 0 }, 0, new Date())}\n` : `${paint('green', NO_CHANGES)}\n`);
           return context.exit(ExitCode.ok);
         }
-        io.out(planText(plan, paint));
+        if (!args.json) io.out(planText(plan, paint));
         refuseRestartWhilePaused(plan, session, args['allow-paused-restart']);
         if (!(await confirm(context, args['auto-approve'], saved !== undefined))) {
           io.err('Apply cancelled; nothing was changed.\n');
           return context.exit(ExitCode.failed);
         }
         const takeLock = async (): Promise<void> => {
-          lock ??= await acquireApplyLock(() => session.cluster.etcd(), session.spec.metadata.name, { commit: session.source.git?.commit, timeoutMs, now: () => new Date(), sleep });
+          lock ??= await acquireApplyLock(() => session.cluster.etcd(), session.spec.metadata.name, {
+            commit: session.source.git?.commit,
+            timeoutMs,
+            now: () => new Date(),
+            sleep,
+            onWait: (holder) => io.err(`The apply lock is held by ${holder}; waiting up to ${args['lock-timeout']} for it...\n`),
+          });
         };
         const interrupted = (signal: NodeJS.Signals): void => {
           io.err(`\npgha: ${signal}: stopping; changes already made stay, and the next plan shows what is left.\n`);
@@ -147,7 +153,7 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
           const reasons = staleReasons(plan, await session.replan());
           if (reasons.length > 0) throw new UserError(`the cluster changed while this apply waited for its lock, so nothing was changed: ${reasons.slice(0, 5).join('; ')}. Run it again`);
         } else io.err('etcd does not run yet: the apply lock is taken as soon as it does.\n');
-        const view = progress(context, session, plan);
+        const view = progress(context, session, plan, args.json);
         const started = Date.now();
         const gate = clusterGate(session.spec, session.cluster, { etcdTimeoutMs: 90_000, clusterTimeoutMs: 180_000, pollMs: 1000, now: () => Date.now(), sleep, onEtcdReady: takeLock }, view.sink);
         const result = await applyPlan(plan, session.refreshed.desired.resources, session.refreshed.observed, {
@@ -173,7 +179,8 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         const failed = result.failed.length + result.skipped.length;
         io.err(`\n${paint(failed ? 'red' : 'green', `Apply ${failed ? 'failed' : 'complete'}: ${result.done.length} done, ${result.failed.length} failed, ${result.skipped.length} skipped, in ${seconds} s.`)}\n`);
-        const members = await session.cluster.members();
+        if (args.json) io.out(`${summaryLine({ done: result.done.length, failed: result.failed.length, skipped: result.skipped.length }, Date.now() - started, new Date())}\n`);
+        const members = args.json ? undefined : await session.cluster.members();
         if (members) io.out(membersTable(session.spec.metadata.name, members));
         context.exit(failed ? ExitCode.failed : ExitCode.ok);
       } finally {

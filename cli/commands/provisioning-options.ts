@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { Diagnostic } from '../../agent/contract/document/diagnostic.js';
 import type { SessionOptions } from '../engine/session.js';
+import { commandLogFrom } from '../transport/command-log.js';
 import { UserError } from '../user-error.js';
 import { diagnosticLine } from '../views/diagnostic-lines.js';
 import { painter } from '../views/paint.js';
@@ -53,5 +54,6 @@ export function sessionOptions(context: CommandContext, file: string, args: Prov
     now: () => new Date(),
     issuer: context.issuer,
     reportDiagnostics: diagnosticsReporter(context),
+    commandLog: commandLogFrom(context.env, context.io.err),
   };
 }

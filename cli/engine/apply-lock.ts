@@ -32,13 +32,14 @@ function describe(holder: LockHolder): string {
 export async function acquireApplyLock(
   client: () => Promise<Etcd3>,
   scope: string,
-  options: { commit?: string; timeoutMs: number; now: () => Date; sleep: (ms: number) => Promise<void>; leaseTtlS?: number },
+  options: { commit?: string; timeoutMs: number; now: () => Date; sleep: (ms: number) => Promise<void>; leaseTtlS?: number; onWait?: (holder: string) => void },
 ): Promise<ApplyLock> {
   const ttl = options.leaseTtlS ?? LEASE_TTL_S;
   const key = pghaLayout(scope).lock;
   const me: LockHolder = { holder: `${userInfo().username}@${hostname()} pid ${process.pid}`, ...(options.commit && { commit: options.commit }), since: options.now().toISOString() };
   const deadline = options.now().getTime() + options.timeoutMs;
   let lease: Lease | undefined;
+  let waiting = false;
   const etcd = await client();
   try {
     lease = etcd.lease(ttl);
@@ -53,6 +54,8 @@ export async function acquireApplyLock(
         const advice = options.timeoutMs > 0 ? `it was still held after --lock-timeout ${Math.round(options.timeoutMs / 1000)} s` : 'wait for that apply to end, or pass --lock-timeout to wait for it';
         throw new UserError(`the apply lock ${key} is held by ${describe(holder)}; ${advice}`);
       }
+      if (!waiting) options.onWait?.(describe(holder));
+      waiting = true;
       await options.sleep(Math.min(RETRY_MS, remaining));
     }
   } catch (error) {

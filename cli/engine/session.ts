@@ -14,6 +14,7 @@ import { clusterPki, type ClusterPki } from '../pki/cluster-pki.js';
 import type { CertificateIssuer } from '../pki/openssl-issuer.js';
 import { agentApiClient } from '../transport/agent-api-client.js';
 import { clusterAccess, type ClusterWriter } from '../transport/cluster-access.js';
+import type { CommandLog } from '../transport/command-log.js';
 import { connectHosts, type HostConnections } from '../transport/host-connections.js';
 import { readOnlyView } from '../transport/ssh-transport.js';
 import type { ReadTransport } from '../transport/transport.js';
@@ -36,6 +37,8 @@ export interface SessionOptions {
   issuer: CertificateIssuer;
   /** --purge-data: the data directories of hosts dropped from the spec are deleted, not left in place. */
   purgeData: boolean;
+  /** PGHA_LOG=debug: each remote command, its exit status and duration. */
+  commandLog?: CommandLog;
   /** Where spec diagnostics go before the run stops on them. */
   reportDiagnostics(file: string, diagnostics: readonly Diagnostic[]): void;
 }
@@ -70,7 +73,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     // Without etcd (bare hosts) nothing is remembered, and the second question would only wait as long again.
     const records = await cluster.memberRecords();
     departed = departedHosts(spec, records, records === 'unreachable' ? 'unreachable' : await cluster.etcdMembers());
-    connections = await connectHosts(spec, { specDirectory: source.directory, acceptNewHostKeys: options.acceptNewHostKeys, parallelism: options.parallelism, env: options.env }, departed);
+    connections = await connectHosts(spec, { specDirectory: source.directory, acceptNewHostKeys: options.acceptNewHostKeys, parallelism: options.parallelism, env: options.env, ...(options.commandLog && { commandLog: options.commandLog }) }, departed);
   } catch (error) {
     cluster.close();
     throw error;

@@ -1,5 +1,6 @@
 // The saved plan (`pgha plan -out FILE`): the plan document as JSON, owner-readable only.
 import { readFile, writeFile } from 'node:fs/promises';
+import packageJson from '../../package.json' with { type: 'json' };
 import { UserError } from '../user-error.js';
 import { PLAN_FORMAT, type Plan } from './plan.js';
 
@@ -25,6 +26,10 @@ export async function readPlanFile(path: string): Promise<Plan> {
   }
   if (plan.format_version !== PLAN_FORMAT || !Array.isArray(plan.changes) || typeof plan.observed !== 'object' || !plan.spec) {
     throw new UserError(`${path} is not a plan file saved by "pgha plan -out" (format ${String(plan.format_version)})`);
+  }
+  if (plan.pgha_version !== packageJson.version) {
+    // Another version may build or carry out the same change differently from what the plan showed.
+    throw new UserError(`${path} was saved by pgha ${String(plan.pgha_version)} and this is pgha ${packageJson.version}, so nothing was changed: run "pgha plan -out" again with this pgha`);
   }
   return plan as Plan;
 }

@@ -90,12 +90,17 @@ export const dcsConfigHandler: ResourceHandler<DcsConfigResource, ObservedDcsCon
   diff(resource, observed) {
     const desired = resource.config as unknown as Record<string, unknown>;
     if (observed.state !== 'present') {
-      return { action: 'create', details: ['written by the first agent from its bootstrap config', ...configChanges({}, desired).map((c) => changeLine(c, false))] };
+      return {
+        action: 'create',
+        details: ['written by the first agent from its bootstrap config', ...configChanges({}, desired).map((c) => changeLine(c, false))],
+        values: { before: null, after: desired },
+      };
     }
     const changes = configChanges(observed.value, desired);
     if (changes.length === 0) return undefined;
     const restartNeeded = changes.map((c) => restartParameter(c.path)).filter((name): name is string => name !== undefined);
-    return { action: 'update', details: changes.map((c) => changeLine(c)), ...(restartNeeded.length > 0 && { restartNeeded }) };
+    const before = Object.fromEntries(Object.entries(observed.value).filter(([key]) => !OPERATOR_KEYS.has(key)));
+    return { action: 'update', details: changes.map((c) => changeLine(c)), ...(restartNeeded.length > 0 && { restartNeeded }), values: { before, after: desired } };
   },
 
   async apply(resource, observed, context) {

@@ -18,6 +18,8 @@ export interface ResourceChange {
   restartNeeded?: string[];
   /** What the change is called when that depends on what was read, e.g. "(max_connections)"; the resource's name otherwise. */
   name?: string;
+  /** The state before and after as data (null: absent), secrets masked, for policies over the JSON plan. */
+  values?: { before: Record<string, unknown> | null; after: Record<string, unknown> | null };
 }
 
 export interface ReadContext {

@@ -7,6 +7,7 @@ import { readBoundedFile } from '../../agent/contract/document/bounded-file.js';
 import type { ClusterSpec, Host, JumpHost } from '../../agent/contract/schema-types.js';
 import { mapWithLimit } from '../engine/parallel.js';
 import { UserError } from '../user-error.js';
+import type { CommandLog } from './command-log.js';
 import { SshConnection, type SshTarget } from './ssh-connection.js';
 import { SshTransport } from './ssh-transport.js';
 
@@ -16,6 +17,8 @@ export interface ConnectOptions {
   acceptNewHostKeys: boolean;
   parallelism: number;
   env?: NodeJS.ProcessEnv;
+  /** PGHA_LOG=debug: each remote command, its exit status and duration. */
+  commandLog?: CommandLog;
 }
 
 export interface HostConnections {
@@ -83,7 +86,7 @@ export async function connectHosts(spec: ClusterSpec, options: ConnectOptions, d
       const jump = host.ssh?.jump_host ?? spec.ssh.jump_host;
       const connection = await SshConnection.open(target, jump ? await jumpFor(target, jump) : undefined);
       opened.push(connection);
-      return { connection, transport: new SshTransport(connection, host.ssh?.sudo ?? spec.ssh.sudo) };
+      return { connection, transport: new SshTransport(connection, host.ssh?.sudo ?? spec.ssh.sudo, options.commandLog) };
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }

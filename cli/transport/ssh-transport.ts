@@ -1,6 +1,7 @@
 // A Transport over one SSH connection: commands run through `sudo -n` when the spec asks for it,
 // and a read-only view of it is what planning receives.
 import { UserError } from '../user-error.js';
+import { commandLogLine, type CommandLog } from './command-log.js';
 import { isReadOnlyCommand } from './read-only-commands.js';
 import type { ExecResult, SshConnection } from './ssh-connection.js';
 import type { ObservedFile, ReadTransport, Transport } from './transport.js';
@@ -12,14 +13,25 @@ export class SshTransport implements Transport {
   constructor(
     private readonly connection: SshConnection,
     private readonly sudo: boolean,
+    private readonly log?: CommandLog,
   ) {}
 
   get host(): string {
     return this.connection.target.name;
   }
 
-  run(argv: readonly string[], stdin?: Buffer): Promise<ExecResult> {
-    return this.connection.exec(this.sudo ? ['sudo', '-n', '--', ...argv] : argv, stdin);
+  async run(argv: readonly string[], stdin?: Buffer): Promise<ExecResult> {
+    const command = this.sudo ? ['sudo', '-n', '--', ...argv] : argv;
+    if (!this.log) return this.connection.exec(command, stdin);
+    const started = performance.now();
+    try {
+      const result = await this.connection.exec(command, stdin);
+      this.log(commandLogLine(this.host, command, result, performance.now() - started, stdin?.length));
+      return result;
+    } catch (error) {
+      this.log(commandLogLine(this.host, command, { error: error instanceof Error ? error.message : String(error) }, performance.now() - started, stdin?.length));
+      throw error;
+    }
   }
 
   query(argv: readonly string[]): Promise<ExecResult> {

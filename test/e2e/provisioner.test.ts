@@ -2,7 +2,7 @@
 // the REST API locked down (patronictl with the CA), no-op plan, drift, DCS changes and their
 // rolling restart, saved plans, refusals, the operator commands, pgha drill (failover of the
 // deployed units under writes), and no secret anywhere. Prints the figures the issues ask for.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,10 @@ import { stringify } from 'yaml';
 import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import statusSchema from '../../schemas/status.schema.json' with { type: 'json' };
 import { canRunLab, LAB_INVENTORY, labAddress, labScript, onLabHost } from '../helpers/lab.js';
-import { labApi, labMembers, runPgha, type CliRun, type Member } from '../helpers/lab-cli.js';
+import packageJson from '../../package.json' with { type: 'json' };
+import { projectPath } from '../helpers/paths.js';
+import { installPackedPgha, type InstalledPgha } from '../helpers/installed-pgha.js';
+import { INSTALLED_PGHA_ENV, labApi, labMembers, pghaBinary, runPgha, type CliRun, type Member } from '../helpers/lab-cli.js';
 import { watchLabAddress } from '../helpers/lab-address-watch.js';
 import { changeLines, etcdctl, etcdctlTls, localSecret, retried, startHaproxyWriter, writeThroughHaproxy } from '../helpers/lab-cluster.js';
 import { loginAs } from '../helpers/postgres-login.js';
@@ -99,10 +102,16 @@ async function patronictlOnLab(...args: string[]): Promise<string> {
   }
 }
 
-describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () => {
+describe.skipIf(!canRunLab())('pgha, installed from its package, plans and applies on three bare lab hosts', () => {
   const figures: string[] = [];
+  let installed: InstalledPgha | undefined;
 
   beforeAll(async () => {
+    // Every pgha command of this file runs the pgha that `npm pack` and `npm install -g` made.
+    const packing = Date.now();
+    installed = await installPackedPgha();
+    process.env[INSTALLED_PGHA_ENV] = installed.bin;
+    figures.push(`npm pack and npm install -g of the tarball: ${((Date.now() - packing) / 1000).toFixed(1)} s`);
     await labScript('down.sh', '--purge');
     await labScript('up.sh', '3');
     // Issue 10's first leak shape: a password with spaces, longer than the 80 columns at which YAML folds.
@@ -113,8 +122,22 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     process.stderr.write(`\nprovisioner figures:\n${figures.map((f) => `  ${f}\n`).join('')}`);
     await Promise.all(['dcs', 'stale', 'changed-key', 'unreachable', 'jump', 'agent-log', 'failsafe', 'vip', 'grow', 'shrink'].map((n) => rm(join(LAB_INVENTORY, `${n}.test.yaml`), { force: true })));
     await rm(join(LAB_INVENTORY, 'changed-key.test-known_hosts'), { force: true });
+    delete process.env[INSTALLED_PGHA_ENV];
+    await installed?.remove();
     await labScript('down.sh', '--purge');
   }, 300_000);
+
+  it('is a pgha installed from its tarball, outside this tree: version names the agent it bundles, validate checks a spec', async () => {
+    expect(installed!.bin.startsWith(projectPath('.'))).toBe(false);
+    const version = await pgha('version');
+    expect(version.code, version.stderr).toBe(0);
+    const [cli, agent] = version.stdout.split('\n');
+    expect(cli).toBe(`pgha ${packageJson.version}`);
+    expect(agent?.startsWith(`pgha-agent ${packageJson.version} (`)).toBe(true);
+    expect(agent).toMatch(/ \(\/.*\/lib\/node_modules\/pgha\/dist\/agent\/bin\/pgha-agent\.mjs\)$/);
+    const validate = await pgha('validate', SPEC);
+    expect(validate.code, validate.stderr).toBe(0);
+  }, 60_000);
 
   it('plans every resource of bare hosts and exits 2, with a JSON plan that follows its schema', async () => {
     const plan = await pgha('plan', '--detailed-exitcode', SPEC);
@@ -142,9 +165,13 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
   }, 120_000);
 
   it('applies from bare hosts to 3 etcd members, one primary with two streaming replicas, and HAProxy on every host', async () => {
-    const apply = await pgha('apply', '--auto-approve', SPEC);
+    // Every remote command on stderr: the secrets test at the end greps this output too.
+    process.env.PGHA_LOG = 'debug';
+    const apply = await pgha('apply', '--auto-approve', SPEC).finally(() => delete process.env.PGHA_LOG);
     expect(apply.code, apply.stderr.slice(-3000)).toBe(0);
-    figures.push(`bare hosts to healthy cluster: ${(apply.ms / 1000).toFixed(1)} s (apply, lab creation excluded)`);
+    expect(apply.stderr).toMatch(/^debug c1: systemctl is-active etcd\.service → exit \d+ in \d+ ms$/m);
+    expect(apply.stderr).toMatch(/^debug c2: .* → exit 0 in \d+ ms, \d+ bytes on stdin$/m);
+    figures.push(`bare hosts to healthy cluster: ${(apply.ms / 1000).toFixed(1)} s (apply, lab creation excluded; PGHA_LOG=debug)`);
     expect(apply.stdout).toMatch(/Cluster lab:/);
     const etcd = await etcdctl(1, 'member list');
     expect(etcd.trim().split('\n')).toHaveLength(3);
@@ -196,7 +223,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
   }, 120_000);
 
   it('plans no changes right after, and a no-op apply changes nothing', async () => {
-    const plan = await pgha('plan', '--detailed-exitcode', SPEC);
+    const plan = await pgha('plan', '-detailed-exitcode', '-no-color', SPEC);
     expect(plan.code, plan.stdout).toBe(0);
     expect(plan.stdout).toContain('No changes. The cluster matches the spec.');
     figures.push(`pgha plan on the healthy cluster: ${(plan.ms / 1000).toFixed(2)} s`);
@@ -215,7 +242,14 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect(changeLines(plan.stdout)).toEqual(['    ~ c2: file /etc/haproxy/haproxy.cfg']);
     expect(plan.stdout).toContain('-# edited by hand');
     expect(plan.stdout).toContain('Plan: 0 to add, 1 to change, 0 to destroy.');
-    expect((await pgha('apply', '--auto-approve', SPEC)).code).toBe(0);
+    // Terraform's spelling, and one JSON object per line for machines.
+    const apply = await pgha('apply', '-auto-approve', '-json', SPEC);
+    expect(apply.code, apply.stderr).toBe(0);
+    const lines = apply.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; change?: { id: string } });
+    expect(lines[0]).toMatchObject({ type: 'plan', summary: { add: 0, change: 1, destroy: 0 } });
+    const haproxyCfg = (type: string) => lines.filter((l) => l.type === type && l.change?.id === 'c2/file//etc/haproxy/haproxy.cfg');
+    expect([haproxyCfg('start').length, haproxyCfg('done').length]).toEqual([1, 1]);
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', failed: 0, skipped: 0 });
     expect(await onLabHost(2, 'cat /etc/haproxy/haproxy.cfg')).toBe(await onLabHost(1, 'cat /etc/haproxy/haproxy.cfg'));
     await waitFor('new HAProxy workers', async () => ((await workers()) !== before ? true : undefined), 10_000);
   }, 60_000);
@@ -300,7 +334,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     // pgha restart: one replica; --pending finds nothing waiting.
     const replica = (await members()).find((m) => m.role !== 'leader')!.name;
     expect((await pgha('restart', '--yes', SPEC, 'c9')).stderr).toContain('c9 is not a member of cluster lab');
-    expect((await pgha('restart', SPEC, replica)).stderr).toContain('needs a confirmation, and there is no terminal to ask on: pass --yes');
+    expect((await pgha('restart', SPEC, replica)).stderr).toContain('needs a confirmation, and there is no terminal to ask on (or --input=false was given): pass --yes');
     const one = await pgha('restart', '--yes', '--json', spec, replica);
     expect(one.code, one.stderr).toBe(0);
     expect(JSON.parse(one.stdout)).toEqual({ cluster: 'lab', outcomes: [{ member: replica, outcome: 'restarted' }] });
@@ -337,7 +371,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
       expect(stale.code).toBe(1);
       expect(stale.stderr).toMatch(/^pgha: the saved plan .* is stale, so nothing was changed: the spec .* changed since the plan was made\. Run "pgha plan" again\n$/m);
       expect(stale.stderr).not.toMatch(/\n\s+at /);
-      const fresh = await pgha('plan', '-out', planFile, spec);
+      const fresh = await pgha('plan', `-out=${planFile}`, spec);
       const shown = changeLines(fresh.stdout);
       const apply = await pgha('apply', planFile);
       expect(apply.code, apply.stderr).toBe(0);
@@ -379,7 +413,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     expect(plan.stdout).toContain('No changes.');
   }, 60_000);
 
-  it('stops an apply while another holds the lock, naming the holder, and changes nothing', async () => {
+  it('stops an apply while another holds the lock, naming the holder, and changes nothing; -lock-timeout=5m waits for it', async () => {
     const holder = JSON.stringify({ holder: 'ci@elsewhere pid 1', commit: 'f'.repeat(40), since: '2026-11-23T00:00:00.000Z' });
     await etcdctl(1, `put /pgha/lab/lock '${holder}'`);
     const spec = await variant('dcs', (text) => text.replace('  loop_wait: 2', '  loop_wait: 1'));
@@ -388,12 +422,27 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/^pgha: the apply lock \/pgha\/lab\/lock is held by ci@elsewhere pid 1 \(spec commit ffffffffffff\) since 2026-11-23T00:00:00.000Z; it was still held after --lock-timeout 2 s$/m);
       expect(refused.ms).toBeGreaterThanOrEqual(2000);
+      expect((await pgha('plan', '--detailed-exitcode', spec)).code).toBe(2);
+      // Terraform's spelling waits as long as it says, and goes on once the holder lets go.
+      const waiting = spawn('node', [pghaBinary(), 'apply', '-auto-approve', '-lock-timeout=5m', spec]);
+      let stdout = '';
+      let stderr = '';
+      waiting.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+      waiting.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => waiting.on('exit', resolve));
+      await waitFor('the apply waiting for the lock', async () => (stderr.includes('waiting up to 5m for it...') ? true : undefined), 60_000);
+      await etcdctl(1, 'del /pgha/lab/lock');
+      const code = await exited;
+      outputs.push(stdout, stderr);
+      expect(code, stderr.slice(-2000)).toBe(0);
+      expect(stderr).toContain('The apply lock is held by ci@elsewhere pid 1 (spec commit ffffffffffff) since 2026-11-23T00:00:00.000Z; waiting up to 5m for it...');
     } finally {
       await etcdctl(1, 'del /pgha/lab/lock');
     }
-    expect((await pgha('plan', '--detailed-exitcode', spec)).code).toBe(2);
+    expect((await pgha('plan', '--detailed-exitcode', spec)).code).toBe(0);
+    expect((await pgha('apply', '--auto-approve', '--lock-timeout', '5min', SPEC)).code).toBe(0);
     expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   /**
    * Applies a variant of the spec that changes one file on every host, read at start by `unit`,
@@ -456,7 +505,7 @@ describe.skipIf(!canRunLab())('pgha plan and apply on three bare lab hosts', () 
     const before = await leaderNow();
     const switchTo = HOSTS.map((h) => `c${h}`).find((n) => n !== before)!;
     expect((await pgha('switchover', '--to', 'c9', '--yes', SPEC)).stderr).toContain('c9 is not a member of cluster lab');
-    expect((await pgha('switchover', '--to', switchTo, SPEC)).stderr).toContain('needs a confirmation, and there is no terminal to ask on: pass --yes');
+    expect((await pgha('switchover', '--to', switchTo, SPEC)).stderr).toContain('needs a confirmation, and there is no terminal to ask on (or --input=false was given): pass --yes');
     const switched = await pgha('switchover', '--to', switchTo, '--yes', SPEC);
     expect(switched.code, switched.stderr).toBe(0);
     expect(switched.stdout).toBe(`Successfully switched over to "${switchTo}"\n`);

@@ -24,11 +24,17 @@ export interface CliRun {
   ms: number;
 }
 
-/** Runs bin/pgha.mjs; every stdout and stderr also goes to `outputs`, for secret checks. */
+/** Names a pgha installed from its package (see installed-pgha.ts) for runPgha to run instead of this tree's bin/pgha.mjs. */
+export const INSTALLED_PGHA_ENV = 'PGHA_E2E_BIN';
+
+/** The pgha the lab tests run: an installed one when INSTALLED_PGHA_ENV names it. */
+export const pghaBinary = (): string => process.env[INSTALLED_PGHA_ENV] ?? projectPath('bin/pgha.mjs');
+
+/** Runs pgha (see pghaBinary); every stdout and stderr also goes to `outputs`, for secret checks. */
 export async function runPgha(outputs: string[], ...args: string[]): Promise<CliRun> {
   const started = Date.now();
   try {
-    const { stdout, stderr } = await run('node', [projectPath('bin/pgha.mjs'), ...args], { timeout: 400_000, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run('node', [pghaBinary(), ...args], { timeout: 400_000, maxBuffer: 64 * 1024 * 1024 });
     outputs.push(stdout, stderr);
     return { code: 0, stdout, stderr, ms: Date.now() - started };
   } catch (error) {

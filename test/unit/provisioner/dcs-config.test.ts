@@ -58,6 +58,6 @@ describe('the DCS config diff', () => {
 
   it('plans a new cluster config as written by the first agent, every key added', () => {
     const change = dcsConfigHandler.diff(resource({ ttl: 10 }), { state: 'unreachable' });
-    expect(change).toEqual({ action: 'create', details: ['written by the first agent from its bootstrap config', '+ ttl = 10'] });
+    expect(change).toEqual({ action: 'create', details: ['written by the first agent from its bootstrap config', '+ ttl = 10'], values: { before: null, after: { ttl: 10 } } });
   });
 });

@@ -1,6 +1,7 @@
 // The lab spec rendered for unit tests, with its secrets from the environment (the lab's secret
 // files exist only once the lab was created).
 import { readFileSync } from 'node:fs';
+import packageJson from '../../../package.json' with { type: 'json' };
 import type { ClusterSpec } from '../../../agent/contract/schema-types.js';
 import { agentApiAccess, type AgentApiAccess } from '../../../cli/desired/agent-api-access.js';
 import { desiredState, type DesiredFacts } from '../../../cli/desired/desired-state.js';
@@ -46,7 +47,7 @@ export const TEST_DIGEST = digester(Buffer.alloc(32, 7));
 /** The header of a plan of the lab spec, made with TEST_DIGEST. */
 export const LAB_PLAN_HEADER: PlanHeader = {
   format_version: 2,
-  pgha_version: '0.1.0',
+  pgha_version: packageJson.version,
   created_at: '2026-11-23T00:00:00.000Z',
   cluster: 'lab',
   spec: { file: 'inventories/lab/cluster.yaml', digest: 'b'.repeat(64) },

@@ -43,10 +43,10 @@ async function planOutputs(values: Secretish, observe: Observe, oldValues: Secre
   const observed = new Map(desired.map((r) => [r.id, observe(r, old.get(r.id))]));
   const plan = buildPlan(LAB_PLAN_HEADER, desired, observed, TEST_DIGEST.of);
   const human = recordingIo();
-  await showPlan(human, plan, { json: false });
+  await showPlan(human, plan, { format: 'text' });
   const file = join(dir(), `${Math.random().toString(36).slice(2)}.plan`);
   const json = recordingIo();
-  await showPlan(json, plan, { json: true, out: file });
+  await showPlan(json, plan, { format: 'json', out: file });
   const saved = await readFile(file, 'utf8');
   const all = [human.stdout, human.stderr, json.stdout, json.stderr.replaceAll(file, 'FILE'), saved].join('\n');
   const withoutDigests = (text: string): string => text.replace(/"[0-9a-f]{64}"/g, '"DIGEST"');
