@@ -4,9 +4,9 @@
 // deployed units under writes), and no secret anywhere. Prints the figures the issues ask for.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ import { INSTALLED_PGHA_ENV, labApi, labMembers, pghaBinary, runPgha, type CliRu
 import { watchLabAddress } from '../helpers/lab-address-watch.js';
 import { changeLines, etcdctl, etcdctlTls, localSecret, retried, startHaproxyWriter, writeThroughHaproxy } from '../helpers/lab-cluster.js';
 import { loginAs } from '../helpers/postgres-login.js';
+import { jobEnvironment, runWorkflowJob, type WorkflowContext } from '../helpers/workflow-runner.js';
 
 const SPEC = join(LAB_INVENTORY, 'cluster.yaml');
 const HOSTS = [1, 2, 3];
@@ -444,6 +445,89 @@ describe.skipIf(!canRunLab())('pgha, installed from its package, plans and appli
     expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
   }, 120_000);
 
+  it("runs the example GitHub workflow's steps as written: the pull request's plan as a Markdown comment and an artefact, then that plan applied on merge", async () => {
+    const workflowFile = projectPath('examples/github-actions/pgha.yml');
+    const root = await mkdtemp(join(tmpdir(), 'pgha-workflow-'));
+    const read = async (name: string): Promise<string> => (await readFile(join(LAB_INVENTORY, name), 'utf8')).trim();
+    // The repository a team keeps: the spec (secrets from the environment, the key from an ssh-agent), its known_hosts, a release.
+    const spec = (await readFile(SPEC, 'utf8'))
+      .replace('  identity_file: id_ed25519\n  use_agent: false\n', '  use_agent: true\n')
+      .replace('{ file: secrets/superuser-password }', '{ env: PG_SUPERUSER_PASSWORD }')
+      .replace('{ file: secrets/replication-password }', '{ env: PG_REPLICATION_PASSWORD }')
+      .replace('{ file: secrets/rewind-password }', '{ env: PG_REWIND_PASSWORD }')
+      .replace('{ file: secrets/agent-password }', '{ env: PGHA_AGENT_PASSWORD }')
+      .replace('{ file: secrets/app-password }', '{ env: APP_PASSWORD }')
+      .replace('  loop_wait: 2', '  loop_wait: 1');
+    const checkout = async (name: string): Promise<string> => {
+      const workspace = join(root, name);
+      await mkdir(join(workspace, 'clusters/orders'), { recursive: true });
+      await mkdir(join(workspace, 'vendor'));
+      await writeFile(join(workspace, 'clusters/orders/cluster.yaml'), spec);
+      await writeFile(join(workspace, 'clusters/orders/known_hosts'), await readFile(join(LAB_INVENTORY, 'known_hosts')));
+      await writeFile(join(workspace, 'vendor/pgha-0.1.0.tgz'), await readFile(installed!.tarball));
+      return workspace;
+    };
+    // The repository's secrets: what the lab keeps beside its spec, and a digest key made here.
+    const secrets = {
+      PGHA_SSH_KEY: await read('id_ed25519'),
+      PGHA_CLUSTER_MATERIAL: (await promisify(execFile)('tar', ['-cz', '-C', LAB_INVENTORY, '.pgha'], { encoding: 'buffer' })).stdout.toString('base64'),
+      PGHA_DIGEST_KEY: randomBytes(32).toString('base64'),
+      PG_SUPERUSER_PASSWORD: await read('secrets/superuser-password'),
+      PG_REPLICATION_PASSWORD: await read('secrets/replication-password'),
+      PG_REWIND_PASSWORD: await read('secrets/rewind-password'),
+      PGHA_AGENT_PASSWORD: await read('secrets/agent-password'),
+      APP_PASSWORD: await read('secrets/app-password'),
+    };
+    const artifacts = new Map<string, string>();
+    const comments: string[] = [];
+    const prefix = join(root, 'npm-prefix');
+    const context = (workspace: string, job: string): WorkflowContext => ({
+      workspace,
+      temp: join(root, `temp-${job}`),
+      secrets,
+      event: { 'pull_request.number': '7', 'pull_request.base.ref': 'main' },
+      overrides: { PGHA_PACKAGE: `vendor/${basename(installed!.tarball)}` },
+      base: { PATH: `${prefix}/bin:${process.env.PATH}`, HOME: process.env.HOME, npm_config_prefix: prefix, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' },
+      artifacts,
+      comments,
+    });
+    const contexts: WorkflowContext[] = [];
+    try {
+      const planContext = context(await checkout('pull-request'), 'plan');
+      contexts.push(planContext);
+      const plan = await runWorkflowJob(workflowFile, 'plan', planContext);
+      outputs.push(...plan.map((r) => r.output));
+      expect(plan.filter((r) => r.code !== 0), plan.map((r) => `${r.step}: ${r.output.slice(-1500)}`).join('\n')).toEqual([]);
+      expect(comments).toHaveLength(1);
+      expect(comments[0]).toContain('| `loop_wait` | `2` | `1` | at once |');
+      expect(artifacts.has('pgha-plan')).toBe(true);
+      expect((JSON.parse((await labApi(1, '/config')).text) as { loop_wait: number }).loop_wait).toBe(2);
+
+      const applyContext = context(await checkout('main-after-merge'), 'apply');
+      contexts.push(applyContext);
+      const apply = await runWorkflowJob(workflowFile, 'apply', applyContext);
+      outputs.push(...apply.map((r) => r.output));
+      expect(apply.filter((r) => r.code !== 0), apply.map((r) => `${r.step}: ${r.output.slice(-1500)}`).join('\n')).toEqual([]);
+      expect(apply.find((r) => r.step === 'Apply the reviewed plan')!.output).toMatch(/Apply complete: [1-9]\d* done, 0 failed, 0 skipped/);
+      expect((JSON.parse((await labApi(1, '/config')).text) as { loop_wait: number }).loop_wait).toBe(1);
+    } finally {
+      // The workflow stops its ssh-agent in an always() step; one left by a failure is stopped here, by its PID.
+      for (const [index, c] of contexts.entries()) {
+        const pid = Number((await jobEnvironment(c, index === 0 ? 'plan' : 'apply')).SSH_AGENT_PID);
+        if (pid > 0) {
+          try {
+            process.kill(pid);
+          } catch {
+            // already stopped by the workflow
+          }
+        }
+      }
+      await rm(root, { recursive: true, force: true });
+    }
+    expect((await pgha('apply', '--auto-approve', SPEC)).code).toBe(0);
+    expect((await pgha('plan', '--detailed-exitcode', SPEC)).code).toBe(0);
+  }, 400_000);
+
   /**
    * Applies a variant of the spec that changes one file on every host, read at start by `unit`,
    * while a writer goes through HAProxy: the plan holds those files and the rolling restart, every
@@ -628,16 +712,26 @@ describe.skipIf(!canRunLab())('pgha, installed from its package, plans and appli
     figures.push(`failsafe mode, etcd frozen 30 s on every host: ${during} writes through HAProxy during it, longest gap ${gap} ms, ${run.lost.length} of ${run.writes.length} lost`);
     expect(run.lost).toEqual([]);
     expect(during).toBeGreaterThan(30);
-    await waitFor(`c${leader} to hold the leader key again`, async () => ((await members()).find((m) => m.role === 'leader')?.name === `c${leader}` ? true : undefined), 60_000);
+    // Once etcd answers again a leader holds the key (the one that kept its writes, or one that took over after it).
+    const seen: string[] = [];
+    const settled = await waitFor('a leader holding the key again, with two streaming replicas', async () => {
+      const state = await members();
+      seen.push(state.map((m) => `${m.name} ${m.role} ${m.state}`).join(', '));
+      const running = state.find((m) => m.role === 'leader' && m.state === 'running');
+      return running && state.filter((m) => m.state === 'streaming').length === 2 ? Number(running.name.slice(1)) : undefined;
+    }, 90_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}; members seen: ${seen.slice(-5).join(' | ')}`);
+    });
+    figures.push(`failsafe mode, after etcd came back: c${settled} holds the leader key (c${leader} kept the writes during the freeze)`);
 
-    const replica = HOSTS.find((h) => h !== leader)!;
+    const replica = HOSTS.find((h) => h !== settled)!;
     await onLabHost(replica, 'systemctl stop pgha-agent');
     const second = startHaproxyWriter('failsafe-without-replica');
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const before = Date.now();
     await etcd('STOP');
     try {
-      await waitFor(`c${leader} to stop PostgreSQL`, async () => ((JSON.parse((await labApi(leader, '/patroni')).text) as { state: string }).state !== 'running' ? true : undefined), 20_000);
+      await waitFor(`c${settled} to stop PostgreSQL`, async () => ((JSON.parse((await labApi(settled, '/patroni')).text) as { state: string }).state !== 'running' ? true : undefined), 20_000);
     } finally {
       await etcd('CONT');
     }
