@@ -16,8 +16,10 @@ import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
 import { versionCommand } from './commands/version.js';
 import { ExitCode } from './exit-codes.js';
+import { processInterrupts, type Interrupts } from './interrupts.js';
 import { narrowedIo, type Io } from './io.js';
 import { opensslIssuer, type CertificateIssuer } from './pki/openssl-issuer.js';
+import { realConnector, type Connector } from './transport/connector.js';
 import { terraformStyleFlags } from './options/terraform-flags.js';
 import { UserError } from './user-error.js';
 
@@ -41,14 +43,18 @@ export interface CliEnvironment {
   env: NodeJS.ProcessEnv;
   /** Makes the cluster CA and the hosts' certificates. */
   issuer: CertificateIssuer;
+  /** Opens the SSH connections and the cluster access. */
+  connect: Connector;
+  /** Ctrl-C and SIGTERM (the process's own unless given). */
+  interrupts?: Interrupts;
 }
 
-export async function runCli(rawArgs: readonly string[], io: Io, environment: CliEnvironment = { agentBundleDir: 'dist/agent/bin', env: process.env, issuer: opensslIssuer }): Promise<ExitCode> {
+export async function runCli(rawArgs: readonly string[], io: Io, environment: CliEnvironment = { agentBundleDir: 'dist/agent/bin', env: process.env, issuer: opensslIssuer, connect: realConnector }): Promise<ExitCode> {
   const flags = terraformStyleFlags(rawArgs);
   // `--version` is the version command, as in Terraform.
   const args = flags[0] === '--version' ? ['version', ...flags.slice(1)] : flags;
   let exitCode: ExitCode = ExitCode.ok;
-  const context: CommandContext = { io, exit: (code) => (exitCode = code), ...environment };
+  const context: CommandContext = { io, exit: (code) => (exitCode = code), interrupts: processInterrupts, ...environment };
   const parser = yargs([...args])
     .scriptName('pgha')
     .locale('en')

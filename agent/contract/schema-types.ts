@@ -8,6 +8,91 @@ export type InitdbOption =
   | {
       [k: string]: string | number | boolean;
     };
+/**
+ * One planned change of one resource.
+ */
+export type Change = {
+  /**
+   * `<host>/<kind>/<name>`, unique in the plan.
+   */
+  id: string;
+  /**
+   * The host's name, or `cluster` for a change that spans hosts (the DCS config, the rolling restarts of the agents, of etcd and of PostgreSQL, a PostgreSQL role, the etcd member or member key of a host dropped from the spec).
+   */
+  host: string;
+  /**
+   * Kind of resource.
+   */
+  kind:
+    | 'package'
+    | 'directory'
+    | 'file'
+    | 'service'
+    | 'kernel_module'
+    | 'agent_release'
+    | 'distro_clusters'
+    | 'etcd_member'
+    | 'dcs_config'
+    | 'agent_restart'
+    | 'etcd_restart'
+    | 'postgres_role'
+    | 'host_certificate'
+    | 'etcd_auth'
+    | 'etcd_tls_cutover'
+    | 'agent_settle'
+    | 'postgres_rolling_restart'
+    | 'member_key';
+  /**
+   * What the change is to: a path, a package, a unit.
+   */
+  name: string;
+  /**
+   * Apply stage: every host's packages, files and units, then etcd, the agents, HAProxy, the DCS config, the roles of postgres.users.
+   */
+  stage: 'host' | 'etcd' | 'agent' | 'haproxy' | 'dcs' | 'roles';
+  /**
+   * `create` (+), `update` (~), `replace` (-/+), `delete` (-).
+   */
+  action: 'create' | 'update' | 'replace' | 'delete';
+  /**
+   * One line per thing that changes.
+   */
+  details: string[];
+  /**
+   * Unified diff of a file's content, secrets masked.
+   */
+  diff?: string;
+  /**
+   * PostgreSQL parameters that take effect only after a restart.
+   */
+  restart_needed?: string[];
+  /**
+   * The resource's state before and after the change as data, for policies over the JSON plan (conftest, OPA): snake_case keys, never a secret (a password shows only as whether the spec's one is in place, a file's content only as a digest). null where there is none: before a create, after a delete. Each kind's shape is its `<kind>_state` under `$defs` (the rolling restarts share `rolling_restart_state`).
+   */
+  values: {
+    /**
+     * As it is now (null: absent).
+     */
+    before: {
+      [k: string]: unknown;
+    } | null;
+    /**
+     * As apply leaves it (null: removed).
+     */
+    after: {
+      [k: string]: unknown;
+    } | null;
+  };
+  /**
+   * For an agent_restart or an etcd_restart: the hosts whose running agent (replicas before the leader) or etcd member restarts, one at a time.
+   */
+  hosts?: string[];
+  /**
+   * Ids of planned changes this one waits for.
+   */
+  after: string[];
+  desired_digest: string;
+};
 
 /**
  * Every document pgha reads, by kind.
@@ -842,91 +927,6 @@ export interface Plan {
      */
     destroy: number;
   };
-}
-/**
- * One planned change of one resource.
- */
-export interface Change {
-  /**
-   * `<host>/<kind>/<name>`, unique in the plan.
-   */
-  id: string;
-  /**
-   * The host's name, or `cluster` for a change that spans hosts (the DCS config, the rolling restarts of the agents, of etcd and of PostgreSQL, a PostgreSQL role, the etcd member or member key of a host dropped from the spec).
-   */
-  host: string;
-  /**
-   * Kind of resource.
-   */
-  kind:
-    | 'package'
-    | 'directory'
-    | 'file'
-    | 'service'
-    | 'kernel_module'
-    | 'agent_release'
-    | 'distro_clusters'
-    | 'etcd_member'
-    | 'dcs_config'
-    | 'agent_restart'
-    | 'etcd_restart'
-    | 'postgres_role'
-    | 'host_certificate'
-    | 'etcd_auth'
-    | 'etcd_tls_cutover'
-    | 'agent_settle'
-    | 'postgres_rolling_restart'
-    | 'member_key';
-  /**
-   * What the change is to: a path, a package, a unit.
-   */
-  name: string;
-  /**
-   * Apply stage: every host's packages, files and units, then etcd, the agents, HAProxy, the DCS config, the roles of postgres.users.
-   */
-  stage: 'host' | 'etcd' | 'agent' | 'haproxy' | 'dcs' | 'roles';
-  /**
-   * `create` (+), `update` (~), `replace` (-/+), `delete` (-).
-   */
-  action: 'create' | 'update' | 'replace' | 'delete';
-  /**
-   * One line per thing that changes.
-   */
-  details: string[];
-  /**
-   * Unified diff of a file's content, secrets masked.
-   */
-  diff?: string;
-  /**
-   * PostgreSQL parameters that take effect only after a restart.
-   */
-  restart_needed?: string[];
-  /**
-   * The resource's state before and after the change as data, secrets masked as "(sensitive)"; null where there is none (before a create, after a delete). Given for the DCS config (the whole configuration the spec owns, as etcd holds it and as the spec wants it).
-   */
-  values?: {
-    /**
-     * As it is now (null: absent).
-     */
-    before: {
-      [k: string]: unknown;
-    } | null;
-    /**
-     * As apply leaves it (null: removed).
-     */
-    after: {
-      [k: string]: unknown;
-    } | null;
-  };
-  /**
-   * For an agent_restart or an etcd_restart: the hosts whose running agent (replicas before the leader) or etcd member restarts, one at a time.
-   */
-  hosts?: string[];
-  /**
-   * Ids of planned changes this one waits for.
-   */
-  after: string[];
-  desired_digest: string;
 }
 /**
  * A running cluster as `pgha status --json` prints it: every member with its role and health, from the agents' REST API (`GET /cluster` of the first agent that answers, and each member's own `GET /patroni`).

@@ -104,6 +104,7 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
       if (args.json && !args['auto-approve'] && !saved) throw new UserError('apply --json cannot ask for "yes" while it prints JSON: pass --auto-approve, or apply a plan saved with "pgha plan -out FILE"');
       const session = await openSession(sessionOptions(context, saved?.spec.file ?? args.target, { ...args, ...(saved && { 'purge-data': saved.purge_data === true }), ...(saved?.spec.ref !== undefined && { ref: saved.spec.ref }) }));
       let lock: ApplyLock | undefined;
+      let stopListening = (): void => undefined;
       try {
         if (saved) {
           const reasons = staleReasons(saved, session.plan);
@@ -130,7 +131,7 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
           return context.exit(ExitCode.failed);
         }
         const takeLock = async (): Promise<void> => {
-          lock ??= await acquireApplyLock(() => session.cluster.etcd(), session.spec.metadata.name, {
+          lock ??= await acquireApplyLock(session.cluster.applyLock(), {
             commit: session.source.git?.commit,
             timeoutMs,
             now: () => new Date(),
@@ -138,14 +139,13 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
             onWait: (holder) => io.err(`The apply lock is held by ${holder}; waiting up to ${args['lock-timeout']} for it...\n`),
           });
         };
-        const interrupted = (signal: NodeJS.Signals): void => {
+        stopListening = context.interrupts.on((signal) => {
           io.err(`\npgha: ${signal}: stopping; changes already made stay, and the next plan shows what is left.\n`);
           void Promise.resolve(lock?.release()).finally(() => {
             session.close();
-            process.exit(ExitCode.failed);
+            context.interrupts.exit(ExitCode.failed);
           });
-        };
-        process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+        });
         const etcdRuns = (await session.cluster.etcdMembers()) !== 'unreachable';
         if (etcdRuns) {
           await takeLock();
@@ -184,7 +184,7 @@ export function applyCommand(context: CommandContext): CommandModule<object, App
         if (members) io.out(membersTable(session.spec.metadata.name, members));
         context.exit(failed ? ExitCode.failed : ExitCode.ok);
       } finally {
-        process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
+        stopListening();
         await lock?.release();
         session.close();
       }

@@ -11,7 +11,7 @@ import { hostsWithRole } from '../spec/host-roles.js';
 import { FAULT_MEANING, injectFault } from '../drill/drill-faults.js';
 import { DRILL_FAULTS, drillReport, drillReportText, type DrillFault } from '../drill/drill-report.js';
 import { startDrillWriter, type DrillWriter } from '../drill/drill-writer.js';
-import { connectHosts, type HostConnections } from '../transport/host-connections.js';
+import type { HostConnections } from '../transport/host-connections.js';
 import { LEADER_ROLES, type ClusterMember, type ClusterReader } from '../transport/cluster-access.js';
 import { UserError } from '../user-error.js';
 import type { CommandContext } from './command-context.js';
@@ -109,7 +109,7 @@ export function drillCommand(context: CommandContext): CommandModule<object, Dri
         if (!via) throw new UserError(`a drill writes through HAProxy on a host other than the primary's, and cluster ${scope} has none besides ${primary}`);
         await confirmed(context, args.yes, `Drill on cluster ${scope}: ${FAULT_MEANING[args.fault]}, on the primary ${primary}, under writes through HAProxy on ${via}?`, 'injects a fault into the cluster');
 
-        connections = await connectHosts(spec, { specDirectory: session.directory, acceptNewHostKeys: false, parallelism: 8, env: context.env });
+        connections = await context.connect.hosts(spec, { specDirectory: session.directory, acceptNewHostKeys: false, parallelism: 8, env: context.env });
         const { superuser } = spec.postgres.authentication;
         writer = await startDrillWriter({
           forward: connections.forward,

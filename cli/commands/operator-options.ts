@@ -30,6 +30,7 @@ export function operatorSession(context: CommandContext, args: OperatorArgs): Pr
     ...(args.ref !== undefined && { ref: args.ref }),
     env: context.env,
     issuer: context.issuer,
+    connect: context.connect,
     reportDiagnostics: diagnosticsReporter(context),
   });
 }

@@ -53,6 +53,7 @@ export function sessionOptions(context: CommandContext, file: string, args: Prov
     env: context.env,
     now: () => new Date(),
     issuer: context.issuer,
+    connect: context.connect,
     reportDiagnostics: diagnosticsReporter(context),
     commandLog: commandLogFrom(context.env, context.io.err),
   };

@@ -37,7 +37,7 @@ export function buildPlan(header: PlanHeader, desired: readonly DesiredResource[
       details: change.details,
       ...(change.diff !== undefined && { diff: change.diff }),
       ...(change.restartNeeded && { restart_needed: change.restartNeeded }),
-      ...(change.values && { values: change.values }),
+      values: change.values,
       after: resource.after,
       desired_digest: digest(resource),
     });

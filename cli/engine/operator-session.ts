@@ -8,7 +8,8 @@ import { clusterPki } from '../pki/cluster-pki.js';
 import type { CertificateIssuer } from '../pki/openssl-issuer.js';
 import { loadCheckedSpec } from '../spec/checked-spec.js';
 import { agentApiClient } from '../transport/agent-api-client.js';
-import { clusterAccess, type ClusterWriter } from '../transport/cluster-access.js';
+import type { ClusterWriter } from '../transport/cluster-access.js';
+import type { Connector } from '../transport/connector.js';
 import { UserError } from '../user-error.js';
 
 export interface OperatorSessionOptions {
@@ -16,6 +17,7 @@ export interface OperatorSessionOptions {
   ref?: string;
   env: NodeJS.ProcessEnv;
   issuer: CertificateIssuer;
+  connect: Connector;
   reportDiagnostics(file: string, diagnostics: readonly Diagnostic[]): void;
 }
 
@@ -37,6 +39,6 @@ export async function openOperatorSession(options: OperatorSessionOptions): Prom
   const noSsh = (): never => {
     throw new UserError('this command reaches the cluster without SSH, so it cannot open a session on PostgreSQL');
   };
-  const cluster = clusterAccess(spec, secrets, () => pki.etcdClient(), () => agentApiClient(pki.access(), secrets), noSsh);
+  const cluster = options.connect.cluster(spec, secrets, { etcdClient: () => pki.etcdClient(), agentApi: () => agentApiClient(pki.access(), secrets) }, noSsh);
   return { spec, directory: source.directory, secrets, cluster, close: () => cluster.close() };
 }

@@ -48,7 +48,8 @@ function memoized(cluster: ClusterReader): ClusterReader {
   let config: ReturnType<ClusterReader['dcsConfig']> | undefined;
   let members: ReturnType<ClusterReader['etcdMembers']> | undefined;
   let sql: ReturnType<ClusterReader['sql']> | undefined;
-  return { ...cluster, dcsConfig: () => (config ??= cluster.dcsConfig()), etcdMembers: () => (members ??= cluster.etcdMembers()), sql: () => (sql ??= cluster.sql()) };
+  // The other questions go to `cluster` itself, whether its methods are its own or its class's.
+  return Object.assign(Object.create(cluster) as ClusterReader, { dcsConfig: () => (config ??= cluster.dcsConfig()), etcdMembers: () => (members ??= cluster.etcdMembers()), sql: () => (sql ??= cluster.sql()) });
 }
 
 export async function refresh(

@@ -52,6 +52,7 @@ export function rollingRestartChange(
     stage: service.stage,
     action: 'update',
     details: [...service.explain(hosts), `because of: ${because.join('; ')}`],
+    values: { before: { unit: service.unit, pending_restart: hosts }, after: { unit: service.unit, pending_restart: [] } },
     hosts,
     after: changes.filter((c) => hosts.includes(c.host) && (restarting.has(c.id) || c.stage === service.stage)).map((c) => c.id),
     desired_digest: digest({ restart: hosts, unit: service.unit }),

@@ -13,9 +13,10 @@ import type { SpecSource } from '../spec/spec-source.js';
 import { clusterPki, type ClusterPki } from '../pki/cluster-pki.js';
 import type { CertificateIssuer } from '../pki/openssl-issuer.js';
 import { agentApiClient } from '../transport/agent-api-client.js';
-import { clusterAccess, type ClusterWriter } from '../transport/cluster-access.js';
+import type { ClusterWriter } from '../transport/cluster-access.js';
 import type { CommandLog } from '../transport/command-log.js';
-import { connectHosts, type HostConnections } from '../transport/host-connections.js';
+import type { Connector } from '../transport/connector.js';
+import type { HostConnections } from '../transport/host-connections.js';
 import { readOnlyView } from '../transport/ssh-transport.js';
 import type { ReadTransport } from '../transport/transport.js';
 import { buildPlan } from './build-plan.js';
@@ -35,6 +36,8 @@ export interface SessionOptions {
   now: () => Date;
   /** Makes the cluster CA and the hosts' certificates. */
   issuer: CertificateIssuer;
+  /** Opens the SSH connections and the cluster access. */
+  connect: Connector;
   /** --purge-data: the data directories of hosts dropped from the spec are deleted, not left in place. */
   purgeData: boolean;
   /** PGHA_LOG=debug: each remote command, its exit status and duration. */
@@ -66,14 +69,14 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const release = await localRelease(options.bundleDir, options.pghaVersion);
   const digest = digester(await loadDigestKey(options.env));
   const pki = clusterPki(spec, source.directory, options.issuer, secrets);
-  const cluster = clusterAccess(spec, secrets, () => pki.etcdClient(), () => agentApiClient(pki.access(), secrets), (host, address, port) => connections.forward(host, address, port));
+  const cluster = options.connect.cluster(spec, secrets, { etcdClient: () => pki.etcdClient(), agentApi: () => agentApiClient(pki.access(), secrets) }, (host, address, port) => connections.forward(host, address, port));
   let connections: HostConnections;
   let departed: DepartedHost[];
   try {
     // Without etcd (bare hosts) nothing is remembered, and the second question would only wait as long again.
     const records = await cluster.memberRecords();
     departed = departedHosts(spec, records, records === 'unreachable' ? 'unreachable' : await cluster.etcdMembers());
-    connections = await connectHosts(spec, { specDirectory: source.directory, acceptNewHostKeys: options.acceptNewHostKeys, parallelism: options.parallelism, env: options.env, ...(options.commandLog && { commandLog: options.commandLog }) }, departed);
+    connections = await options.connect.hosts(spec, { specDirectory: source.directory, acceptNewHostKeys: options.acceptNewHostKeys, parallelism: options.parallelism, env: options.env, ...(options.commandLog && { commandLog: options.commandLog }) }, departed);
   } catch (error) {
     cluster.close();
     throw error;

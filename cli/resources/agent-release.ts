@@ -33,9 +33,10 @@ export const agentReleaseHandler: ResourceHandler<AgentReleaseResource, { releas
     const wanted = `${resource.version} ${resource.digest}`;
     if (observed.release === wanted) return undefined;
     const target = `pgha-agent ${resource.version} (sha256 ${resource.digest.slice(0, 12)}) in /opt/pgha/releases/${releaseName(resource)}`;
-    if (observed.release === null) return { action: 'create', details: [`install ${target}`] };
+    const after = { version: resource.version, sha256: resource.digest };
+    if (observed.release === null) return { action: 'create', details: [`install ${target}`], values: { before: null, after } };
     const [version = '?', digest = ''] = observed.release.split(' ');
-    return { action: 'update', details: [`replace pgha-agent ${version} (sha256 ${digest.slice(0, 12)}) with ${target}`] };
+    return { action: 'update', details: [`replace pgha-agent ${version} (sha256 ${digest.slice(0, 12)}) with ${target}`], values: { before: { version, sha256: digest }, after } };
   },
 
   async apply(resource, _observed, context) {

@@ -23,12 +23,14 @@ export const agentSettleHandler: ResourceHandler<AgentSettleResource, ObservedSe
     const left = pending(resource, observed);
     if (left.length === 0) return undefined;
     const hosts = left.map((f) => f.host).join(', ');
+    const settled = (done: readonly string[]) => ({ settled: resource.files.map((f) => f.host).filter((host) => done.includes(host)) });
     return {
       action: 'update',
       details: [
         `once the move is over: ${AGENT_CONFIG_PATH} without ${resource.dropping.join(' and without ')} on ${hosts}`,
         `then restart the agent on ${hosts}, one host at a time once the cluster is healthy: replicas first, the leader last (a switchover)`,
       ],
+      values: { before: settled(observed), after: settled(resource.files.map((f) => f.host)) },
     };
   },
 

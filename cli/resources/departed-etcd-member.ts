@@ -4,7 +4,7 @@
 import { etcdRemovalRefusal } from '../engine/etcd-quorum.js';
 import type { EtcdMember } from '../transport/cluster-access.js';
 import type { DepartedEtcdMemberResource } from './desired-resource.js';
-import type { ObservedEtcdMembers } from './etcd-member.js';
+import { etcdMemberValues, type ObservedEtcdMembers } from './etcd-member.js';
 import type { ResourceHandler } from './resource-handler.js';
 
 const isIt = (resource: DepartedEtcdMemberResource) => (member: EtcdMember): boolean => (resource.name !== '' && member.name === resource.name) || member.peerUrls.includes(resource.peerUrl);
@@ -19,10 +19,12 @@ export const departedEtcdMemberHandler: ResourceHandler<DepartedEtcdMemberResour
   read: (_resource, context) => context.cluster.etcdMembers(),
 
   diff(resource, observed) {
-    if (observed === 'unreachable' || !observed.some(isIt(resource))) return undefined;
+    const member = observed === 'unreachable' ? undefined : observed.find(isIt(resource));
+    if (observed === 'unreachable' || !member) return undefined;
     return {
       action: 'delete',
       details: [`etcd member remove ${resource.name} (it leaves ${observed.length - 1} members), after any member this apply adds has joined, one removal at a time, each once the members without it hold a quorum`],
+      values: { before: etcdMemberValues(member), after: null },
     };
   },
 

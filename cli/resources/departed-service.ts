@@ -5,6 +5,7 @@ import { switchOver } from '../restart/switchover.js';
 import { LEADER_ROLES } from '../transport/cluster-access.js';
 import type { DepartedServiceResource } from './desired-resource.js';
 import { mustRun, type ResourceHandler } from './resource-handler.js';
+import { serviceValues } from './service.js';
 
 export type ObservedDepartedService =
   | { state: 'unreachable' }
@@ -60,7 +61,7 @@ export const departedServiceHandler: ResourceHandler<DepartedServiceResource, Ob
     for (const dir of observed.dataDirs) {
       details.push(resource.purge ? `data directory ${dir} deleted (--purge-data)` : `data directory ${dir} left in place (plan and apply with --purge-data delete it)`);
     }
-    return { action: 'delete', details };
+    return { action: 'delete', details, values: { before: { ...serviceValues(resource.unit, observed), data_dirs: observed.dataDirs, leader: observed.leads }, after: null } };
   },
 
   async apply(resource, observed, context) {

@@ -1,7 +1,7 @@
 // A directory with its mode and owner.
 import { mustRun, type ResourceHandler } from './resource-handler.js';
 import type { DirectoryResource } from './desired-resource.js';
-import { attributeChanges, type ObservedAttributes } from './file-attributes.js';
+import { attributeChanges, attributeValues, type ObservedAttributes } from './file-attributes.js';
 
 export const directoryHandler: ResourceHandler<DirectoryResource, ObservedAttributes | null> = {
   async read(resource, context) {
@@ -12,9 +12,10 @@ export const directoryHandler: ResourceHandler<DirectoryResource, ObservedAttrib
   },
 
   diff(resource, observed) {
-    if (observed === null) return { action: 'create', details: [`mode ${resource.mode}, owner ${resource.owner}:${resource.group}`] };
+    const values = { before: observed && { path: resource.path, ...attributeValues(observed) }, after: { path: resource.path, ...attributeValues(resource) } };
+    if (observed === null) return { action: 'create', details: [`mode ${resource.mode}, owner ${resource.owner}:${resource.group}`], values };
     const details = attributeChanges(resource, observed);
-    return details.length > 0 ? { action: 'update', details } : undefined;
+    return details.length > 0 ? { action: 'update', details, values } : undefined;
   },
 
   async apply(resource, _observed, context) {

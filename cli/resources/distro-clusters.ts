@@ -31,7 +31,9 @@ export const distroClustersHandler: ResourceHandler<DistroClustersResource, Dist
       ...(c.online ? [`stop the distribution's cluster ${c.version}/${c.name}`] : []),
       ...(c.startMode !== 'disabled' ? [`disable the distribution's cluster ${c.version}/${c.name} (start.conf)`] : []),
     ]);
-    return details.length > 0 ? { action: 'update', details } : undefined;
+    if (details.length === 0) return undefined;
+    const cluster = (c: DistroCluster) => ({ version: c.version, name: c.name, online: c.online, start_mode: c.startMode });
+    return { action: 'update', details, values: { before: { clusters: observed.map(cluster) }, after: { clusters: observed.map((c) => cluster({ ...c, online: false, startMode: 'disabled' })) } } };
   },
 
   async apply(resource, observed, context) {

@@ -3,15 +3,11 @@
 // Read as root once it is on, and without a user before (etcd 3.4 has no AuthStatus call: a call
 // without a token refused with "user name is empty" says it is on). Passwords are checked by
 // logging in, and set whenever authentication is still off, since they cannot be checked then.
-import { Range } from 'etcd3';
+import { prefixPermission, type EtcdPermission } from '../transport/etcd-auth-admin.js';
 import type { ResourceHandler } from './resource-handler.js';
 import type { EtcdAuthResource } from './desired-resource.js';
 
-export interface ObservedPermission {
-  permission: string;
-  key: string;
-  rangeEnd: string;
-}
+export type ObservedPermission = EtcdPermission;
 
 export type ObservedEtcdAuth =
   | { state: 'unreachable' }
@@ -31,10 +27,7 @@ const ROOT_ROLE = 'root';
 
 /** The permissions the agents' role should have: read and write on each prefix. */
 export function wantedPermissions(resource: EtcdAuthResource): ObservedPermission[] {
-  return resource.prefixes.map((prefix) => {
-    const range = Range.prefix(prefix);
-    return { permission: 'Readwrite', key: range.start.toString(), rangeEnd: range.end.toString() };
-  });
+  return resource.prefixes.map((prefix) => prefixPermission('Readwrite', prefix));
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
@@ -58,6 +51,12 @@ export function authChanges(resource: EtcdAuthResource, observed: Extract<Observ
   return lines;
 }
 
+/** etcd's authentication as data: the passwords only as whether the spec's logs in. */
+function authValues(auth: Omit<Extract<ObservedEtcdAuth, { state: 'read' }>, 'state'>): Record<string, unknown> {
+  const permissions = auth.permissions?.map((p) => ({ permission: p.permission, key: p.key, range_end: p.rangeEnd })) ?? null;
+  return { enabled: auth.enabled, users: auth.users, permissions, root_password: auth.rootPassword, password: auth.password };
+}
+
 async function passwordState(enabled: boolean, login: () => Promise<boolean>): Promise<'matches' | 'differs' | 'unchecked'> {
   if (!enabled) return 'unchecked';
   return (await login()) ? 'matches' : 'differs';
@@ -68,16 +67,14 @@ export const etcdAuthHandler: ResourceHandler<EtcdAuthResource, ObservedEtcdAuth
     const enabled = await context.cluster.etcdAuthEnabled();
     if (enabled === 'unreachable') return { state: 'unreachable' };
     try {
-      const etcd = await context.cluster.etcd();
-      const existing = new Set((await etcd.getUsers()).map((u) => u.name));
+      const admin = await context.cluster.etcdAuthAdmin();
+      const existing = new Set(await admin.users());
       const users: Record<string, string[]> = {};
       for (const name of [resource.rootUser, resource.user]) {
-        if (existing.has(name)) users[name] = (await etcd.user(name).roles()).map((r) => r.name).sort();
+        if (existing.has(name)) users[name] = (await admin.userRoles(name)).sort();
       }
-      const roles = new Set((await etcd.getRoles()).map((r) => r.name));
-      const permissions = roles.has(resource.user)
-        ? (await etcd.role(resource.user).permissions()).map((p) => ({ permission: p.permission, key: p.range.start.toString(), rangeEnd: p.range.end.toString() }))
-        : undefined;
+      const roles = new Set(await admin.roles());
+      const permissions = roles.has(resource.user) ? await admin.permissions(resource.user) : undefined;
       return {
         state: 'read',
         enabled,
@@ -92,42 +89,42 @@ export const etcdAuthHandler: ResourceHandler<EtcdAuthResource, ObservedEtcdAuth
   },
 
   diff(resource, observed) {
+    const after = authValues({ enabled: true, users: { [resource.rootUser]: [ROOT_ROLE], [resource.user]: [resource.user] }, permissions: wantedPermissions(resource), rootPassword: 'matches', password: 'matches' });
     if (observed.state === 'unreachable') {
-      return { action: 'create', details: [`user ${resource.rootUser} and user ${resource.user} with role ${resource.user}, readwrite on ${resource.prefixes.join(' and ')} (prefixes)`, 'auth enable, once etcd runs'] };
+      return { action: 'create', details: [`user ${resource.rootUser} and user ${resource.user} with role ${resource.user}, readwrite on ${resource.prefixes.join(' and ')} (prefixes)`, 'auth enable, once etcd runs'], values: { before: null, after } };
     }
     const lines = authChanges(resource, observed);
     if (lines.length === 0) return undefined;
-    return { action: observed.enabled ? 'update' : 'create', details: lines };
+    return { action: observed.enabled ? 'update' : 'create', details: lines, values: { before: authValues(observed), after } };
   },
 
   async apply(resource, _observed, context) {
     const { cluster } = context;
     const enabled = await cluster.etcdAuthEnabled();
     if (enabled === 'unreachable') throw new Error('etcd does not answer, so its users cannot be written');
-    const etcd = await cluster.etcd();
-    const existing = new Set((await etcd.getUsers()).map((u) => u.name));
+    const admin = await cluster.etcdAuthAdmin();
+    const existing = new Set(await admin.users());
     // Passwords cannot be checked while authentication is off: set them then, and when they differ.
     const setUser = async (name: string, password: string, role: string): Promise<void> => {
-      if (!existing.has(name)) await etcd.user(name).create(password);
-      else if (!enabled || !(await cluster.etcdLogin(name, password))) await etcd.user(name).setPassword(password);
-      const roles = (await etcd.user(name).roles()).map((r) => r.name);
-      for (const extra of roles.filter((r) => r !== role)) await etcd.user(name).removeRole(extra);
-      if (!roles.includes(role)) await etcd.user(name).addRole(role);
+      if (!existing.has(name)) await admin.createUser(name, password);
+      else if (!enabled || !(await cluster.etcdLogin(name, password))) await admin.setPassword(name, password);
+      const roles = await admin.userRoles(name);
+      for (const extra of roles.filter((r) => r !== role)) await admin.revokeRole(name, extra);
+      if (!roles.includes(role)) await admin.grantRole(name, role);
     };
-    const roles = new Set((await etcd.getRoles()).map((r) => r.name));
-    if (!roles.has(ROOT_ROLE)) await etcd.role(ROOT_ROLE).create();
-    const role = etcd.role(resource.user);
-    if (!roles.has(resource.user)) await role.create();
+    const roles = new Set(await admin.roles());
+    if (!roles.has(ROOT_ROLE)) await admin.createRole(ROOT_ROLE);
+    if (!roles.has(resource.user)) await admin.createRole(resource.user);
     const wanted = wantedPermissions(resource);
-    const held = roles.has(resource.user) ? await role.permissions() : [];
+    const held = roles.has(resource.user) ? await admin.permissions(resource.user) : [];
     for (const p of held) {
-      if (!wanted.some((w) => w.key === p.range.start.toString() && w.rangeEnd === p.range.end.toString() && w.permission === p.permission)) await role.revoke({ permission: p.permission, range: p.range });
+      if (!wanted.some((w) => w.key === p.key && w.rangeEnd === p.rangeEnd && w.permission === p.permission)) await admin.revoke(resource.user, p);
     }
-    await role.grant(resource.prefixes.map((prefix) => ({ permission: 'Readwrite' as const, range: Range.prefix(prefix) })));
+    await admin.grant(resource.user, wanted);
     await setUser(resource.rootUser, resource.rootPassword, ROOT_ROLE);
     await setUser(resource.user, resource.password, resource.user);
     if (enabled) return undefined;
-    await etcd.auth.authEnable();
+    await admin.enableAuth();
     cluster.etcdAuthTurnedOn();
     return 'etcd authentication on';
   },

@@ -66,14 +66,20 @@ async function addWhenHealthy(cluster: ClusterWriter, resource: EtcdMemberResour
   throw new Error(`${resource.host}: etcd still refused to add ${resource.name} after ${(WAIT_POLLS * POLL_MS) / 1000} s: ${String(refusal)}`);
 }
 
+/** A member as data; one added but not started yet has no name. */
+export function etcdMemberValues(member: EtcdMember): Record<string, unknown> {
+  return { name: member.name, peer_urls: member.peerUrls, started: hasStarted(member) };
+}
+
 export const etcdMemberHandler: ResourceHandler<EtcdMemberResource, ObservedEtcdMembers> = {
   read: (_resource, context) => context.cluster.etcdMembers(),
 
   diff(resource, observed) {
     if (observed === 'unreachable') return undefined;
     const member = memberFor(resource, observed);
-    if (!member) return { action: 'create', details: [`etcd member add ${resource.name} ${resource.peerUrl} (joins the running cluster), then etcd restarts on ${resource.host}`] };
-    if (!hasStarted(member)) return { action: 'update', details: [`restart etcd on ${resource.host}: it was added to the cluster but has not started as a member`] };
+    const after = etcdMemberValues({ name: resource.name, peerUrls: [resource.peerUrl] });
+    if (!member) return { action: 'create', details: [`etcd member add ${resource.name} ${resource.peerUrl} (joins the running cluster), then etcd restarts on ${resource.host}`], values: { before: null, after } };
+    if (!hasStarted(member)) return { action: 'update', details: [`restart etcd on ${resource.host}: it was added to the cluster but has not started as a member`], values: { before: etcdMemberValues(member), after } };
     return undefined;
   },
 

@@ -50,12 +50,18 @@ export const etcdTlsCutoverHandler: ResourceHandler<EtcdTlsCutoverResource, Obse
   diff(resource, observed) {
     const left = pending(resource, observed);
     if (left.length === 0) return undefined;
+    const member = (name: string, seen: ObservedCutoverMember | undefined) => ({ name, tls_environment: seen?.environmentDone ?? false, tls_peer_url: seen ? (seen.peerUrlDone ?? null) : false });
+    const values = {
+      before: { members: resource.members.map((m) => member(m.name, observed.find((o) => o.name === m.name))) },
+      after: { members: resource.members.map((m) => ({ name: m.name, tls_environment: true, tls_peer_url: true })) },
+    };
     return {
       action: 'update',
       details: [
         `turn plain HTTP off on etcd ${left.map((m) => m.name).join(', ')}, one member at a time, each once every member answers: the quorum holds throughout`,
         ...left.map((m) => `${m.name}: peer URL ${m.peerUrl} in etcd's membership; ${ETCD_ENVIRONMENT_PATH} serves clients and peers over TLS only; restart etcd`),
       ],
+      values,
     };
   },
 

@@ -14,3 +14,9 @@ export function attributeChanges(desired: ObservedAttributes, observed: Observed
   }
   return changes;
 }
+
+/** Mode and owner as a plan's values hold them, the mode in octal without leading zeros. */
+export function attributeValues(attributes: ObservedAttributes): ObservedAttributes {
+  const mode = Number.parseInt(attributes.mode, 8);
+  return { mode: Number.isNaN(mode) ? attributes.mode : mode.toString(8), owner: attributes.owner, group: attributes.group };
+}

@@ -2,13 +2,14 @@
 // resource has a check command, then renamed over it, so readers never see half a file. A plan
 // shows the content with its secrets masked where the resource says they are, and none of a file
 // that holds a private key.
+import { createHash } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { maskedYaml } from '../desired/secret-yaml.js';
 import type { ObservedFile } from '../transport/transport.js';
-import { mustRun, outputTail, type ResourceHandler } from './resource-handler.js';
+import { mustRun, outputTail, type ResourceHandler, type StateValues } from './resource-handler.js';
 import { runServiceAction } from './service.js';
 import type { FileResource } from './desired-resource.js';
-import { attributeChanges } from './file-attributes.js';
+import { attributeChanges, attributeValues, type ObservedAttributes } from './file-attributes.js';
 
 /** Writes stdin to $1 (a new file beside the one it replaces) with owner $2 and mode $3. */
 export const WRITE_SCRIPT = 'set -e; mkdir -p "$(dirname "$1")"; umask 077; cat >"$1"; chown "$2" "$1"; chmod "$3" "$1"';
@@ -29,25 +30,33 @@ function shown(content: string, resource: FileResource): string | undefined {
   return resource.secretPaths ? maskedYaml(content, resource.secretPaths) : content;
 }
 
+/** A version of the file as data: its digest is of the text a plan may show, so it is no oracle for a secret. */
+function fileValues(resource: FileResource, file: ObservedAttributes & { content: string }): StateValues {
+  const visible = shown(file.content, resource);
+  const sha256 = visible === undefined ? null : createHash('sha256').update(visible).digest('hex');
+  return { path: resource.path, ...attributeValues(file), sha256, sensitive: visible !== file.content };
+}
+
 export const fileHandler: ResourceHandler<FileResource, ObservedFile | null> = {
   async read(resource, context) {
     return (await context.transport(resource.host).readFile(resource.path)) ?? null;
   },
 
   diff(resource, observed) {
+    const values = { before: observed && fileValues(resource, observed), after: fileValues(resource, resource) };
     const after = shown(resource.content, resource);
     if (observed === null) {
       const attributes = `mode ${resource.mode}, owner ${resource.owner}:${resource.group}`;
-      return after === undefined ? { action: 'create', details: [attributes, 'content (sensitive)'] } : { action: 'create', details: [attributes], diff: contentDiff(resource.path, '', after) };
+      return after === undefined ? { action: 'create', details: [attributes, 'content (sensitive)'], values } : { action: 'create', details: [attributes], diff: contentDiff(resource.path, '', after), values };
     }
     const details = attributeChanges(resource, observed);
     if (observed.content !== resource.content) {
       const before = shown(observed.content, resource);
       if (before === undefined || after === undefined) details.push('content changed (sensitive)');
       else if (before === after) details.push('content: a secret changed (sensitive)');
-      else return { action: 'update', details, diff: contentDiff(resource.path, before, after) };
+      else return { action: 'update', details, diff: contentDiff(resource.path, before, after), values };
     }
-    return details.length > 0 ? { action: 'update', details } : undefined;
+    return details.length > 0 ? { action: 'update', details, values } : undefined;
   },
 
   async apply(resource, _observed, context) {

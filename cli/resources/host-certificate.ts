@@ -8,7 +8,7 @@ import type { ObservedFile } from '../transport/transport.js';
 import type { HostCertificateResource } from './desired-resource.js';
 import { attributeChanges } from './file-attributes.js';
 import { WRITE_SCRIPT } from './file.js';
-import { mustRun, type ResourceHandler } from './resource-handler.js';
+import { mustRun, type ResourceHandler, type StateValues } from './resource-handler.js';
 import { runServiceAction } from './service.js';
 
 export type ObservedHostCertificate = CertificateVerdict & {
@@ -30,6 +30,13 @@ function issueLine(resource: HostCertificateResource): string {
   return `a new key (sensitive) and a certificate for ${resource.addresses.join(', ')} from ${from}`;
 }
 
+/** The certificate a host holds as data (never its key): the check's verdict, and whether modes and owner are as wanted. */
+function certificateValues(resource: HostCertificateResource, observed: ObservedHostCertificate): StateValues {
+  if (observed.state === 'absent') return null;
+  const verdict = observed.state === 'valid' ? { valid: true, fingerprint: observed.fingerprint, expires: observed.expires } : { valid: false, problem: observed.problem };
+  return { cert: resource.cert, key: resource.key, ...verdict, attributes_ok: observed.attributes === undefined };
+}
+
 export const hostCertificateHandler: ResourceHandler<HostCertificateResource, ObservedHostCertificate> = {
   async read(resource, context) {
     const transport = context.transport(resource.host);
@@ -40,11 +47,12 @@ export const hostCertificateHandler: ResourceHandler<HostCertificateResource, Ob
   },
 
   diff(resource, observed) {
-    if (observed.state === 'absent') return { action: 'create', details: [issueLine(resource)] };
+    const values = { before: certificateValues(resource, observed), after: { cert: resource.cert, key: resource.key, valid: true, addresses: resource.addresses, attributes_ok: true } };
+    if (observed.state === 'absent') return { action: 'create', details: [issueLine(resource)], values };
     if (observed.state === 'invalid') {
-      return { action: 'replace', details: [`the certificate there is not kept: ${observed.problem}`, issueLine(resource)] };
+      return { action: 'replace', details: [`the certificate there is not kept: ${observed.problem}`, issueLine(resource)], values };
     }
-    if (observed.attributes) return { action: 'update', details: observed.attributes };
+    if (observed.attributes) return { action: 'update', details: observed.attributes, values };
     return undefined;
   },
 

@@ -19,7 +19,7 @@ export const kernelModuleHandler: ResourceHandler<KernelModuleResource, Observed
 
   diff(resource, observed) {
     if (observed.loaded || observed.container) return undefined;
-    return { action: 'create', details: [`modprobe ${resource.name}`] };
+    return { action: 'create', details: [`modprobe ${resource.name}`], values: { before: null, after: { name: resource.name, required: resource.required } } };
   },
 
   notice(resource, observed) {

@@ -41,6 +41,7 @@ export const memberKeyHandler: ResourceHandler<MemberKeyResource, ObservedMember
         ...(observed.key === true ? [`delete ${resource.key}`] : []),
         `the leader drops replication slot ${resource.slot} once the key is gone (apply waits for it)`,
       ],
+      values: { before: { name: resource.name, key: resource.key, key_exists: observed.key === 'unreachable' ? null : observed.key, slot: resource.slot, slot_exists: observed.slot ?? null }, after: null },
     };
   },
 

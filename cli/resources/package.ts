@@ -38,9 +38,10 @@ export const packageHandler: ResourceHandler<PackageResource, ObservedPackage> =
   },
 
   diff(resource, observed) {
-    if (!observed.installed) return { action: 'create', details: [`install ${resource.name}${resource.version ? ` ${resource.version}` : ''}`] };
+    const after = { name: resource.name, version: resource.version ?? null };
+    if (!observed.installed) return { action: 'create', details: [`install ${resource.name}${resource.version ? ` ${resource.version}` : ''}`], values: { before: null, after } };
     if (resource.version && observed.version !== resource.version) {
-      return { action: 'update', details: [`version ${observed.version} → ${resource.version}`] };
+      return { action: 'update', details: [`version ${observed.version} → ${resource.version}`], values: { before: { name: resource.name, version: observed.version ?? null }, after } };
     }
     return undefined;
   },

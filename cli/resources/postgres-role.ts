@@ -17,6 +17,12 @@ export type ObservedRole =
 const READ_ROLE = `SELECT rolsuper, rolcreatedb, rolcreaterole, rolinherit, rolcanlogin, rolreplication, rolbypassrls, rolconnlimit, rolpassword
   FROM pg_authid WHERE rolname = $1`;
 
+/** A role as data: its password never, only whether the spec's is the role's. */
+function roleValues(name: string, attributes: RoleAttributes, password: 'matches' | 'differs'): Record<string, unknown> {
+  const { connectionLimit, ...flags } = attributes;
+  return { name, attributes: { ...flags, connection_limit: connectionLimit }, password };
+}
+
 export const postgresRoleHandler: ResourceHandler<PostgresRoleResource, ObservedRole> = {
   async read(resource, context) {
     const session = await context.cluster.sql();
@@ -47,13 +53,14 @@ export const postgresRoleHandler: ResourceHandler<PostgresRoleResource, Observed
 
   diff(resource, observed) {
     if (observed.state === 'unread') return undefined;
+    const after = roleValues(resource.name, resource.attributes, 'matches');
     if (observed.state !== 'present') {
       const when = observed.state === 'no-leader' ? ['on the leader, once the cluster has one'] : [];
-      return { action: 'create', details: [attributeClauses(resource.attributes), 'password (sensitive)', ...when] };
+      return { action: 'create', details: [attributeClauses(resource.attributes), 'password (sensitive)', ...when], values: { before: null, after } };
     }
     const details = attributeChanges(observed.attributes, resource.attributes);
     if (observed.password === 'differs') details.push('password: not the spec\'s (sensitive)');
-    return details.length > 0 ? { action: 'update', details } : undefined;
+    return details.length > 0 ? { action: 'update', details, values: { before: roleValues(resource.name, observed.attributes, observed.password), after } } : undefined;
   },
 
   async apply(resource, _observed, context) {

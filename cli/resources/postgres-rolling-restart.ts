@@ -37,9 +37,11 @@ interface ParameterChange {
   after: unknown;
 }
 
+const wantedParameters = (resource: PostgresRollingRestartResource): Record<string, unknown> => restartParameters(resource.config.postgresql?.parameters as Record<string, unknown> | undefined);
+
 /** The restart-only settings the spec changes, with their live and wanted values (undefined: PostgreSQL's default). */
 export function changedParameters(resource: PostgresRollingRestartResource, live: Record<string, unknown>): Map<string, ParameterChange> {
-  const wanted = restartParameters(resource.config.postgresql?.parameters as Record<string, unknown> | undefined);
+  const wanted = wantedParameters(resource);
   const names = [...new Set([...Object.keys(wanted), ...Object.keys(live)])].sort();
   return new Map(names.filter((name) => !isDeepStrictEqual(wanted[name], live[name])).map((name) => [name, { before: live[name], after: wanted[name] }]));
 }
@@ -98,6 +100,10 @@ export const postgresRollingRestartHandler: ResourceHandler<PostgresRollingResta
         ...orderLines(loweredMinimums(reasons)),
         ...(observed.paused ? ['the cluster is paused (maintenance mode): apply refuses to restart PostgreSQL unless run with --allow-paused-restart'] : []),
       ],
+      values: {
+        before: { parameters: observed.parameters, pending_restart: waiting.map(([member]) => member), paused: observed.paused },
+        after: { parameters: wantedParameters(resource), pending_restart: [], paused: observed.paused },
+      },
     };
   },
 

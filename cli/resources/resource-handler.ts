@@ -8,6 +8,14 @@ import type { KeyPair } from '../pki/openssl-issuer.js';
 
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete';
 
+/** A resource's state as data (snake_case keys, never a secret; shapes in schemas/plan.schema.json); null: absent. */
+export type StateValues = Record<string, unknown> | null;
+
+export interface ChangeValues {
+  before: StateValues;
+  after: StateValues;
+}
+
 export interface ResourceChange {
   action: ChangeAction;
   /** One line per thing that changes, e.g. "mode 644 → 600", "enable", "start". */
@@ -18,8 +26,8 @@ export interface ResourceChange {
   restartNeeded?: string[];
   /** What the change is called when that depends on what was read, e.g. "(max_connections)"; the resource's name otherwise. */
   name?: string;
-  /** The state before and after as data (null: absent), secrets masked, for policies over the JSON plan. */
-  values?: { before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+  /** The state before and after as data, for policies over the JSON plan. */
+  values: ChangeValues;
 }
 
 export interface ReadContext {

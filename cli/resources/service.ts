@@ -40,6 +40,11 @@ export async function runServiceAction(context: ApplyContext, host: string, acti
   if (result.exitCode !== 0 && result.exitCode !== UNIT_NOT_FOUND) throw commandFailed(host, `systemctl ${action.verb} ${action.unit}`, result);
 }
 
+/** A unit as a host runs it, as data: whether it is enabled and active, and systemctl's words for both. */
+export function serviceValues(unit: string, observed: Pick<ObservedService, 'enabled' | 'active'>): Record<string, unknown> {
+  return { unit, enabled: observed.enabled === 'enabled', active: observed.active === 'active', is_enabled: observed.enabled, is_active: observed.active };
+}
+
 export const serviceHandler: ResourceHandler<ServiceResource, ObservedService> = {
   async read(resource, context) {
     const transport = context.transport(resource.host);
@@ -56,8 +61,9 @@ export const serviceHandler: ResourceHandler<ServiceResource, ObservedService> =
   },
 
   diff(resource, observed) {
+    const values = { before: observed.enabled === 'not-found' ? null : serviceValues(resource.unit, observed), after: { unit: resource.unit, enabled: resource.enabled, active: resource.active } };
     // A unit that is not there yet comes with a package in the same apply, which may enable and start it.
-    if (observed.enabled === 'not-found' && !resource.enabled) return { action: 'update', details: ['disable and stop once its package installs it'] };
+    if (observed.enabled === 'not-found' && !resource.enabled) return { action: 'update', details: ['disable and stop once its package installs it'], values };
     const details: string[] = [];
     const isEnabled = observed.enabled === 'enabled';
     if (resource.enabled && !isEnabled) details.push('enable');
@@ -66,7 +72,7 @@ export const serviceHandler: ResourceHandler<ServiceResource, ObservedService> =
     if (resource.active && !isActive) details.push('start');
     if (!resource.active && isActive) details.push('stop');
     if (details.length === 0) return undefined;
-    return { action: observed.enabled === 'not-found' && resource.enabled ? 'create' : 'update', details };
+    return { action: observed.enabled === 'not-found' && resource.enabled ? 'create' : 'update', details, values };
   },
 
   async apply(resource, _observed, context) {

@@ -2,7 +2,8 @@
 // agents' REST API (the cluster's state, PATCH /config), reached directly, as patronictl does;
 // and the leader's PostgreSQL, reached through the SSH connection to its host.
 import { Etcd3, type IOptions } from 'etcd3';
-import { dcsLayout } from '../../agent/contract/dcs-layout.js';
+import { dcsLayout, pghaLayout } from '../../agent/contract/dcs-layout.js';
+import type { LockStore } from '../engine/apply-lock.js';
 import { parseConfig, parseMember, type MemberRecord } from '../../agent/contract/dcs-records.js';
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
 import type { ClusterDocument } from '../../agent/contract/cluster-document.js';
@@ -10,6 +11,8 @@ import { hostsWithRole } from '../spec/host-roles.js';
 import { etcdScheme } from '../desired/etcd-access.js';
 import type { Secrets } from '../desired/secrets.js';
 import type { AgentAnswer, AgentApiClient } from './agent-api-client.js';
+import { etcdLockStore } from './etcd-apply-lock.js';
+import { etcd3AuthAdmin, type EtcdAuthAdmin } from './etcd-auth-admin.js';
 import { leaderPostgres, type Forwarder, type SqlSession } from './leader-postgres.js';
 
 const CALL_DEADLINE_MS = 3000;
@@ -70,10 +73,10 @@ export interface ClusterReader {
   /** A read-only session on the leader's PostgreSQL; undefined when no leader runs. */
   sql(): Promise<SqlSession | undefined>;
   /**
-   * The etcd client of the moment: authenticated as root once etcd's authentication is on,
-   * without a user before. Callers read only; a writer is the apply's (see ClusterWriter).
+   * etcd's users and roles through the etcd client of the moment: authenticated as root once
+   * etcd's authentication is on, without a user before. Planning reads only.
    */
-  etcd(): Promise<Etcd3>;
+  etcdAuthAdmin(): Promise<EtcdAuthAdmin>;
   /** Whether etcd's authentication is on; 'unreachable' without etcd. */
   etcdAuthEnabled(): Promise<boolean | 'unreachable'>;
   /** Whether etcd accepts `username` with `password` (authentication must be on). */
@@ -102,6 +105,8 @@ export interface ClusterWriter extends ClusterReader {
   sqlWriter(): Promise<SqlSession | undefined>;
   /** Says that this run turned etcd's authentication on: calls go as root from now on. */
   etcdAuthTurnedOn(): void;
+  /** Where this cluster's apply lock lives (its key's lease lasts `leaseTtlS`, 30 s unless told). */
+  applyLock(leaseTtlS?: number): LockStore;
   close(): void;
 }
 
@@ -239,7 +244,7 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
   };
 
   return {
-    etcd,
+    etcdAuthAdmin: async () => etcd3AuthAdmin(await etcd()),
     members,
     clusterDocument,
     async memberStatus(apiUrl) {
@@ -334,6 +339,7 @@ export function clusterAccess(spec: ClusterSpec, secrets: Secrets, etcdClient: (
     etcdAuthTurnedOn() {
       authOn = true;
     },
+    applyLock: (leaseTtlS) => etcdLockStore(etcd, pghaLayout(spec.metadata.name).lock, leaseTtlS),
     async patchConfig(body, revision) {
       const { member, answer } = await callAgents('PATCH', '/config', body, { ...(revision !== undefined && { 'if-match': `"${revision}"` }) }, 10_000);
       const text = answer.text.trim();

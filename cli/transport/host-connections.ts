@@ -10,6 +10,7 @@ import { UserError } from '../user-error.js';
 import type { CommandLog } from './command-log.js';
 import { SshConnection, type SshTarget } from './ssh-connection.js';
 import { SshTransport } from './ssh-transport.js';
+import type { Transport } from './transport.js';
 
 export interface ConnectOptions {
   /** Directory of the spec file: relative key and known_hosts paths start there. */
@@ -22,7 +23,7 @@ export interface ConnectOptions {
 }
 
 export interface HostConnections {
-  transports: Map<string, SshTransport>;
+  transports: Map<string, Transport>;
   /** Why each host dropped from the spec that could not be reached was not, by name. */
   unreachable: Map<string, string>;
   /** A TCP connection to `address`:`port` as `host` sees it, through its SSH connection. */
@@ -31,7 +32,7 @@ export interface HostConnections {
 }
 
 /** What reaching a host takes: a host dropped from the spec has only its name and an address the cluster knew it by. */
-type ReachableHost = Pick<Host, 'name' | 'address' | 'ssh'>;
+export type ReachableHost = Pick<Host, 'name' | 'address' | 'ssh'>;
 
 function specPath(path: string, directory: string): string {
   return path.startsWith('~/') ? resolve(homedir(), path.slice(2)) : resolve(directory, path);

@@ -40,7 +40,7 @@ describe('the apply lock, across the apply that secures etcd', () => {
     return etcd;
   };
   const take = (cluster: ClusterWriter) =>
-    acquireApplyLock(() => cluster.etcd(), 'lab', { timeoutMs: 0, now: () => new Date(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), leaseTtlS: TTL_S });
+    acquireApplyLock(cluster.applyLock(TTL_S), { timeoutMs: 0, now: () => new Date(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
   const pastTheTtl = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 3 * TTL_S * 1000));
 
   it('stays held after authentication goes on, past its lease ttl, and is free once released', async () => {

@@ -9,6 +9,7 @@ import { etcdAuthHandler, type ObservedEtcdAuth } from '../../cli/resources/etcd
 import type { EtcdAuthResource } from '../../cli/resources/desired-resource.js';
 import type { ApplyContext, ReadContext } from '../../cli/resources/resource-handler.js';
 import { clusterAccess, type ClusterWriter, type EtcdClientSettings } from '../../cli/transport/cluster-access.js';
+import { prefixPermission } from '../../cli/transport/etcd-auth-admin.js';
 import { startEtcd, type EtcdServer } from '../helpers/etcd-server.js';
 import { labDesired, labSecrets, labSpecWithLoopbackEtcd, SECRET_VALUES } from '../unit/provisioner/lab-desired.js';
 
@@ -86,11 +87,11 @@ describe('etcd authentication as a resource, against a real etcd', () => {
   }, 30_000);
 
   it('shows a permission and a password changed by hand, and puts them back', async () => {
-    const root = await cluster.etcd();
-    await root.role('pgha-lab').grant({ permission: 'Read', key: '/' });
-    await root.user('pgha-lab').setPassword('changed by hand');
+    const root = await cluster.etcdAuthAdmin();
+    await root.grant('pgha-lab', [prefixPermission('Read', '/')]);
+    await root.setPassword('pgha-lab', 'changed by hand');
     const drifted = await read();
-    expect(etcdAuthHandler.diff(resource, drifted)).toEqual({
+    expect(etcdAuthHandler.diff(resource, drifted)).toMatchObject({
       action: 'update',
       details: ['role pgha-lab: readwrite on /service/lab/ and /pgha/lab/ (prefixes) only', "user passwd pgha-lab: not the spec's (sensitive)"],
     });

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests run for real (etcd, PostgreSQL 15, HAProxy, patronictl),
+# Installs the Debian packages the tests run for real (etcd, PostgreSQL 15, HAProxy, patronictl, sshd),
 # when any is missing. Services are never started by the install: the tests start their own
 # processes on loopback. Needs root (or passwordless sudo) on a fresh machine.
 set -euo pipefail
 
-PACKAGES=(etcd-server etcd-client postgresql-15 haproxy patroni git openssh-client openssl ruby iputils-arping)
+PACKAGES=(etcd-server etcd-client postgresql-15 haproxy patroni git openssh-client openssh-server openssl ruby iputils-arping)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -12,7 +12,7 @@ import { recordingIo } from '../../helpers/recording-io.js';
 
 const BAD = projectPath('test/fixtures/specs/bad/timing-rule.yaml');
 const LAB = projectPath('inventories/lab/cluster.yaml');
-const environment = (agentBundleDir = projectPath('dist/agent/bin')) => ({ agentBundleDir, env: {}, issuer: undefined as never });
+const environment = (agentBundleDir = projectPath('dist/agent/bin')) => ({ agentBundleDir, env: {}, issuer: undefined as never, connect: undefined as never });
 
 async function run(args: string[], colour = false, agentBundleDir?: string) {
   const io = recordingIo(colour);

@@ -123,7 +123,11 @@ describe('a host certificate resource', () => {
   it('issues one where there is none, and says apply creates the CA when it does not exist yet', async () => {
     const { read } = host({});
     const observed = await hostCertificateHandler.read(resource(), read);
-    expect(hostCertificateHandler.diff(resource(), observed)).toEqual({ action: 'create', details: [`a new key (sensitive) and a certificate for ${ADDRESS} from the cluster CA`] });
+    expect(hostCertificateHandler.diff(resource(), observed)).toEqual({
+      action: 'create',
+      details: [`a new key (sensitive) and a certificate for ${ADDRESS} from the cluster CA`],
+      values: { before: null, after: { cert: '/etc/pgha/api.crt', key: '/etc/pgha/api.key', valid: true, addresses: [ADDRESS], attributes_ok: true } },
+    });
     const { ca: _none, ...withoutCa } = resource();
     expect(hostCertificateHandler.diff(withoutCa, observed)?.details).toEqual([`a new key (sensitive) and a certificate for ${ADDRESS} from the cluster CA, which apply creates first`]);
   });
@@ -153,7 +157,7 @@ describe('a host certificate resource', () => {
   it('sets the mode of a valid certificate\'s key without issuing a new one', async () => {
     const { read, apply, ran } = host(held(leaf, '644'));
     const observed = (await hostCertificateHandler.read(resource(), read)) as ObservedHostCertificate;
-    expect(hostCertificateHandler.diff(resource(), observed)).toEqual({ action: 'update', details: ['key: mode 644 → 600'] });
+    expect(hostCertificateHandler.diff(resource(), observed)).toMatchObject({ action: 'update', details: ['key: mode 644 → 600'], values: { before: { valid: true, attributes_ok: false }, after: { attributes_ok: true } } });
     await hostCertificateHandler.apply(resource(), observed, apply);
     expect(ran.filter((r) => r.stdin !== undefined)).toEqual([]);
   });

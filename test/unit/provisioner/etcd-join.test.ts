@@ -46,10 +46,12 @@ describe('etcd membership', () => {
     expect(etcdMemberHandler.diff(c3, [member(1), member(2)])).toEqual({
       action: 'create',
       details: ['etcd member add c3 https://10.213.7.13:2380 (joins the running cluster), then etcd restarts on c3'],
+      values: { before: null, after: { name: 'c3', peer_urls: ['https://10.213.7.13:2380'], started: true } },
     });
     expect(etcdMemberHandler.diff(c3, [member(1), member(2), { name: '', peerUrls: ['https://10.213.7.13:2380'] }])).toEqual({
       action: 'update',
       details: ['restart etcd on c3: it was added to the cluster but has not started as a member'],
+      values: { before: { name: '', peer_urls: ['https://10.213.7.13:2380'], started: false }, after: { name: 'c3', peer_urls: ['https://10.213.7.13:2380'], started: true } },
     });
     expect(etcdMemberHandler.diff(c3, [member(1), member(2), member(3)])).toBeUndefined();
     expect(etcdMemberHandler.diff(c3, 'unreachable')).toBeUndefined();

@@ -32,6 +32,7 @@ const fileChange = (host: string): PlannedChange => ({
   stage: 'host',
   action: 'update',
   details: [],
+  values: { before: null, after: null },
   after: [],
   desired_digest: 'x',
 });

@@ -50,7 +50,11 @@ describe('etcd over TLS', () => {
     const agent = file(resources, 'c2', '/etc/pgha/agent.yaml').content;
     expect(agent).toMatch(/protocol: https\n\s+cert: \/etc\/pgha\/etcd-client\.crt\n\s+key: \/etc\/pgha\/etcd-client\.key\n\s+cacert: \/etc\/pgha\/etcd-ca\.crt\n/);
     const shown = fileHandler.diff(memberKey, null);
-    expect(shown).toEqual({ action: 'create', details: ['mode 640, owner root:etcd', 'content (sensitive)'] });
+    expect(shown).toEqual({
+      action: 'create',
+      details: ['mode 640, owner root:etcd', 'content (sensitive)'],
+      values: { before: null, after: { path: '/etc/pgha-etcd/member.key', mode: '640', owner: 'root', group: 'etcd', sha256: null, sensitive: true } },
+    });
     expect(fileHandler.diff(memberKey, { content: 'an old key', mode: '640', owner: 'root', group: 'etcd' })?.details).toEqual(['content changed (sensitive)']);
   });
 

@@ -18,7 +18,7 @@ const plan = (changes: Plan['changes'], summary: Plan['summary']): Plan => ({
 });
 
 const change = (action: Plan['changes'][number]['action'], name: string, extra: Partial<Plan['changes'][number]> = {}): Plan['changes'][number] => ({
-  id: `c1/file/${name}`, host: 'c1', kind: 'file', name, stage: 'host', action, details: [], after: [], desired_digest: 'd'.repeat(64), ...extra,
+  id: `c1/file/${name}`, host: 'c1', kind: 'file', name, stage: 'host', action, details: [], values: { before: null, after: null }, after: [], desired_digest: 'd'.repeat(64), ...extra,
 });
 
 describe('the plan as text', () => {

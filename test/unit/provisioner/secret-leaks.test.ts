@@ -125,7 +125,8 @@ describe('private keys', () => {
     const unit = labDesired().resources.find((r): r is FileResource => r.kind === 'file' && r.path.endsWith('pgha-agent.service'))!;
     const key = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIKeyMaterial-Zz\n-----END PRIVATE KEY-----\n';
     const change = fileHandler.diff(unit, { content: key, mode: '644', owner: 'root', group: 'root' });
-    expect(change).toEqual({ action: 'update', details: ['content changed (sensitive)'] });
+    expect(change).toMatchObject({ action: 'update', details: ['content changed (sensitive)'], values: { before: { sha256: null, sensitive: true }, after: { sensitive: false } } });
+    expect(JSON.stringify(change)).not.toContain('KeyMaterial');
   });
 });
 

@@ -9,7 +9,7 @@ const base: Plan = {
   cluster: 'lab',
   spec: { file: 'cluster.yaml', ref: 'main', commit: 'c'.repeat(40), digest: 'a'.repeat(64) },
   digest_key: 'e'.repeat(64),
-  changes: [{ id: 'c1/file//etc/x', host: 'c1', kind: 'file', name: '/etc/x', stage: 'host', action: 'update', details: [], after: [], desired_digest: '1'.repeat(64) }],
+  changes: [{ id: 'c1/file//etc/x', host: 'c1', kind: 'file', name: '/etc/x', stage: 'host', action: 'update', details: [], values: { before: null, after: null }, after: [], desired_digest: '1'.repeat(64) }],
   observed: { 'c1/file//etc/x': '2'.repeat(64), 'c2/package/haproxy': '3'.repeat(64) },
   notices: [],
   warnings: [],

@@ -6,7 +6,7 @@ import type { Stage } from '../../../cli/resources/desired-resource.js';
 
 function change(id: string, stage: Stage, after: string[] = []): PlannedChange {
   const [host = '', name = ''] = id.split('/');
-  return { id, host, kind: 'file', name, stage, action: 'update', details: [], after, desired_digest: 'd'.repeat(64) };
+  return { id, host, kind: 'file', name, stage, action: 'update', details: [], values: { before: null, after: null }, after, desired_digest: 'd'.repeat(64) };
 }
 
 async function walk(changes: PlannedChange[], fail: string[] = [], parallelism = 10, gateOk = true) {
