@@ -42,6 +42,7 @@ export async function startLoopbackSshd(): Promise<LoopbackSshd> {
         'PasswordAuthentication no',
         'KbdInteractiveAuthentication no',
         'PermitRootLogin prohibit-password',
+        `AllowUsers ${userInfo().username}`,
         'UsePAM no',
         'StrictModes no',
         'MaxSessions 10',
