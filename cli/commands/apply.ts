@@ -1,5 +1,6 @@
 // `pgha apply SPEC | PLANFILE`: plans (or takes a saved plan), asks, takes the apply lock, and
 // carries the plan out with progress; ends with a summary and the cluster's members.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { readBoundedFile } from '../../agent/contract/document/bounded-file.js';
 import { acquireApplyLock, type ApplyLock } from '../engine/apply-lock.js';
@@ -31,7 +32,6 @@ interface ApplyArgs extends ProvisioningArgs {
   json: boolean;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A saved plan holds every file it writes, so it may be larger than a spec. */
 const MAX_PLAN_BYTES = 64 * 1024 * 1024;

@@ -2,6 +2,7 @@
 // cluster's own HAProxy, injects one fault into the primary, waits (bounded) until the cluster is
 // healthy again with the old primary back in it, and reports the write gap (RTO), the
 // acknowledged writes lost (RPO), how long healing took, and whether anyone has to act.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import type { Argv, CommandModule } from 'yargs';
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
@@ -30,7 +31,6 @@ const HEAL_MS = 180_000;
 /** Writes go on this long once healed, so that a write lost at the end would show too. */
 const AFTERWARDS_MS = 2000;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const leaderOf = (members: readonly ClusterMember[] | undefined): ClusterMember | undefined => members?.find((m) => LEADER_ROLES.has(m.role) && m.state === 'running');
 

@@ -1,5 +1,6 @@
 // The options every operator command shares (which spec, at which Git ref; JSON output), and the
 // session it opens on the cluster's control plane.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from 'yargs';
 import type { ClusterDocument, ClusterMemberDocument } from '../../agent/contract/cluster-document.js';
 import type { ClusterSpec } from '../../agent/contract/schema-types.js';
@@ -56,7 +57,6 @@ export function memberNamed(live: LiveMembers, name: string, scope: string): Clu
 
 /** The waits of an operator command that changes members one at a time, its progress on stderr unless --json. */
 export function operatorGate(context: CommandContext, spec: ClusterSpec, cluster: ClusterReader, json: boolean): ClusterGate {
-  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
   return clusterGate(spec, cluster, { etcdTimeoutMs: 90_000, clusterTimeoutMs: 180_000, pollMs: 1000, now: () => Date.now(), sleep }, (event) => {
     if (!json) context.io.err(`${progressLine(event, new Date())}\n`);
   });
