@@ -1,19 +1,23 @@
-// The provisioner end to end on three bare lab hosts: plan, apply to a healthy cluster, etcd and
-// the REST API locked down (patronictl with the CA), no-op plan, drift, DCS changes and their
-// rolling restart, saved plans, refusals, the operator commands, pgha drill (failover of the
-// deployed units under writes), and no secret anywhere. Prints the figures the issues ask for.
+// The provisioner end to end on three bare lab hosts: the lab itself first (real systemd and sshd,
+// nothing beyond the bridge), plan, apply to a healthy cluster, etcd and the REST API locked down
+// (patronictl with the CA), no-op plan, drift, DCS changes and their rolling restart, saved plans,
+// refusals, the operator commands, pgha drill (failover of the deployed units under writes), no
+// secret anywhere, and a teardown without leftovers. Prints the figures the issues ask for.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import MarkdownIt from 'markdown-it';
+import { MARKDOWN_LIMIT } from '../../cli/views/plan-markdown.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import statusSchema from '../../schemas/status.schema.json' with { type: 'json' };
-import { canRunLab, LAB_INVENTORY, labAddress, labScript, onLabHost } from '../helpers/lab.js';
+import { canRunLab, LAB_INVENTORY, labAddress, labLeftovers, labScript, labWrapperPids, onLabHost } from '../helpers/lab.js';
 import packageJson from '../../package.json' with { type: 'json' };
 import { projectPath } from '../helpers/paths.js';
 import { installPackedPgha, type InstalledPgha } from '../helpers/installed-pgha.js';
@@ -35,12 +39,14 @@ async function secretValues(): Promise<string[]> {
   const files = await Promise.all((await readdir(dir)).map(async (f) => (await readFile(join(dir, f), 'utf8')).trim()));
   // The superuser password is a long one with spaces (see beforeAll): its words must not leak one by one either.
   const words = files.flatMap((value) => (value.includes(' ') ? value.split(' ') : []));
-  // The cluster CA's private key, which apply made beside the spec: its first line of base64.
-  const caKey = (await readFile(join(LAB_INVENTORY, '.pgha/lab/ca.key'), 'utf8')).split('\n')[1]!;
-  // The etcd passwords apply generated there, and the etcd members' private key.
+  // A private key's first two lines of base64 (the second is key material alone).
+  const keyLines = (pem: string): string[] => pem.split('\n').slice(1, 3);
+  // The cluster CA's private key, which apply made beside the spec.
+  const caKey = keyLines(await readFile(join(LAB_INVENTORY, '.pgha/lab/ca.key'), 'utf8'));
+  // The etcd passwords apply generated there, and c1's private keys: etcd member, the agent's etcd client, the REST API.
   const generated = await Promise.all(['etcd-root-password', 'etcd-agent-password'].map(localSecret));
-  const memberKey = (await onLabHost(1, 'cat /etc/pgha-etcd/member.key')).split('\n')[1]!;
-  return [...files, ...words, caKey, ...generated, memberKey];
+  const hostKeys = await Promise.all(['/etc/pgha-etcd/member.key', '/etc/pgha/etcd-client.key', '/etc/pgha/api.key'].map(async (path) => keyLines(await onLabHost(1, `cat ${path}`))));
+  return [...files, ...words, ...caKey, ...generated, ...hostKeys.flat()];
 }
 
 /** curl on this machine (the lab's hosts have none); its stdout. */
@@ -121,12 +127,39 @@ describe.skipIf(!canRunLab())('pgha, installed from its package, plans and appli
 
   afterAll(async () => {
     process.stderr.write(`\nprovisioner figures:\n${figures.map((f) => `  ${f}\n`).join('')}`);
-    await Promise.all(['dcs', 'stale', 'changed-key', 'unreachable', 'jump', 'agent-log', 'failsafe', 'vip', 'grow', 'shrink'].map((n) => rm(join(LAB_INVENTORY, `${n}.test.yaml`), { force: true })));
+    await Promise.all(['dcs', 'stale', 'changed-key', 'unreachable', 'jump', 'agent-log', 'etcd-heartbeat', 'failsafe', 'vip', 'grow', 'shrink'].map((n) => rm(join(LAB_INVENTORY, `${n}.test.yaml`), { force: true })));
     await rm(join(LAB_INVENTORY, 'changed-key.test-known_hosts'), { force: true });
     delete process.env[INSTALLED_PGHA_ENV];
     await installed?.remove();
     await labScript('down.sh', '--purge');
   }, 300_000);
+
+  it('boots bare hosts with systemd as PID 1 and sshd, each with its own name, machine-id and host key', async () => {
+    const seen = await Promise.all(
+      HOSTS.map(async (host) => {
+        const [name, state, machineId, address] = (
+          await onLabHost(host, 'hostname; systemctl is-system-running --wait || true; cat /etc/machine-id; ip -4 -o addr show host0 | awk "{print \\$4}"')
+        )
+          .trim()
+          .split('\n');
+        return { name, state, machineId, address };
+      }),
+    );
+    expect(seen.map((s) => s.name)).toEqual(['c1', 'c2', 'c3']);
+    expect(seen.map((s) => s.state)).toEqual(['running', 'running', 'running']);
+    expect(seen.map((s) => s.address)).toEqual(HOSTS.map((h) => `${labAddress(h)}/24`));
+    expect(new Set(seen.map((s) => s.machineId)).size).toBe(3);
+    const knownHosts = readFileSync(`${LAB_INVENTORY}/known_hosts`, 'utf8').trim().split('\n');
+    expect(knownHosts.map((line) => line.split(' ')[0])).toEqual(HOSTS.map(labAddress));
+    expect(new Set(knownHosts.map((line) => line.split(' ')[2])).size).toBe(3);
+  }, 120_000);
+
+  it('lets a bare host reach the others and apt, and nothing beyond the bridge', async () => {
+    expect(await onLabHost(1, `timeout 3 bash -c '</dev/tcp/${labAddress(2)}/22' && echo reached`)).toBe('reached\n');
+    expect(await onLabHost(1, 'ip route get 192.0.2.2 2>&1 || true')).toMatch(/Network is unreachable/);
+    expect(await onLabHost(1, 'apt-get update -q 2>&1 | grep -cE "^(W|E):" || true', 120_000)).toBe('0\n');
+    expect(await onLabHost(1, 'apt-cache policy postgresql-15 | grep Candidate')).toMatch(/Candidate: 15\./);
+  }, 180_000);
 
   it('is a pgha installed from its tarball, outside this tree: version names the agent it bundles, validate checks a spec', async () => {
     expect(installed!.bin.startsWith(projectPath('.'))).toBe(false);
@@ -163,6 +196,15 @@ describe.skipIf(!canRunLab())('pgha, installed from its package, plans and appli
     const json = await pgha('plan', '--json', SPEC);
     const validate = new Ajv2020({ strict: false }).compile(planSchema);
     expect(validate(JSON.parse(json.stdout)), JSON.stringify(validate.errors)).toBe(true);
+    // The pull-request form of the same plan, rendered as a comment would be.
+    const markdown = await pgha('plan', '--format', 'markdown', SPEC);
+    expect(markdown.code, markdown.stderr).toBe(0);
+    expect(markdown.stdout.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
+    const html = new MarkdownIt({ html: true }).render(markdown.stdout);
+    expect(html).not.toContain('```');
+    expect(html.match(/<details>\s*<summary><b>c\d<\/b>/g)).toHaveLength(3);
+    expect(html.split('<details>').length).toBe(html.split('</details>').length);
+    expect(markdown.stdout).toContain('— same on c2, c3');
   }, 120_000);
 
   it('applies from bare hosts to 3 etcd members, one primary with two streaming replicas, and HAProxy on every host', async () => {
@@ -199,6 +241,19 @@ describe.skipIf(!canRunLab())('pgha, installed from its package, plans and appli
     await etcdctl(1, 'del /service/lab/e2e-probe');
     await etcdctl(1, 'del /pgha/lab/e2e-probe');
     expect(await etcdctl(1, 'user list')).toBe('pgha-lab\nroot\n');
+    // From this machine, over the bridge: with the CA and c1's client certificate, every member started with
+    // TLS to its peers too; with the CA alone, refused.
+    const dir = await mkdtemp(join(tmpdir(), 'pgha-etcdctl-'));
+    try {
+      for (const name of ['etcd-client.crt', 'etcd-client.key']) await writeFile(join(dir, name), await onLabHost(1, `cat /etc/pgha/${name}`), { mode: 0o600 });
+      const fromHere = (...flags: string[]) =>
+        promisify(execFile)('etcdctl', [`--endpoints=https://${labAddress(2)}:2379`, `--cacert=${join(LAB_INVENTORY, '.pgha/lab/ca.crt')}`, '--dial-timeout=3s', '--command-timeout=5s', ...flags, 'member', 'list'], { timeout: 20_000 });
+      const listed = (await fromHere(`--cert=${join(dir, 'etcd-client.crt')}`, `--key=${join(dir, 'etcd-client.key')}`)).stdout.trim().split('\n');
+      expect(listed.map((line) => line.split(', ').slice(1, 4).join(' ')).sort()).toEqual(HOSTS.map((h) => `started c${h} https://${labAddress(h)}:2380`));
+      await expect(fromHere()).rejects.toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it("secures the agents' REST API: HTTPS only, 401 without credentials, 415 for a text/plain POST, and patronictl works with the CA", async () => {
@@ -899,4 +954,12 @@ describe.skipIf(!canRunLab())('pgha, installed from its package, plans and appli
       expect(haystack.includes(secret)).toBe(false);
     }
   }, 60_000);
+
+  // Last: it takes the lab down (afterAll then purges the hosts' disks).
+  it('tears the lab down without leftover mounts, bridge, cgroups or processes', async () => {
+    const wrappers = labWrapperPids();
+    expect(wrappers.length).toBeGreaterThanOrEqual(3);
+    await labScript('down.sh');
+    expect(await labLeftovers(wrappers)).toEqual([]);
+  }, 120_000);
 });
