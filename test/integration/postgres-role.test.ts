@@ -81,9 +81,10 @@ describe('postgres_role on a real PostgreSQL', () => {
     expect(await login('shop_app', 'app-Secret-1')).toBe('shop_app');
     const writer = (await postgres.open('write', 'pg1'))!;
     await writer.query("ALTER ROLE shop_app NOLOGIN CREATEDB CONNECTION LIMIT 5 PASSWORD 'by hand'");
-    expect(postgresRoleHandler.diff(role, await read())).toEqual({
+    expect(postgresRoleHandler.diff(role, await read())).toMatchObject({
       action: 'update',
       details: ['createdb: true → false', 'login: false → true', 'connection limit: 5 → 20', "password: not the spec's (sensitive)"],
+      values: { before: { name: 'shop_app', attributes: { login: false, createdb: true, connection_limit: 5 }, password: 'differs' }, after: { password: 'matches' } },
     });
     expect(await postgresRoleHandler.apply(role, await read(), context)).toBe('alter role on pg1');
     expect(postgresRoleHandler.diff(role, await read())).toBeUndefined();
