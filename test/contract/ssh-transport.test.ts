@@ -11,16 +11,7 @@ import { describeTransportContract } from './transport-contract.js';
 describeTransportContract('SSH to a real sshd on loopback', async () => {
   const sshd = await startLoopbackSshd();
   const root = await mkdtemp(join(tmpdir(), 'pgha-transport-'));
-  const connection = await SshConnection.open({
-    name: 'loopback',
-    address: '127.0.0.1',
-    port: sshd.port,
-    user: sshd.user,
-    privateKey: sshd.privateKey,
-    knownHostsFile: sshd.knownHostsFile,
-    acceptNewHostKeys: false,
-    connectTimeoutMs: 5000,
-  });
+  const connection = await SshConnection.open(sshd.target('loopback'));
   return {
     transport: new SshTransport(connection, false),
     root,

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
+import type { SshTarget } from '../../cli/transport/ssh-connection.js';
 import { promisify } from 'node:util';
 import { startProcess, waitFor, type RunningProcess } from './child-process.js';
 import { freePort } from './free-port.js';
@@ -19,6 +20,8 @@ export interface LoopbackSshd {
   privateKey: Buffer;
   /** A known_hosts file that lists this server's key for [127.0.0.1]:port. */
   knownHostsFile: string;
+  /** How pgha reaches this server, as the host `name`. */
+  target(name: string): SshTarget;
   stop(): Promise<void>;
 }
 
@@ -61,11 +64,15 @@ export async function startLoopbackSshd(): Promise<LoopbackSshd> {
     const [type, key] = (await readFile(join(dir, 'host_key.pub'), 'utf8')).split(' ');
     await writeFile(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${type} ${key}\n`);
     const running = server;
+    const user = userInfo().username;
+    const privateKey = await readFile(join(dir, 'client_key'));
+    const knownHostsFile = join(dir, 'known_hosts');
     return {
       port,
-      user: userInfo().username,
-      privateKey: await readFile(join(dir, 'client_key')),
-      knownHostsFile: join(dir, 'known_hosts'),
+      user,
+      privateKey,
+      knownHostsFile,
+      target: (name) => ({ name, address: '127.0.0.1', port, user, privateKey, knownHostsFile, acceptNewHostKeys: false, connectTimeoutMs: 5000 }),
       async stop() {
         await running.stop();
         await rm(dir, { recursive: true, force: true });

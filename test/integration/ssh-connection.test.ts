@@ -17,16 +17,7 @@ describe('an SSH connection', { timeout: 30_000 }, () => {
   beforeAll(async () => {
     sshd = await startLoopbackSshd();
     dir = await mkdtemp(join(tmpdir(), 'pgha-ssh-'));
-    target = {
-      name: 'db1',
-      address: '127.0.0.1',
-      port: sshd.port,
-      user: sshd.user,
-      privateKey: sshd.privateKey,
-      knownHostsFile: sshd.knownHostsFile,
-      acceptNewHostKeys: false,
-      connectTimeoutMs: 5000,
-    };
+    target = sshd.target('db1');
   }, 30_000);
 
   afterAll(async () => {
